@@ -1,0 +1,36 @@
+// Finite-difference gradient checking, the proof every backward pass in Unroll has to pass.
+//
+// For each tensor θ: num_i = (L(θ + h e_i) - L(θ - h e_i)) / 2h with h = 1e-5 in double precision, compared with
+// the analytic gradient as error = ||num - ana|| / (||num|| + ||ana||) (0 when both vanish). Below 1e-7 passes.
+#pragma once
+
+#include "nn/Params.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace unroll {
+
+struct GradCheckResult {
+    std::string name;
+    double error = 0;
+    Index worstRow = 0, worstCol = 0; // the entry with the largest |num - ana|
+    double worstNumeric = 0, worstAnalytic = 0;
+    MatD numeric, analytic;           // the full gradients, for views that show them side by side
+};
+
+struct GradCheckOptions {
+    double h = 1e-5;
+    double tolerance = 1e-7;
+};
+
+// loss(): evaluates the loss at the current parameter values (no gradient needed).
+// lossAndGrad(): zeroes the gradients and accumulates the analytic gradient of the same loss.
+// params: the tensors to check (blocks work: a course-named gate of a stacked W, or an input treated as a param).
+std::vector<GradCheckResult> gradCheck(const ParamList<double>& params, const std::function<double()>& loss,
+                                       const std::function<void()>& lossAndGrad, const GradCheckOptions& options = {});
+
+double relativeError(const MatD& numeric, const MatD& analytic);
+
+} // namespace unroll

@@ -1,0 +1,107 @@
+// A recurrent layer over a window of T time steps, keeping the full trace BPTT needs (and the BPTT lab shows).
+//
+//   RecurrentLayer<float> layer(CellKind::Lstm, n_x, n_a);
+//   layer.forward(X, m, a0, c0);     // X: (n_x, m*T), step t in columns [t*m, (t+1)*m)
+//   layer.backward(dA, &dX);         // dA: (n_a, m*T) = dL/da<t> from above; accumulates dW, db
+//
+// The same work can be done one step at a time (beginForward / forwardStep, beginBackward / backwardStep /
+// finishBackward): the BPTT stepper walks it that way and reads every value from the trace in between.
+// Gradients accumulate (+=) into dW and db; zeroGrads() clears them. Truncated BPTT is done by the caller, by
+// cutting a long sequence into windows and carrying the state (lastA / lastC) from one window into the next.
+// Input is dense (any n_x) or class indices (one-hot, never materialised: the input product becomes a column gather
+// and its gradient a scatter).
+#pragma once
+
+#include "nn/Cells.hpp"
+#include "nn/Params.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace unroll {
+
+class Rng;
+
+// How weights start: W ~ N(0, (scale / sqrt(fan_in))^2) with fan_in = n_a + n_x, biases 0, LSTM forget bias
+// forgetBias (1 by default, Jozefowicz et al. 2015).
+struct RecurrentInit {
+    double scale = 1.0;
+    double forgetBias = 1.0;
+};
+
+template <class T> class RecurrentLayer {
+public:
+    RecurrentLayer() = default;
+    RecurrentLayer(CellKind kind, Index n_x, Index n_a);
+
+    CellKind kind() const { return kind_; }
+    Index inputSize() const { return n_x_; }
+    Index hiddenSize() const { return n_a_; }
+    int gates() const { return gateCount(kind_); }
+
+    // Parameters: W (G n_a, n_a + n_x) = [W_a | W_x], b (G n_a, 1); gradients of the same shapes.
+    Mat<T> W, b, dW, db;
+
+    void initialize(Rng& rng, const RecurrentInit& init = {});
+    ParamList<T> parameters();   // the whole buffers: "W", "b" (what optimizers step)
+    ParamList<T> namedTensors(); // the course's tensors as blocks: "Wf", "bf", … / "Wax", "Waa", "ba"
+    void zeroGrads();
+
+    // --- forward -------------------------------------------------------------------------------------------
+    // X: (n_x, m*T) dense input, or ids: m*T class indices in [0, n_x). a0, c0: (n_a, m); c0 ignored unless LSTM.
+    void forward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
+    void forward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
+    void beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
+    void beginForward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
+    void forwardStep(Index t); // requires steps 0..t-1 done
+
+    // --- backward ------------------------------------------------------------------------------------------
+    // dA: (n_a, m*T), dL/da<t> from the layer above (the output layer or the next stacked layer).
+    // dX (optional): set to dL/dX (n_x, m*T) for a dense input (the layer below's dA).
+    void backward(ConstMatRef<T> dA, Mat<T>* dX = nullptr);
+    void beginBackward(ConstMatRef<T> dA);
+    void backwardStep(Index t); // requires steps T-1..t+1 done
+    void finishBackward(Mat<T>* dX = nullptr);
+
+    // --- trace (valid after forward / backward) ---------------------------------------------------------------
+    Index batch() const { return m_; }
+    Index steps() const { return T_; }
+    // Columns [t*m, (t+1)*m) of A and C hold a<t> and c<t> for t = 0..T, with a<0> = a0: step s (0-based) writes
+    // block s+1. Z: activated gates of step s in block s; Aux: tanh(c) (LSTM) or r*a_prev (GRU) of step s.
+    const Mat<T>& A() const { return A_; }
+    const Mat<T>& C() const { return C_; }
+    const Mat<T>& Z() const { return Z_; }
+    const Mat<T>& Aux() const { return Aux_; }
+    auto lastA() const { return A_.rightCols(m_); }
+    auto lastC() const { return C_.rightCols(m_); }
+    auto outputs() const { return A_.rightCols(m_ * T_); } // a<1..T>: (n_a, m*T), the next layer's input
+    // Backward trace. dAout: dL/da<t> from above (block s for step s). dArec: dL/da<t> arriving through the
+    // recurrence, indexed like A (block s+1 from step s+1; block 0 is dL/da0). The total at step s is their sum.
+    // dZ: dL/d(gate pre-activations) of step s; dC indexed like C (LSTM).
+    const Mat<T>& dAout() const { return dAout_; }
+    const Mat<T>& dArec() const { return dArec_; }
+    const Mat<T>& dZ() const { return dZ_; }
+    const Mat<T>& dC() const { return dC_; }
+    auto da0() const { return dArec_.leftCols(m_); }
+    auto dc0() const { return dC_.leftCols(m_); }
+    bool inputIsIndices() const { return inputIsIds_; }
+    const Mat<T>& X() const { return X_; }
+    const std::vector<std::int32_t>& inputIds() const { return ids_; }
+
+private:
+    void prepare(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0);
+
+    CellKind kind_ = CellKind::Rnn;
+    Index n_x_ = 0, n_a_ = 0, m_ = 0, T_ = 0;
+    bool inputIsIds_ = false;
+    Mat<T> X_;
+    std::vector<std::int32_t> ids_;
+    Mat<T> A_, C_, Z_, Aux_;
+    Mat<T> dAout_, dArec_, dC_, dZ_, daTotal_;
+};
+
+extern template class RecurrentLayer<float>;
+extern template class RecurrentLayer<double>;
+
+} // namespace unroll

@@ -1,0 +1,139 @@
+// SequenceModel: stacked recurrent layers + softmax output; see SequenceModel.hpp.
+#include "nn/SequenceModel.hpp"
+
+#include "util/Error.hpp"
+
+#include <string>
+
+namespace unroll {
+
+template <class T> SequenceModel<T>::SequenceModel(const SequenceModelOptions& o) : options_(o)
+{
+    if (o.layers < 1 || o.layers > 16) throw InputError("layers must be 1..16, got " + std::to_string(o.layers));
+    for (int l = 0; l < o.layers; ++l)
+        layers.emplace_back(o.cell, l == 0 ? o.inputSize : o.hiddenSize, o.hiddenSize);
+    output = Dense<T>(o.hiddenSize, o.outputSize);
+    a0_.resize(size_t(o.layers));
+    c0_.resize(size_t(o.layers));
+}
+
+template <class T> void SequenceModel<T>::initialize(Rng& rng, const RecurrentInit& init)
+{
+    for (auto& l : layers) l.initialize(rng, init);
+    output.initialize(rng);
+    resetState();
+}
+
+template <class T> ParamList<T> SequenceModel<T>::parameters()
+{
+    ParamList<T> out;
+    for (size_t l = 0; l < layers.size(); ++l) {
+        auto p = layers[l].parameters();
+        if (layers.size() > 1) p = prefixed(std::move(p), "layer" + std::to_string(l) + ".");
+        out.insert(out.end(), p.begin(), p.end());
+    }
+    auto p = output.parameters();
+    out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+template <class T> ParamList<T> SequenceModel<T>::namedTensors()
+{
+    ParamList<T> out;
+    for (size_t l = 0; l < layers.size(); ++l) {
+        auto p = layers[l].namedTensors();
+        if (layers.size() > 1) p = prefixed(std::move(p), "layer" + std::to_string(l) + ".");
+        out.insert(out.end(), p.begin(), p.end());
+    }
+    auto p = output.parameters();
+    out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+template <class T> void SequenceModel<T>::zeroGrads()
+{
+    for (auto& l : layers) l.zeroGrads();
+    output.zeroGrads();
+}
+
+template <class T> void SequenceModel<T>::resetState() { carry_ = false; }
+
+template <class T> void SequenceModel<T>::prepareState(Index m)
+{
+    const Index n = options_.hiddenSize;
+    if (!carry_ || a0_[0].cols() != m) {
+        for (size_t l = 0; l < layers.size(); ++l) {
+            a0_[l].setZero(n, m);
+            c0_[l].setZero(n, m);
+        }
+    }
+}
+
+template <class T> void SequenceModel<T>::forwardUpperLayers()
+{
+    auto& first = layers.front();
+    const Index m = first.batch();
+    for (size_t l = 1; l < layers.size(); ++l) {
+        // The layer below's outputs a<1..T> are this layer's input.
+        layers[l].forward(layers[l - 1].outputs(), m, a0_[l], c0_[l]);
+    }
+    // Carry the final state into the next window.
+    for (size_t l = 0; l < layers.size(); ++l) {
+        a0_[l] = layers[l].lastA();
+        if (hasCellState(options_.cell)) c0_[l] = layers[l].lastC();
+    }
+    carry_ = true;
+    output.forward(layers.back().outputs());
+}
+
+template <class T> double SequenceModel<T>::forwardRest(std::span<const std::int32_t> targets)
+{
+    forwardUpperLayers();
+    targets_.assign(targets.begin(), targets.end());
+    const double loss = output.loss(targets);
+    return options_.reduction == LossReduction::Mean ? loss / double(targets.size()) : loss;
+}
+
+template <class T>
+double SequenceModel<T>::forward(std::span<const std::int32_t> inputs, std::span<const std::int32_t> targets,
+                                 Index m)
+{
+    if (inputs.size() != targets.size()) throw InputError("inputs and targets differ in length");
+    prepareState(m);
+    layers.front().forward(inputs, m, a0_[0], c0_[0]);
+    return forwardRest(targets);
+}
+
+template <class T>
+double SequenceModel<T>::forward(ConstMatRef<T> X, std::span<const std::int32_t> targets, Index m)
+{
+    if (Index(targets.size()) != X.cols()) throw InputError("inputs and targets differ in length");
+    prepareState(m);
+    layers.front().forward(X, m, a0_[0], c0_[0]);
+    return forwardRest(targets);
+}
+
+template <class T> const Mat<T>& SequenceModel<T>::predict(std::span<const std::int32_t> inputs, Index m)
+{
+    prepareState(m);
+    layers.front().forward(inputs, m, a0_[0], c0_[0]);
+    forwardUpperLayers();
+    targets_.clear();
+    return output.probs();
+}
+
+template <class T> void SequenceModel<T>::backward()
+{
+    if (targets_.empty()) throw InputError("backward() needs a forward() with targets first");
+    const T scale = options_.reduction == LossReduction::Mean ? T(1) / T(targets_.size()) : T(1);
+    output.backward(targets_, scale, &dA_);
+    for (size_t l = layers.size(); l-- > 0;) {
+        layers[l].backward(dA_, l > 0 ? &dX_ : nullptr);
+        if (l > 0) dA_.swap(dX_);
+    }
+}
+
+template class SequenceModel<float>;
+template class SequenceModel<double>;
+
+} // namespace unroll

@@ -1,0 +1,74 @@
+// A stack of recurrent layers with a softmax output at every step: the character language model, the benchmark
+// model, and the shape later labs build on.
+//
+//   SequenceModel<float> model({.cell = CellKind::Lstm, .inputSize = V, .hiddenSize = 128, .outputSize = V});
+//   model.initialize(rng);
+//   double loss = model.forward(inputIds, targetIds, m);   // m examples side by side, T = ids.size() / m steps
+//   model.backward();                                      // accumulates every parameter's gradient
+//
+// Hidden state: each forward starts from the state the previous one ended in (truncated BPTT across windows) unless
+// resetState() was called or the batch size changed. Gradients never flow across windows.
+#pragma once
+
+#include "nn/Dense.hpp"
+#include "nn/Recurrent.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace unroll {
+
+enum class LossReduction { Sum, Mean }; // Sum: the course's loss (sum over steps); Mean: PyTorch's default
+
+struct SequenceModelOptions {
+    CellKind cell = CellKind::Lstm;
+    Index inputSize = 0;  // n_x (vocabulary size for one-hot input)
+    Index hiddenSize = 64; // n_a of every layer
+    Index outputSize = 0; // n_y
+    int layers = 1;
+    LossReduction reduction = LossReduction::Mean;
+};
+
+template <class T> class SequenceModel {
+public:
+    explicit SequenceModel(const SequenceModelOptions& options);
+
+    const SequenceModelOptions& options() const { return options_; }
+    std::vector<RecurrentLayer<T>> layers;
+    Dense<T> output;
+
+    void initialize(Rng& rng, const RecurrentInit& init = {});
+    // Whole buffers for optimizers ("W", "b" or "layer0.W", …; "Wya", "by").
+    ParamList<T> parameters();
+    // The course's tensors ("Wf", …, or "layer0.Wf", … for several layers; "Wya", "by"): files and checks.
+    ParamList<T> namedTensors();
+    void zeroGrads();
+
+    // inputs: m*T class indices (one-hot input) or X (n_x, m*T) dense; targets: m*T classes. Returns the loss.
+    double forward(std::span<const std::int32_t> inputs, std::span<const std::int32_t> targets, Index m);
+    double forward(ConstMatRef<T> X, std::span<const std::int32_t> targets, Index m);
+    void backward(); // for the last forward
+    // Forward without targets (inference, e.g. sampling one character at a time): probabilities (n_y, m*T).
+    const Mat<T>& predict(std::span<const std::int32_t> inputs, Index m);
+    const Mat<T>& probs() const { return output.probs(); }
+
+    void resetState(); // the next forward starts from zeros
+    const Mat<T>& stateA(int layer) const { return a0_[size_t(layer)]; }
+
+private:
+    void prepareState(Index m);
+    void forwardUpperLayers();
+    double forwardRest(std::span<const std::int32_t> targets);
+
+    SequenceModelOptions options_;
+    std::vector<Mat<T>> a0_, c0_;
+    std::vector<std::int32_t> targets_;
+    Mat<T> dA_, dX_;
+    bool carry_ = false;
+};
+
+extern template class SequenceModel<float>;
+extern template class SequenceModel<double>;
+
+} // namespace unroll

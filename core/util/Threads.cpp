@@ -1,0 +1,58 @@
+// Thread budget and parallelFor; see Threads.hpp.
+#include "util/Threads.hpp"
+
+#include <Eigen/Core>
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace unroll {
+
+namespace {
+std::atomic<int> g_threads{0};
+}
+
+int hardwareThreads() { return std::max(1, int(std::thread::hardware_concurrency())); }
+
+void setThreadCount(int n)
+{
+    const int k = n <= 0 ? hardwareThreads() : n;
+    g_threads = k;
+    Eigen::setNbThreads(k);
+}
+
+int threadCount()
+{
+    const int k = g_threads.load();
+    return k > 0 ? k : hardwareThreads();
+}
+
+void parallelFor(std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& body)
+{
+    if (n <= 0) return;
+    const int workers = int(std::min<std::int64_t>(threadCount(), n));
+    if (workers <= 1) {
+        body(0, n);
+        return;
+    }
+    std::exception_ptr error;
+    std::mutex errorMutex;
+#pragma omp parallel num_threads(workers)
+    {
+        const std::int64_t w = omp_get_thread_num(), k = omp_get_num_threads();
+        const std::int64_t begin = n * w / k, end = n * (w + 1) / k;
+        try {
+            if (begin < end) body(begin, end);
+        } catch (...) {
+            std::lock_guard lock(errorMutex);
+            if (!error) error = std::current_exception();
+        }
+    }
+    if (error) std::rethrow_exception(error);
+}
+
+} // namespace unroll

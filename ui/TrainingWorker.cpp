@@ -1,0 +1,164 @@
+// TrainingWorker; see TrainingWorker.hpp.
+#include "TrainingWorker.hpp"
+
+#include "util/Error.hpp"
+
+#include <QCoreApplication>
+#include <QEvent>
+
+namespace unroll {
+
+using Clock = std::chrono::steady_clock;
+
+// The core's observer, living on the training thread: batches metrics and throttles updates to the GUI.
+class TrainingWorker::Observer : public unroll::TrainingObserver {
+public:
+    Observer(TrainingWorker* w, SnapshotFunction snapshot, qint64 total)
+        : w_(w), snapshot_(std::move(snapshot)), total_(total)
+    {
+    }
+
+    void onStep(const unroll::StepMetrics& m) override
+    {
+        pending_.append(m);
+        done_ = m.step;
+        const auto interval = std::chrono::milliseconds(1000 / std::max(1, w_->maxUpdates_.load()));
+        bool stepping;
+        {
+            std::lock_guard lock(w_->mutex_);
+            stepping = w_->paused_; // a single step is shown at once
+        }
+        if (stepping || Clock::now() - lastFlush_ >= interval) flush();
+    }
+    bool stopRequested() override { return w_->stop_.load(); }
+    void waitWhilePaused() override
+    {
+        std::unique_lock lock(w_->mutex_);
+        if (w_->paused_ && w_->credits_ == 0) {
+            lock.unlock();
+            flush(); // whatever is pending is shown before we sleep
+            w_->setState(State::Paused);
+            lock.lock();
+            w_->wake_.wait(lock, [&] { return !w_->paused_ || w_->credits_ > 0 || w_->stop_.load(); });
+            if (!w_->stop_.load()) w_->setState(State::Running);
+        }
+        if (w_->paused_ && w_->credits_ > 0) --w_->credits_;
+    }
+
+    void flush()
+    {
+        lastFlush_ = Clock::now();
+        if (!pending_.isEmpty()) {
+            emit w_->metricsReady(pending_);
+            pending_.clear();
+        }
+        if (snapshot_) emit w_->snapshotReady(snapshot_());
+        emit w_->progress(done_, total_);
+    }
+
+private:
+    TrainingWorker* w_;
+    SnapshotFunction snapshot_;
+    qint64 total_;
+    qint64 done_ = 0;
+    QList<unroll::StepMetrics> pending_;
+    Clock::time_point lastFlush_ = Clock::now();
+};
+
+TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<unroll::StepMetrics>();
+    qRegisterMetaType<QList<unroll::StepMetrics>>();
+}
+
+TrainingWorker::~TrainingWorker()
+{
+    // Join only: delivering queued signals here could reach receivers that are being destroyed. Qt drops the
+    // queued calls of destroyed receivers itself.
+    stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+void TrainingWorker::start(std::shared_ptr<unroll::TrainingTask> task, qint64 steps, SnapshotFunction snapshot,
+                           bool startPaused, qint64 firstStep)
+{
+    stopAndWait();
+    {
+        std::lock_guard lock(mutex_);
+        paused_ = startPaused;
+        credits_ = 0;
+    }
+    stop_ = false;
+    setState(startPaused ? State::Paused : State::Running);
+    thread_ = std::thread(&TrainingWorker::run, this, std::move(task), steps, std::move(snapshot), firstStep);
+}
+
+void TrainingWorker::run(std::shared_ptr<unroll::TrainingTask> task, qint64 steps, SnapshotFunction snapshot,
+                         qint64 firstStep)
+{
+    Observer observer(this, std::move(snapshot), steps);
+    Outcome outcome = Outcome::Completed;
+    QString message;
+    try {
+        const auto r = unroll::runTraining(*task, observer, {.steps = steps, .firstStep = firstStep});
+        outcome = r.status == unroll::RunStatus::Cancelled ? Outcome::Cancelled : Outcome::Completed;
+    } catch (const std::exception& e) {
+        outcome = Outcome::Failed;
+        message = QString::fromUtf8(e.what());
+    }
+    observer.flush();
+    setState(State::Idle);
+    emit finished(outcome, message);
+}
+
+void TrainingWorker::pause()
+{
+    std::lock_guard lock(mutex_);
+    paused_ = true;
+    credits_ = 0;
+}
+
+void TrainingWorker::resume()
+{
+    {
+        std::lock_guard lock(mutex_);
+        paused_ = false;
+        credits_ = 0;
+    }
+    wake_.notify_all();
+}
+
+void TrainingWorker::step(int n)
+{
+    {
+        std::lock_guard lock(mutex_);
+        paused_ = true;
+        credits_ += std::max(0, n);
+    }
+    wake_.notify_all();
+}
+
+void TrainingWorker::stop()
+{
+    stop_ = true;
+    wake_.notify_all();
+}
+
+void TrainingWorker::stopAndWait()
+{
+    stop();
+    if (!thread_.joinable()) return;
+    thread_.join();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+}
+
+TrainingWorker::State TrainingWorker::state() const { return state_.load(); }
+
+void TrainingWorker::setMaxUpdatesPerSecond(int n) { maxUpdates_ = std::max(1, n); }
+
+void TrainingWorker::setState(State s)
+{
+    if (state_.exchange(s) != s) emit stateChanged(s);
+}
+
+} // namespace unroll
