@@ -1,6 +1,7 @@
 // Lab base defaults and the registry of labs; see Lab.hpp.
 #include "Lab.hpp"
 
+#include "labs/BpttLab.hpp"
 #include "labs/HomeLab.hpp"
 
 namespace unroll {
@@ -16,6 +17,10 @@ const QList<LabInfo>& labRegistry()
         {"home", "Home",
          "Start here: what Unroll is, a model learning live, and the labs.", QString::fromUtf8("\u2302"),
          [] { return new HomeLab; }},
+        {"bptt", "BPTT stepper",
+         "Step an unrolled RNN, GRU or LSTM forward and backward one time step at a time, every value and gradient "
+         "visible; watch gradients vanish or explode.",
+         QString::fromUtf8("\u21c4"), [] { return new BpttLab; }},
     };
     return labs;
 }

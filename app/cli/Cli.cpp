@@ -16,6 +16,7 @@ const std::vector<Command>& commandTable()
         {"gradcheck", "check every cell's and layer's backward pass against finite differences", runGradcheck},
         {"bench", "measure training throughput (bench rnn: the work of bench_torch_rnn.py)", runBench},
         {"bptt", "backpropagation through time on one sequence: gradient norms per step, gradient check", runBptt},
+        {"course-examples", "the course's eight seeded RNN/LSTM examples, the notebook's numbers", runCourseExamples},
     };
     return table;
 }

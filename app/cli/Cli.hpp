@@ -38,5 +38,6 @@ void printText(const QString& text); // to stdout, with a newline
 int runGradcheck(const QStringList& args);
 int runBench(const QStringList& args);
 int runBptt(const QStringList& args);
+int runCourseExamples(const QStringList& args);
 
 } // namespace unroll::cli

@@ -32,7 +32,7 @@ struct BpttConfig {
     double initScale = 1.0;  // W ~ N(0, (initScale / sqrt(n_a + n_x))^2); biases 0
     double forgetBias = 1.0; // LSTM only
     std::uint32_t seed = 1;
-    std::u32string text;     // empty: random input; else at least T + 1 characters
+    std::u32string text = {}; // empty: random input; else at least T + 1 characters
     Index inputSize = 4;     // n_x for random input
     Index outputSize = 4;    // n_y for random input
     ClipMode clip = ClipMode::None;

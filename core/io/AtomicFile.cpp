@@ -73,7 +73,7 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes)
     struct stat existing {};
     const bool exists = ::stat(target.c_str(), &existing) == 0;
     if (exists && S_ISDIR(existing.st_mode))
-        fail(target, EISDIR, "the path names a directory");
+        fail(path, EISDIR, "refusing to replace a directory");
 
     TemporaryFile tmp;
     for (unsigned attempt = 0; tmp.fd < 0; ++attempt) {
@@ -86,13 +86,13 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes)
             tmp.path.clear(); // not ours: nothing to remove
             if (err == EEXIST && attempt < 100)
                 continue;
-            fail(target, err, "creating temporary file \"" + tried.string() + "\"");
+            fail(path, err, "creating temporary file \"" + tried.string() + "\"");
         }
     }
 
     if (exists && ::fchmod(tmp.fd, existing.st_mode & 07777) != 0) {
         const int err = errno;
-        fail(target, err, "copying the permissions of the existing file");
+        fail(path, err, "copying the permissions of the existing file");
     }
 
     const char* data = bytes.data();
@@ -104,7 +104,7 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes)
             const int err = errno;
             if (err == EINTR)
                 continue;
-            fail(target, err, "writing temporary file \"" + tmp.path.string() + "\"");
+            fail(path, err, "writing temporary file \"" + tmp.path.string() + "\"");
         }
         data += written;
         left -= static_cast<std::size_t>(written);
@@ -112,19 +112,19 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes)
 
     if (::fsync(tmp.fd) != 0) {
         const int err = errno;
-        fail(target, err, "flushing temporary file \"" + tmp.path.string() + "\" to disk");
+        fail(path, err, "flushing temporary file \"" + tmp.path.string() + "\" to disk");
     }
     const int fd = tmp.fd;
     tmp.fd = -1;
     // On Linux the descriptor is released even when close reports EINTR; the data is already on disk after fsync.
     if (::close(fd) != 0 && errno != EINTR) {
         const int err = errno;
-        fail(target, err, "closing temporary file \"" + tmp.path.string() + "\"");
+        fail(path, err, "closing temporary file \"" + tmp.path.string() + "\"");
     }
 
     if (::rename(tmp.path.c_str(), target.c_str()) != 0) {
         const int err = errno;
-        fail(target, err, "renaming temporary file \"" + tmp.path.string() + "\" over it");
+        fail(path, err, "renaming temporary file \"" + tmp.path.string() + "\" over it");
     }
     tmp.renamed = true;
 

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <set>
 #include <system_error>
@@ -169,6 +170,82 @@ struct Entry {
     std::uint64_t begin = 0, end = 0;
 };
 
+// A first pass over the header that builds nothing: refuses invalid JSON (naming the byte), duplicate keys (JSON
+// parsers disagree on which one wins), nesting deeper than the format's three levels (root, entry, shape) and lists
+// longer than a shape can be. Only then does the plain parser build the tree, so a hostile header can neither make us
+// build a huge tree nor hit the quadratic time nlohmann's callback parser takes over many entries.
+class HeaderChecker : public nlohmann::json_sax<json> {
+public:
+    explicit HeaderChecker(std::function<void(const std::string&)> fail) : fail_(std::move(fail)) {}
+
+    bool null() override { return element(); }
+    bool boolean(bool) override { return element(); }
+    bool number_integer(number_integer_t) override { return element(); }
+    bool number_unsigned(number_unsigned_t) override { return element(); }
+    bool number_float(number_float_t, const string_t&) override { return element(); }
+    bool string(string_t&) override { return element(); }
+    bool binary(binary_t&) override { return element(); }
+    bool start_object(std::size_t) override { return open(true); }
+    bool start_array(std::size_t) override { return open(false); }
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+
+    bool key(string_t& key) override
+    {
+        if (!levels_.empty() && !levels_.back().keys.insert(key).second)
+            fail_("the header has the key " + inQuotes(key) + " twice in one " +
+                  (levels_.size() == 1 ? std::string("header object") : std::string("entry")) +
+                  "; keys must be unique");
+        return true;
+    }
+
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override
+    {
+        std::string message = e.what();
+        if (const auto pos = message.find("] "); pos != std::string::npos)
+            message.erase(0, pos + 2); // drop "[json.exception.parse_error.101] "
+        const std::size_t fileByte = 8 + (position > 0 ? position - 1 : 0);
+        fail_("the header is not valid JSON, error at file byte " + std::to_string(fileByte) + ": " +
+              printable(message));
+        return false;
+    }
+
+private:
+    struct Level {
+        bool isObject;
+        std::set<std::string> keys;
+        std::size_t elements = 0;
+    };
+
+    bool element()
+    {
+        if (!levels_.empty() && !levels_.back().isObject && ++levels_.back().elements > kMaxListLength)
+            fail_("the header has a list of more than " + std::to_string(kMaxListLength) +
+                  " elements; a shape has at most that many dimensions, data_offsets has 2");
+        return true;
+    }
+
+    bool open(bool isObject)
+    {
+        element();
+        if (levels_.size() >= 3)
+            fail_("the header nests objects or lists deeper than a .safetensors header can "
+                  "(root object, tensor entry, shape list)");
+        levels_.push_back({isObject, {}});
+        return true;
+    }
+
+    bool close()
+    {
+        if (!levels_.empty())
+            levels_.pop_back();
+        return true;
+    }
+
+    std::function<void(const std::string&)> fail_;
+    std::vector<Level> levels_;
+};
+
 class Decoder {
 public:
     Decoder(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
@@ -244,58 +321,9 @@ private:
 
     json parseHeader(std::string_view header) const
     {
-        // One set of keys per open object (duplicates are an error: JSON parsers disagree on which one wins) and
-        // an element count per open list. The format nests at most 3 deep (root, entry, shape/offsets) and its lists
-        // are short; refusing more as soon as it appears keeps a hostile header from building a huge tree.
-        struct Level {
-            bool isObject;
-            std::set<std::string> keys;
-            std::size_t elements = 0;
-        };
-        std::vector<Level> levels;
-        const auto countElement = [&] {
-            if (!levels.empty() && !levels.back().isObject && ++levels.back().elements > kMaxListLength)
-                fail("the header has a list of more than " + std::to_string(kMaxListLength) +
-                     " elements; a shape has at most that many dimensions, data_offsets has 2");
-        };
-        const auto callback = [&](int, json::parse_event_t event, json& parsed) {
-            switch (event) {
-            case json::parse_event_t::object_start:
-            case json::parse_event_t::array_start:
-                countElement();
-                if (levels.size() >= 3)
-                    fail("the header nests objects or arrays deeper than a .safetensors header can "
-                         "(root object, tensor entry, shape list)");
-                levels.push_back({event == json::parse_event_t::object_start, {}});
-                break;
-            case json::parse_event_t::object_end:
-            case json::parse_event_t::array_end:
-                if (!levels.empty())
-                    levels.pop_back();
-                break;
-            case json::parse_event_t::key:
-                if (!levels.empty() && levels.back().isObject &&
-                    !levels.back().keys.insert(parsed.get<std::string>()).second)
-                    fail("the header has the key " + inQuotes(parsed.get<std::string>()) + " twice in one " +
-                         (levels.size() == 1 ? std::string("header object") : std::string("entry")) +
-                         "; keys must be unique");
-                break;
-            case json::parse_event_t::value:
-                countElement();
-                break;
-            }
-            return true;
-        };
-        try {
-            return json::parse(header.begin(), header.end(), callback);
-        } catch (const json::parse_error& e) {
-            std::string message = e.what();
-            if (const auto pos = message.find("] "); pos != std::string::npos)
-                message.erase(0, pos + 2);
-            fail("the header (file bytes [8, " + std::to_string(8 + header.size()) +
-                 ")) is not valid JSON, error at file byte " + std::to_string(8 + (e.byte > 0 ? e.byte - 1 : 0)) +
-                 ": " + printable(message));
-        }
+        HeaderChecker checker([this](const std::string& what) { fail(what); });
+        json::sax_parse(header.begin(), header.end(), &checker);
+        return json::parse(header.begin(), header.end()); // valid now: the checker throws on any error
     }
 
     std::map<std::string, std::string> readMetadata(const json& value) const

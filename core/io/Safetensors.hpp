@@ -11,8 +11,9 @@
 // We write F32 only, tensors in name order, so the bytes are a function of the content alone. We read F32 and F64
 // (converted to float) and refuse every other dtype by name. The reader is strict: every structural rule above is
 // checked and a violation throws FormatError naming the file, the byte offset where there is one, and what was
-// expected; it never reads outside the given bytes. Like Hugging Face's own reader it accepts a header whose length
-// is not padded to a multiple of 8 (older writers did not pad).
+// expected; it never reads outside the given bytes, and its time and memory grow roughly in proportion to the
+// file size whatever the header holds (a shape has at most 64 dimensions). Like Hugging Face's own reader it accepts
+// a header whose length is not padded to a multiple of 8 (older writers did not pad).
 // Leaves out: memory mapping and lazy loading (Unroll's models are a few MB), dtypes other than F32/F64.
 #pragma once
 

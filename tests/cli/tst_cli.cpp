@@ -1,6 +1,8 @@
 // The executables from the outside: exit codes (0 ok, 1 internal, 2 bad input), one-line errors, JSON documents,
 // and the GUI's --screenshot mode.
 #include <QImage>
+
+#include <cmath>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -92,6 +94,40 @@ private slots:
         QCOMPARE(o.value("chars_per_s_reps").toArray().size(), 2);
         QCOMPARE(o.value("threads").toInt(), 1);
         QVERIFY(o.value("final_loss").toDouble() > 0);
+    }
+
+    void courseExamplesPrintOneObjectKeyedByFunction()
+    {
+        const auto r = cli({"course-examples", "--json"});
+        QCOMPARE(r.code, 0);
+        const auto o = QJsonDocument::fromJson(r.out).object();
+        for (const char* f : {"rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
+                              "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward"})
+            QVERIFY2(o.contains(f), f);
+        const auto a = o.value("rnn_forward").toObject().value("a").toArray(); // 5 x 10 x 4
+        QCOMPARE(a.size(), 5);
+        QCOMPARE(a.at(0).toArray().size(), 10);
+        QCOMPARE(a.at(0).toArray().at(0).toArray().size(), 4);
+        // course-spec §1.2: rnn_forward a[4][1] = [-0.99999375 0.77911235 -0.99861469 -0.99833267]
+        QVERIFY(std::abs(a.at(4).toArray().at(1).toArray().at(1).toDouble() - 0.77911235) < 5e-9);
+        const auto text = cli({"course-examples"});
+        QCOMPARE(text.code, 0);
+        QVERIFY(text.out.contains("a_next[4] = "));
+    }
+
+    void bpttReportsGradientNormsPerStep()
+    {
+        const auto r = cli({"bptt", "--cell", "rnn", "--hidden", "8", "--length", "12", "--init-scale", "0.5",
+                            "--seed", "1", "--json"});
+        QCOMPARE(r.code, 0);
+        const auto o = QJsonDocument::fromJson(r.out).object();
+        const auto last = o.value("grad_norm_last_loss").toArray();
+        QCOMPARE(last.size(), 12);
+        QCOMPARE(o.value("grad_norm_total").toArray().size(), 12);
+        QVERIFY(last.at(0).toDouble() < last.at(11).toDouble()); // vanishing towards t = 1
+        QVERIFY(o.value("gradcheck_error").toDouble() < 1e-7);
+        QCOMPARE(cli({"bptt", "--length", "0"}).code, 2);
+        QCOMPARE(cli({"bptt", "--text", "ab", "--length", "5"}).code, 2); // needs T + 1 characters
     }
 
     void screenshotWritesTheWindow()

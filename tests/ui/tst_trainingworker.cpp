@@ -47,7 +47,7 @@ private slots:
         QSignalSpy finished(&worker, &TrainingWorker::finished);
         auto task = std::make_shared<SleepyTask>();
         worker.start(task, 500);
-        QVERIFY(finished.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QCOMPARE(finished.at(0).at(0).value<TrainingWorker::Outcome>(), TrainingWorker::Outcome::Completed);
         QCoreApplication::processEvents();
         QCOMPARE(countSteps(metrics), 500);
@@ -72,7 +72,7 @@ private slots:
             snapshotThread = QThread::currentThreadId();
             return QVariant(task->calls.load());
         });
-        QVERIFY(finished.wait(20000));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         QCoreApplication::processEvents();
         QCOMPARE(countSteps(metrics), 3000);
@@ -109,7 +109,7 @@ private slots:
         QTest::qWait(50);
         QCOMPARE(task->calls.load(), held);
         worker.stop();
-        QVERIFY(finished.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
         QCOMPARE(finished.at(0).at(0).value<TrainingWorker::Outcome>(), TrainingWorker::Outcome::Cancelled);
     }
 
@@ -133,7 +133,7 @@ private slots:
         auto task = std::make_shared<SleepyTask>();
         task->failAt = 7;
         worker.start(task, 100);
-        QVERIFY(finished.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
         QCOMPARE(finished.at(0).at(0).value<TrainingWorker::Outcome>(), TrainingWorker::Outcome::Failed);
         QCOMPARE(finished.at(0).at(1).toString(), QString("step 7: gradient of W is NaN"));
     }

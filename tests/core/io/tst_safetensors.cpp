@@ -607,7 +607,7 @@ void TestSafetensors::rejectsStructuralViolations_data()
         ones += ",1";
     row("65 dimensions", stFile(entry(f32(ones + "]", 0, 4)), one), "a list of more than 64 elements");
     row("nested too deep", stFile(entry(R"("dtype":"F32","shape":[[1]],"data_offsets":[0,4])"), one),
-        "nests objects or arrays deeper");
+        "nests objects or lists deeper");
     row("F64 beyond float range", stFile(entry(R"("dtype":"F64","shape":[1],"data_offsets":[0,8])"), f64le({1e300})),
         "F64 value 1e+300 at element 0 (file byte ");
 }

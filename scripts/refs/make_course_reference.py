@@ -1,0 +1,357 @@
+#!/usr/bin/python3
+"""Writes tests/data/course_examples.json: the course's eight seeded RNN/LSTM examples, computed by numpy.
+
+Run with Debian's /usr/bin/python3 (it has numpy; the python3 first on PATH may not):
+    /usr/bin/python3 scripts/refs/make_course_reference.py
+
+An independent reference for tests/core/course/tst_courseexamples.cpp: the eight functions of "Building a Recurrent
+Neural Network - Step by Step" (rnn_cell_forward ... lstm_backward) written again here from the formulas of
+course-spec §1.1 (the 2021 corrected LSTM backward), run on the seeded draws of course-spec §1.2 in their 2021 draw
+orders (rnn_cell_backward draws Wax before Waa; lstm_backward does not draw Wy, by but sets them to zero, and its da
+has 4 steps while x has 7). Nothing here comes from the C++ code.
+
+Output: {"generator", "numpy", "functions": {name: {key: nested list in numpy's shape}}, "printed": [lines],
+"array_str_samples", "scalar_str_samples"}.
+"functions" has the same layout as `unroll-cli course-examples --json`: one object per function, the full arrays
+under the keys of the course's return values, numbers with 17 significant digits. "printed" is what the notebook's
+test cells print (numpy's own str() of the same elements), which the C++ text output must equal line for line; the
+samples are numpy's str() of a few more arrays and scalars (values as 17-digit strings), to check the C++ formatter
+where the course's lines do not reach (scientific notation, wrapping, no negative value).
+
+Leaves out: the caches (only the x they carry is printed), the Adam helpers, the hidden-grader tests (§1.3).
+"""
+import json
+import pathlib
+
+import numpy as np
+
+OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "course_examples.json"
+
+
+# --- rnn_utils.py (course-spec §1) -------------------------------------------------------------------------------
+def softmax(x):
+    e_x = np.exp(x - np.max(x))
+    return e_x / e_x.sum(axis=0)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+# --- the learner's functions (course-spec §1.1) ------------------------------------------------------------------
+def rnn_cell_forward(xt, a_prev, p):
+    # xt (n_x, m), a_prev (n_a, m) -> a_next (n_a, m), yt_pred (n_y, m)
+    a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
+    yt_pred = softmax(p["Wya"] @ a_next + p["by"])
+    return a_next, yt_pred, (a_next, a_prev, xt, p)
+
+
+def rnn_forward(x, a0, p):
+    # x (n_x, m, T_x), a0 (n_a, m) -> a (n_a, m, T_x), y_pred (n_y, m, T_x)
+    n_x, m, T_x = x.shape
+    n_y, n_a = p["Wya"].shape
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_next, p)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+
+
+def lstm_cell_forward(xt, a_prev, c_prev, p):
+    # xt (n_x, m), a_prev, c_prev (n_a, m) -> a_next, c_next (n_a, m), yt_pred (n_y, m)
+    concat = np.concatenate((a_prev, xt), axis=0)  # (n_a + n_x, m)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    c_next = ft * c_prev + it * cct
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
+    a_next = ot * np.tanh(c_next)
+    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
+    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p)
+
+
+def lstm_forward(x, a0, p):
+    # x (n_x, m, T_x), a0 (n_a, m) -> a, c (n_a, m, T_x), y (n_y, m, T_x)
+    n_x, m, T_x = x.shape
+    n_y, n_a = p["Wy"].shape
+    a = np.zeros((n_a, m, T_x))
+    c = np.zeros((n_a, m, T_x))
+    y = np.zeros((n_y, m, T_x))
+    a_next = a0
+    c_next = np.zeros((n_a, m))
+    caches = []
+    for t in range(T_x):
+        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, p)
+        a[:, :, t] = a_next
+        c[:, :, t] = c_next
+        y[:, :, t] = yt
+        caches.append(cache)
+    return a, y, c, (caches, x)
+
+
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, p = cache
+    dtanh = da_next * (1 - a_next ** 2)
+    return {
+        "dxt": p["Wax"].T @ dtanh,
+        "da_prev": p["Waa"].T @ dtanh,
+        "dWax": dtanh @ xt.T,
+        "dWaa": dtanh @ a_prev.T,
+        "dba": np.sum(dtanh, axis=1, keepdims=True),
+    }
+
+
+def rnn_backward(da, caches):
+    # da (n_a, m, T_x); T_x comes from da.shape
+    caches, x = caches
+    a1, a0, x1, p = caches[0]
+    n_a, m, T_x = da.shape
+    n_x = x1.shape[0]
+    dx = np.zeros((n_x, m, T_x))
+    dWax = np.zeros((n_a, n_x))
+    dWaa = np.zeros((n_a, n_a))
+    dba = np.zeros((n_a, 1))
+    da_prevt = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        g = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
+        dx[:, :, t] = g["dxt"]
+        da_prevt = g["da_prev"]
+        dWax += g["dWax"]
+        dWaa += g["dWaa"]
+        dba += g["dba"]
+    return {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+def lstm_cell_backward(da_next, dc_next, cache):
+    # The corrected 2021 equations of course-spec §1.1.
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p = cache
+    n_a = a_next.shape[0]
+    tanh_c = np.tanh(c_next)
+    common = da_next * ot * (1 - tanh_c ** 2) + dc_next
+    dot = da_next * tanh_c * ot * (1 - ot)
+    dcct = common * it * (1 - cct ** 2)
+    dit = common * cct * it * (1 - it)
+    dft = common * c_prev * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = p["Wf"].T @ dft + p["Wi"].T @ dit + p["Wc"].T @ dcct + p["Wo"].T @ dot
+    return {
+        "dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": common * ft,
+        "dWf": dft @ concat.T, "dWi": dit @ concat.T, "dWc": dcct @ concat.T, "dWo": dot @ concat.T,
+        "dbf": np.sum(dft, axis=1, keepdims=True), "dbi": np.sum(dit, axis=1, keepdims=True),
+        "dbc": np.sum(dcct, axis=1, keepdims=True), "dbo": np.sum(dot, axis=1, keepdims=True),
+    }
+
+
+def lstm_backward(da, caches):
+    # da (n_a, m, T_x); T_x comes from da.shape, so only caches[0 .. T_x) are used.
+    caches, x = caches
+    a1, c1, a0, c0, f1, i1, cc1, o1, x1, p = caches[0]
+    n_a, m, T_x = da.shape
+    n_x = x1.shape[0]
+    dx = np.zeros((n_x, m, T_x))
+    grads = {k: np.zeros((n_a, n_a + n_x)) for k in ("dWf", "dWi", "dWc", "dWo")}
+    grads.update({k: np.zeros((n_a, 1)) for k in ("dbf", "dbi", "dbc", "dbo")})
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        g = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
+        dx[:, :, t] = g["dxt"]
+        da_prevt = g["da_prev"]
+        dc_prevt = g["dc_prev"]
+        for k in grads:
+            grads[k] += g[k]
+    return {"dx": dx, "da0": da_prevt, **grads}
+
+
+# --- the seeded tests (course-spec §1.2, 2021 draw orders) ---------------------------------------------------------
+def rnn_params(wax_first):
+    p = {}
+    for k in (("Wax", "Waa") if wax_first else ("Waa", "Wax")):
+        p[k] = np.random.randn(5, 3) if k == "Wax" else np.random.randn(5, 5)
+    p["Wya"] = np.random.randn(2, 5)
+    p["ba"] = np.random.randn(5, 1)
+    p["by"] = np.random.randn(2, 1)
+    return p
+
+
+def lstm_params(draw_output):
+    p = {}
+    for g in ("f", "i", "o", "c"):  # the notebook's draw order
+        p["W" + g] = np.random.randn(5, 5 + 3)
+        p["b" + g] = np.random.randn(5, 1)
+    if draw_output:
+        p["Wy"] = np.random.randn(2, 5)
+        p["by"] = np.random.randn(2, 1)
+    else:
+        p["Wy"] = np.zeros((2, 5))
+        p["by"] = np.zeros((2, 1))
+    return p
+
+
+def examples():
+    """[(function, [(key, array)], [printed lines])] in the notebook's order."""
+    out = []
+
+    def shape_line(name, arr):
+        return f"{name}.shape = {arr.shape}"
+
+    np.random.seed(1)
+    xt = np.random.randn(3, 10)
+    a_prev = np.random.randn(5, 10)
+    p = rnn_params(wax_first=False)
+    a_next, yt_pred, _ = rnn_cell_forward(xt, a_prev, p)
+    out.append(("rnn_cell_forward", [("a_next", a_next), ("yt_pred", yt_pred)], [
+        f"a_next[4] = {a_next[4]}", shape_line("a_next", a_next),
+        f"yt_pred[1] = {yt_pred[1]}", shape_line("yt_pred", yt_pred)]))
+
+    np.random.seed(1)
+    x = np.random.randn(3, 10, 4)
+    a0 = np.random.randn(5, 10)
+    p = rnn_params(wax_first=False)
+    a, y_pred, caches = rnn_forward(x, a0, p)
+    out.append(("rnn_forward", [("a", a), ("y_pred", y_pred)], [
+        f"a[4][1] = {a[4][1]}", shape_line("a", a),
+        f"y_pred[1][3] = {y_pred[1][3]}", shape_line("y_pred", y_pred),
+        f"caches[1][1][3] = {caches[1][1][3]}", f"len(caches) = {len(caches)}"]))
+
+    np.random.seed(1)
+    xt = np.random.randn(3, 10)
+    a_prev = np.random.randn(5, 10)
+    c_prev = np.random.randn(5, 10)
+    p = lstm_params(draw_output=True)
+    a_next, c_next, yt, cache = lstm_cell_forward(xt, a_prev, c_prev, p)
+    out.append(("lstm_cell_forward", [("a_next", a_next), ("c_next", c_next), ("yt_pred", yt)], [
+        f"a_next[4] = {a_next[4]}", shape_line("a_next", a_next),
+        f"c_next[2] = {c_next[2]}", shape_line("c_next", c_next),
+        f"yt[1] = {yt[1]}", shape_line("yt", yt),
+        f"cache[1][3] = {cache[1][3]}", f"len(cache) = {len(cache)}"]))
+
+    np.random.seed(1)
+    x = np.random.randn(3, 10, 7)
+    a0 = np.random.randn(5, 10)
+    p = lstm_params(draw_output=True)
+    a, y, c, caches = lstm_forward(x, a0, p)
+    out.append(("lstm_forward", [("a", a), ("y", y), ("c", c)], [
+        f"a[4][3][6] = {a[4][3][6]}", shape_line("a", a),
+        f"y[1][4][3] = {y[1][4][3]}", shape_line("y", y),
+        f"caches[1][1][1] = {caches[1][1][1]}",
+        f"c[1][2][1] = {c[1][2][1]}", f"len(caches) = {len(caches)}"]))
+
+    def grad_lines(g, picks):
+        lines = []
+        for key, index in picks:
+            value = g[key][index]
+            lines.append(f"{key}{''.join(f'[{i}]' for i in index)} = {value}")
+            lines.append(shape_line(key, g[key]))
+        return lines
+
+    np.random.seed(1)
+    xt = np.random.randn(3, 10)
+    a_prev = np.random.randn(5, 10)
+    p = rnn_params(wax_first=True)
+    a_next, yt, cache = rnn_cell_forward(xt, a_prev, p)
+    da_next = np.random.randn(5, 10)
+    g = rnn_cell_backward(da_next, cache)
+    keys = ("dxt", "da_prev", "dWax", "dWaa", "dba")
+    out.append(("rnn_cell_backward", [(k, g[k]) for k in keys], grad_lines(g, [
+        ("dxt", (1, 2)), ("da_prev", (2, 3)), ("dWax", (3, 1)), ("dWaa", (1, 2)), ("dba", (4,))])))
+
+    np.random.seed(1)
+    x = np.random.randn(3, 10, 4)
+    a0 = np.random.randn(5, 10)
+    p = rnn_params(wax_first=True)
+    a, y, caches = rnn_forward(x, a0, p)
+    da = np.random.randn(5, 10, 4)
+    g = rnn_backward(da, caches)
+    keys = ("dx", "da0", "dWax", "dWaa", "dba")
+    out.append(("rnn_backward", [(k, g[k]) for k in keys], grad_lines(g, [
+        ("dx", (1, 2)), ("da0", (2, 3)), ("dWax", (3, 1)), ("dWaa", (1, 2)), ("dba", (4,))])))
+
+    np.random.seed(1)
+    xt = np.random.randn(3, 10)
+    a_prev = np.random.randn(5, 10)
+    c_prev = np.random.randn(5, 10)
+    p = lstm_params(draw_output=True)
+    a_next, c_next, yt, cache = lstm_cell_forward(xt, a_prev, c_prev, p)
+    da_next = np.random.randn(5, 10)
+    dc_next = np.random.randn(5, 10)
+    g = lstm_cell_backward(da_next, dc_next, cache)
+    keys = ("dxt", "da_prev", "dc_prev", "dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo")
+    out.append(("lstm_cell_backward", [(k, g[k]) for k in keys], grad_lines(g, [
+        ("dxt", (1, 2)), ("da_prev", (2, 3)), ("dc_prev", (2, 3)), ("dWf", (3, 1)), ("dWi", (1, 2)),
+        ("dWc", (3, 1)), ("dWo", (1, 2)), ("dbf", (4,)), ("dbi", (4,)), ("dbc", (4,)), ("dbo", (4,))])))
+
+    np.random.seed(1)
+    x = np.random.randn(3, 10, 7)
+    a0 = np.random.randn(5, 10)
+    p = lstm_params(draw_output=False)
+    a, y, c, caches = lstm_forward(x, a0, p)
+    da = np.random.randn(5, 10, 4)
+    g = lstm_backward(da, caches)
+    keys = ("dx", "da0", "dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo")
+    out.append(("lstm_backward", [(k, g[k]) for k in keys], grad_lines(g, [
+        ("dx", (1, 2)), ("da0", (2, 3)), ("dWf", (3, 1)), ("dWi", (1, 2)), ("dWc", (3, 1)), ("dWo", (1, 2)),
+        ("dbf", (4,)), ("dbi", (4,)), ("dbc", (4,)), ("dbo", (4,))])))
+    return out
+
+
+# --- how numpy prints: samples for the C++ formatter, including cases the course lines do not reach --------------
+def format_samples():
+    np.random.seed(2)
+    arrays = [
+        np.random.randn(12),                         # wraps at 75 columns, signs
+        np.abs(np.random.randn(7)),                  # no negative: no sign column
+        np.array([1.0, 2.0, -3.0]),                  # integers: "1." with the point kept
+        np.array([0.5, 0.25, 0.125, 1e-9]),          # a tiny value: scientific for all
+        np.array([1.5e-05, -2.25e-07, 3.0e-06]),     # scientific, padded mantissas
+        np.array([1234.5678901234, 0.5]),            # ratio above 1e3: scientific
+        np.array([123456.789012345, -7.25, 99.0]),   # wide integer parts
+        np.array([0.0, -0.0, 1.0 / 3.0]),            # zeros
+        np.random.randn(25) * 10,                    # several lines
+        np.array([-0.74747722]),
+    ]
+    scalars = [0.17211776753291663, -1.3872130506020928, 11.264104496527775, 1.0, 0.0, 1e-05, 1.5e-05, -2.5e-07,
+               123456789.0, 1e16, 0.0001, 0.1, 2.0 / 3.0]
+    return ([{"values": ["%.17g" % v for v in a], "str": str(a)} for a in arrays],
+            [{"value": "%.17g" % v, "str": str(np.float64(v))} for v in scalars])
+
+
+# --- compact JSON: one line per array, 17 significant digits ---------------------------------------------------
+def nested(arr):
+    if arr.ndim == 1:
+        return "[" + ",".join("%.17g" % v for v in arr) + "]"
+    return "[" + ",".join(nested(sub) for sub in arr) + "]"
+
+
+def main():
+    ex = examples()
+    parts = []
+    for name, arrays, _ in ex:
+        body = ",\n".join(f'    "{key}": {nested(np.asarray(arr, dtype=np.float64))}' for key, arr in arrays)
+        parts.append(f'  "{name}": {{\n{body}\n  }}')
+    printed = []
+    for name, _, lines in ex:
+        printed.append(name)
+        printed.extend(lines)
+        printed.append("")
+    array_samples, scalar_samples = format_samples()
+    text = ('{\n"generator": "scripts/refs/make_course_reference.py",\n'
+            f'"numpy": "{np.__version__}",\n'
+            '"functions": {\n' + ",\n".join(parts) + "\n},\n"
+            '"printed": ' + json.dumps(printed, indent=0) + ",\n"
+            '"array_str_samples": ' + json.dumps(array_samples, indent=0) + ",\n"
+            '"scalar_str_samples": ' + json.dumps(scalar_samples, indent=0) + "\n}\n")
+    json.loads(text)  # well-formed
+    OUT.write_text(text)
+    print(f"wrote {OUT} ({len(text)} bytes)")
+    for line in printed:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,967 @@
+// The BPTT stepper lab; see BpttLab.hpp.
+#include "labs/BpttLab.hpp"
+
+#include "course/CourseExamples.hpp"
+#include "io/ModelFile.hpp"
+#include "io/Safetensors.hpp"
+#include "text/Vocabulary.hpp"
+#include "util/Error.hpp"
+#include "widgets/HeatmapView.hpp"
+#include "widgets/UnrolledGraphView.hpp"
+
+#include <qcustomplot.h>
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QThread>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace unroll {
+
+namespace {
+
+GraphMatrix toGraph(const MatD& m)
+{
+    GraphMatrix g;
+    g.rows = int(m.rows());
+    g.cols = int(m.cols());
+    g.values.resize(size_t(m.size()));
+    for (Index i = 0; i < m.rows(); ++i)
+        for (Index j = 0; j < m.cols(); ++j) g.values[size_t(i * m.cols() + j)] = float(m(i, j));
+    return g;
+}
+
+std::vector<double> rowMajor(const MatD& m)
+{
+    std::vector<double> v(size_t(m.size()));
+    for (Index i = 0; i < m.rows(); ++i)
+        for (Index j = 0; j < m.cols(); ++j) v[size_t(i * m.cols() + j)] = m(i, j);
+    return v;
+}
+
+QString qs(std::u32string_view s) { return QString::fromStdString(encodeUtf8(s)); }
+
+QString showChar(const QString& c)
+{
+    if (c == " ") return QString::fromUtf8("\u2423");
+    if (c == "\n") return QString::fromUtf8("\u21b5");
+    return c;
+}
+
+QString num(double v) { return QString::number(v, 'f', 4); }
+
+const char* kGateLong[3][4] = {{"a⟨t⟩ = tanh(z)", "", "", ""},
+                               {"Γr reset gate", "Γu update gate", "c̃ candidate", ""},
+                               {"Γf forget gate", "Γi update gate", "c̃ candidate", "Γo output gate"}};
+
+} // namespace
+
+BpttLab::BpttLab(QWidget* parent) : Lab(parent)
+{
+    timer_ = new QTimer(this);
+    connect(timer_, &QTimer::timeout, this, [this] {
+        if (stepper_->position() >= stepper_->maxPosition()) {
+            pause();
+            return;
+        }
+        setPosition(stepper_->position() + 1);
+    });
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->setSpacing(8);
+    auto* controls = new QScrollArea;
+    controls->setWidget(setupControls());
+    controls->setWidgetResizable(true);
+    controls->setFixedWidth(280);
+    controls->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    controls->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(controls);
+    auto* right = new QVBoxLayout;
+    right->addWidget(setupTransportBar());
+    right->addWidget(setupViews(), 1);
+    layout->addLayout(right, 1);
+
+    setConfig(BpttConfig{.cell = CellKind::Lstm, .hidden = 5, .steps = 8, .seed = 1, .text = U"hello, unroll!"});
+}
+
+BpttLab::~BpttLab() = default;
+
+// --- controls ---------------------------------------------------------------------------------------------------
+
+QWidget* BpttLab::setupControls()
+{
+    auto* box = new QWidget;
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(0, 0, 4, 0);
+
+    auto* model = new QGroupBox("Model");
+    auto* mf = new QFormLayout(model);
+    cell_ = new QComboBox;
+    for (auto name : cellKindNames) cell_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    hidden_ = new QSpinBox;
+    hidden_->setRange(1, 32);
+    steps_ = new QSpinBox;
+    steps_->setRange(2, 40);
+    batch_ = new QSpinBox;
+    batch_->setRange(1, 8);
+    initScale_ = new QDoubleSpinBox;
+    initScale_->setRange(0.05, 20);
+    initScale_->setSingleStep(0.25);
+    initScale_->setDecimals(2);
+    initScale_->setToolTip("Weights drawn with standard deviation s / √(n_a + n_x); biases 0");
+    forgetBias_ = new QDoubleSpinBox;
+    forgetBias_->setRange(-10, 10);
+    forgetBias_->setSingleStep(0.5);
+    forgetBias_->setToolTip("LSTM only: the forget gate's bias (1 keeps the cell state by default)");
+    seed_ = new QSpinBox;
+    seed_->setRange(0, 1000000);
+    mf->addRow("Cell", cell_);
+    mf->addRow("Hidden units n_a", hidden_);
+    mf->addRow("Steps T", steps_);
+    mf->addRow("Init scale s", initScale_);
+    mf->addRow("Forget bias", forgetBias_);
+    mf->addRow("Seed", seed_);
+    v->addWidget(model);
+
+    auto* input = new QGroupBox("Input");
+    auto* iv = new QVBoxLayout(input);
+    textInput_ = new QRadioButton("Text: characters one-hot, next as target");
+    text_ = new QLineEdit;
+    text_->setPlaceholderText("at least T + 1 characters");
+    auto* open = new QPushButton("Open text file…");
+    connect(open, &QPushButton::clicked, this, &BpttLab::openData);
+    randomInput_ = new QRadioButton("Random vectors x⟨t⟩ ~ N(0, 1)");
+    auto* batchRow = new QHBoxLayout;
+    batchRow->addWidget(new QLabel("Batch m"));
+    batchRow->addWidget(batch_);
+    iv->addWidget(textInput_);
+    iv->addWidget(text_);
+    iv->addWidget(open);
+    iv->addWidget(randomInput_);
+    iv->addLayout(batchRow);
+    v->addWidget(input);
+
+    auto* clip = new QGroupBox("Gradient clipping");
+    auto* cf = new QFormLayout(clip);
+    clipMode_ = new QComboBox;
+    for (auto name : clipModeNames) clipMode_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    clipValue_ = new QDoubleSpinBox;
+    clipValue_->setRange(0.01, 1000);
+    clipValue_->setValue(5);
+    cf->addRow("Mode", clipMode_);
+    cf->addRow("Threshold", clipValue_);
+    v->addWidget(clip);
+
+    auto* course = new QGroupBox("Course examples");
+    auto* cv = new QVBoxLayout(course);
+    courseCombo_ = new QComboBox;
+    for (const char* f : {"rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
+                          "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward"})
+        courseCombo_->addItem(f);
+    auto* show = new QPushButton("Show the notebook's numbers");
+    connect(show, &QPushButton::clicked, this, &BpttLab::showCourseExample);
+    cv->addWidget(new QLabel("The seeded cases of “Building an RNN step by step”, computed here:"));
+    cv->itemAt(0)->widget()->setProperty("wrap", true);
+    qobject_cast<QLabel*>(cv->itemAt(0)->widget())->setWordWrap(true);
+    cv->addWidget(courseCombo_);
+    cv->addWidget(show);
+    v->addWidget(course);
+
+    errorLabel_ = new QLabel;
+    errorLabel_->setWordWrap(true);
+    errorLabel_->setStyleSheet("color: #b3261e;");
+    v->addWidget(errorLabel_);
+    v->addStretch(1);
+
+    const auto rebuild = [this] {
+        if (!updatingControls_) rebuildFromControls();
+    };
+    connect(cell_, &QComboBox::currentIndexChanged, this, rebuild);
+    for (QSpinBox* s : {hidden_, steps_, batch_, seed_}) connect(s, &QSpinBox::valueChanged, this, rebuild);
+    for (QDoubleSpinBox* s : {initScale_, forgetBias_, clipValue_})
+        connect(s, &QDoubleSpinBox::valueChanged, this, rebuild);
+    connect(clipMode_, &QComboBox::currentIndexChanged, this, rebuild);
+    connect(text_, &QLineEdit::textChanged, this, rebuild);
+    connect(textInput_, &QRadioButton::toggled, this, rebuild);
+    return box;
+}
+
+QWidget* BpttLab::setupTransportBar()
+{
+    auto* bar = new QWidget;
+    auto* h = new QHBoxLayout(bar);
+    h->setContentsMargins(0, 0, 0, 0);
+    // Icons from the style (every font has them); the text names the button for tests and screen readers.
+    auto button = [&](const QString& text, QStyle::StandardPixmap icon, const QString& tip, auto fn) {
+        auto* b = new QToolButton;
+        b->setText(text);
+        b->setIcon(style()->standardIcon(icon));
+        b->setToolButtonStyle(Qt::ToolButtonIconOnly);
+        b->setToolTip(tip);
+        b->setMinimumWidth(34);
+        connect(b, &QToolButton::clicked, this, fn);
+        h->addWidget(b);
+    };
+    button("⏮", QStyle::SP_MediaSkipBackward, "Jump to the start (before the first forward step)",
+           [this] { setPosition(0); });
+    button("◀", QStyle::SP_MediaSeekBackward, "One step back (Shift+Left)",
+           [this] { setPosition(stepper_->position() - 1); });
+    button("▶", QStyle::SP_MediaSeekForward, "One step on: forward, then backward (Right)", [this] { stepOnce(); });
+    button("⏭", QStyle::SP_MediaSkipForward, "Jump to the end (backward pass complete)",
+           [this] { setPosition(stepper_->maxPosition()); });
+    auto* back = new QAction(this);
+    back->setShortcut(QKeySequence("Shift+Left"));
+    connect(back, &QAction::triggered, this, [this] { setPosition(stepper_->position() - 1); });
+    addAction(back);
+    positionSlider_ = new QSlider(Qt::Horizontal);
+    positionSlider_->setToolTip("Position in the forward-then-backward pass");
+    connect(positionSlider_, &QSlider::valueChanged, this, [this](int p) {
+        if (!updatingControls_) setPosition(p);
+    });
+    h->addWidget(positionSlider_, 1);
+    positionLabel_ = new QLabel;
+    positionLabel_->setMinimumWidth(290);
+    positionLabel_->setStyleSheet("font-weight: 600;");
+    h->addWidget(positionLabel_);
+    h->addWidget(new QLabel("Speed"));
+    speed_ = new QSlider(Qt::Horizontal);
+    speed_->setRange(1, 20);
+    speed_->setValue(4);
+    speed_->setFixedWidth(90);
+    speed_->setToolTip("Steps per second while playing");
+    connect(speed_, &QSlider::valueChanged, this, [this](int v) { timer_->setInterval(1000 / v); });
+    timer_->setInterval(250);
+    h->addWidget(speed_);
+    return bar;
+}
+
+QWidget* BpttLab::setupViews()
+{
+    auto* split = new QSplitter(Qt::Vertical);
+    graph_ = new UnrolledGraphView;
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(graph_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    split->addWidget(scroll);
+    connect(graph_, &UnrolledGraphView::nodeClicked, this, [this](int step, UnrolledGraphView::Node node) {
+        // Open the clicked node large, with hover readout and export.
+        MatD m;
+        QString what;
+        const Index t = step;
+        switch (node) {
+        case UnrolledGraphView::Node::Input: m = stepper_->x(t), what = "x"; break;
+        case UnrolledGraphView::Node::Hidden: m = stepper_->a(t), what = "a"; break;
+        case UnrolledGraphView::Node::CellState: m = stepper_->c(t), what = "c"; break;
+        case UnrolledGraphView::Node::Output: m = stepper_->yHat(t), what = "ŷ"; break;
+        case UnrolledGraphView::Node::Gradient: m = stepper_->daTotal(t), what = "∂L/∂a"; break;
+        default: return;
+        }
+        if (!stepper_->forwardComputed(t) ||
+            (node == UnrolledGraphView::Node::Gradient && !stepper_->backwardComputed(t)))
+            return;
+        auto* dialog = new QDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle(QString("%1⟨%2⟩").arg(what).arg(t + 1));
+        auto* lay = new QVBoxLayout(dialog);
+        auto* heat = new HeatmapView;
+        heat->setTitle(QString("%1⟨%2⟩  (%3 × %4)").arg(what).arg(t + 1).arg(m.rows()).arg(m.cols()));
+        heat->setAxisLabels("unit", "example");
+        heat->setColorMap(node == UnrolledGraphView::Node::Output ? ColorMap::Viridis : ColorMap::Diverging);
+        if (node == UnrolledGraphView::Node::Output)
+            heat->setFixedRange(0, 1);
+        else
+            heat->setSymmetricRange(true);
+        heat->setData(std::span<const double>(rowMajor(m)), int(m.rows()), int(m.cols()));
+        lay->addWidget(heat);
+        dialog->resize(520, 560);
+        dialog->show();
+    });
+
+    auto* tabs = new QTabWidget;
+    auto* flow = new QWidget;
+    auto* fv = new QVBoxLayout(flow);
+    fv->setContentsMargins(4, 4, 4, 4);
+    normPlot_ = new QCustomPlot;
+    setupNormPlot();
+    clipLabel_ = new QLabel;
+    clipLabel_->setWordWrap(true);
+    fv->addWidget(normPlot_, 1);
+    fv->addWidget(clipLabel_);
+    tabs->addTab(flow, "Gradient flow");
+    setupGatesTab(tabs);
+    setupGradientsTab(tabs);
+    setupCheckTab(tabs);
+    auto* eq = new QWidget;
+    auto* ev = new QVBoxLayout(eq);
+    auto* unitRow = new QHBoxLayout;
+    unitRow->addWidget(new QLabel("Unit"));
+    unit_ = new QSpinBox;
+    unit_->setRange(1, 1);
+    connect(unit_, &QSpinBox::valueChanged, this, [this] { refreshEquations(); });
+    unitRow->addWidget(unit_);
+    unitRow->addWidget(new QLabel("(example 1; the step is the one the transport last touched)"));
+    unitRow->addStretch(1);
+    ev->addLayout(unitRow);
+    equations_ = new QTextBrowser;
+    ev->addWidget(equations_, 1);
+    tabs->addTab(eq, "Equations");
+    setupCourseTab(tabs);
+    split->addWidget(tabs);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({660, 270}); // the unrolled graph gets its full height at T <= 10
+    split->setChildrenCollapsible(false);
+    return split;
+}
+
+void BpttLab::setupNormPlot()
+{
+    auto* p = normPlot_;
+    p->setMinimumHeight(140);
+    p->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    QSharedPointer<QCPAxisTickerLog> log(new QCPAxisTickerLog);
+    p->yAxis->setTicker(log);
+    p->yAxis->setNumberFormat("eb");
+    p->yAxis->setNumberPrecision(0);
+    p->xAxis->setLabel("time step t");
+    p->yAxis->setLabel("gradient norm");
+    p->addGraph();
+    p->graph(0)->setName("‖∂L⟨T⟩/∂a⟨t⟩‖: the last step's loss reaching back");
+    p->graph(0)->setPen(QPen(QColor(0xD5, 0x5E, 0x00), 2.5));
+    p->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    p->addGraph();
+    p->graph(1)->setName("‖∂L/∂a⟨t⟩‖: the total loss");
+    p->graph(1)->setPen(QPen(QColor(0x00, 0x72, 0xB2), 2));
+    // The legend sits in its own row above the axes, so it never hides a curve.
+    p->legend->setVisible(true);
+    p->legend->setBorderPen(Qt::NoPen);
+    p->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    p->plotLayout()->insertRow(0);
+    p->plotLayout()->addElement(0, 0, p->legend);
+    p->plotLayout()->setRowStretchFactor(0, 0.001);
+    p->xAxis->grid()->setPen(QPen(QColor(0xe6, 0xe6, 0xe6)));
+    p->yAxis->grid()->setPen(QPen(QColor(0xe6, 0xe6, 0xe6)));
+    auto* cursor = new QCPItemStraightLine(p);
+    cursor->setObjectName("cursor");
+    cursor->setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DashLine));
+    p->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* png = new QAction("Export gradient-flow plot as PNG…", p);
+    connect(png, &QAction::triggered, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Export plot", "gradient-flow.png", "PNG (*.png)");
+        if (!f.isEmpty() && !normPlot_->savePng(f, 0, 0, 2.0)) emit statusMessage("Could not write " + f);
+    });
+    auto* pdf = new QAction("Export gradient-flow plot as PDF…", p);
+    connect(pdf, &QAction::triggered, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Export plot", "gradient-flow.pdf", "PDF (*.pdf)");
+        if (!f.isEmpty() && !normPlot_->savePdf(f)) emit statusMessage("Could not write " + f);
+    });
+    p->addAction(png);
+    p->addAction(pdf);
+    exports_ << png << pdf;
+}
+
+void BpttLab::setupGatesTab(QTabWidget* tabs)
+{
+    auto* w = new QWidget;
+    auto* v = new QVBoxLayout(w);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel("Show"));
+    gateCombo_ = new QComboBox;
+    row->addWidget(gateCombo_);
+    row->addWidget(new QLabel("over all steps (example 1); the marked column is the current step"));
+    row->addStretch(1);
+    v->addLayout(row);
+    gates_ = new HeatmapView;
+    gates_->setAxisLabels("unit", "time step");
+    gates_->setColumnLabelsOnTop(false);
+    v->addWidget(gates_, 1);
+    connect(gateCombo_, &QComboBox::currentIndexChanged, this, [this] { refreshGates(); });
+    tabs->addTab(w, "Gates");
+}
+
+void BpttLab::setupGradientsTab(QTabWidget* tabs)
+{
+    auto* w = new QWidget;
+    auto* v = new QVBoxLayout(w);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel("Tensor"));
+    gradTensor_ = new QComboBox;
+    row->addWidget(gradTensor_);
+    gradThisStep_ = new QCheckBox("only the current step's contribution");
+    row->addWidget(gradThisStep_);
+    row->addStretch(1);
+    v->addLayout(row);
+    grads_ = new HeatmapView;
+    grads_->setColorMap(ColorMap::Diverging);
+    grads_->setSymmetricRange(true);
+    grads_->setColorBarLabel("gradient");
+    v->addWidget(grads_, 1);
+    connect(gradTensor_, &QComboBox::currentIndexChanged, this, [this] { refreshGradients(); });
+    connect(gradThisStep_, &QCheckBox::toggled, this, [this] { refreshGradients(); });
+    tabs->addTab(w, "Parameter gradients");
+}
+
+void BpttLab::setupCheckTab(QTabWidget* tabs)
+{
+    auto* w = new QWidget;
+    auto* v = new QVBoxLayout(w);
+    auto* row = new QHBoxLayout;
+    checkButton_ = new QPushButton("Run gradient check");
+    checkButton_->setToolTip("Central differences (h = 1e-5, double) against backpropagation, for every tensor");
+    connect(checkButton_, &QPushButton::clicked, this, &BpttLab::runGradCheck);
+    row->addWidget(checkButton_);
+    row->addWidget(new QLabel("relative error = ‖num − ana‖ / (‖num‖ + ‖ana‖); below 1e-7 passes"));
+    row->addStretch(1);
+    v->addLayout(row);
+    checkTable_ = new QTableWidget(0, 5);
+    checkTable_->setHorizontalHeaderLabels({"tensor", "relative error", "worst entry", "numeric", "analytic"});
+    checkTable_->horizontalHeader()->setStretchLastSection(true);
+    checkTable_->verticalHeader()->hide();
+    checkTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    v->addWidget(checkTable_, 1);
+    tabs->addTab(w, "Gradient check");
+}
+
+void BpttLab::setupCourseTab(QTabWidget* tabs)
+{
+    course_ = new QTextBrowser;
+    course_->setHtml("<p>Pick a course example on the left and press <b>Show the notebook's numbers</b>.</p>");
+    tabs->addTab(course_, "Course examples");
+}
+
+// --- configuration --------------------------------------------------------------------------------------------------
+
+BpttConfig BpttLab::configFromControls() const
+{
+    BpttConfig c;
+    c.cell = CellKind(cell_->currentIndex());
+    c.hidden = hidden_->value();
+    c.steps = steps_->value();
+    c.batch = batch_->value();
+    c.initScale = initScale_->value();
+    c.forgetBias = forgetBias_->value();
+    c.seed = std::uint32_t(seed_->value());
+    c.clip = ClipMode(clipMode_->currentIndex());
+    c.clipValue = clipValue_->value();
+    if (textInput_->isChecked()) {
+        const QByteArray utf8 = text_->text().toUtf8();
+        c.text = decodeUtf8(std::string(utf8.constData(), size_t(utf8.size())), "the text");
+        if (c.text.empty()) throw InputError("type a text, or choose random vectors");
+    }
+    return c;
+}
+
+void BpttLab::showConfigInControls(const BpttConfig& c)
+{
+    updatingControls_ = true;
+    cell_->setCurrentIndex(int(c.cell));
+    hidden_->setValue(int(c.hidden));
+    steps_->setValue(int(c.steps));
+    batch_->setValue(int(c.batch));
+    initScale_->setValue(c.initScale);
+    forgetBias_->setValue(c.forgetBias);
+    forgetBias_->setEnabled(c.cell == CellKind::Lstm);
+    seed_->setValue(int(c.seed));
+    clipMode_->setCurrentIndex(int(c.clip));
+    clipValue_->setValue(c.clipValue);
+    clipValue_->setEnabled(c.clip != ClipMode::None);
+    (c.text.empty() ? randomInput_ : textInput_)->setChecked(true);
+    if (!c.text.empty()) text_->setText(qs(c.text));
+    batch_->setEnabled(c.text.empty());
+    updatingControls_ = false;
+}
+
+void BpttLab::setConfig(const BpttConfig& config)
+{
+    auto next = std::make_unique<BpttStepper>(config); // throws before anything changes
+    pause();
+    stepper_ = std::move(next);
+    showConfigInControls(config);
+    errorLabel_->clear();
+    gateCombo_->blockSignals(true);
+    gateCombo_->clear();
+    const int kind = int(config.cell);
+    for (int g = 0; g < gateCount(config.cell); ++g) gateCombo_->addItem(kGateLong[kind][g]);
+    gateCombo_->blockSignals(false);
+    gradTensor_->blockSignals(true);
+    const QString keep = gradTensor_->currentText();
+    gradTensor_->clear();
+    for (const auto& n : stepper_->paramNames()) gradTensor_->addItem(QString::fromStdString(n));
+    if (int k = gradTensor_->findText(keep); k >= 0) gradTensor_->setCurrentIndex(k);
+    gradTensor_->blockSignals(false);
+    unit_->setRange(1, int(config.hidden));
+    checkTable_->setRowCount(0);
+    updatingControls_ = true;
+    positionSlider_->setRange(0, int(stepper_->maxPosition()));
+    updatingControls_ = false;
+    refreshNormPlot();
+    refresh();
+}
+
+void BpttLab::rebuildFromControls()
+{
+    try {
+        setConfig(configFromControls());
+    } catch (const std::exception& e) {
+        // Keep the last good model on screen; say what is wrong with the new settings.
+        errorLabel_->setText(QString::fromUtf8(e.what()));
+        emit statusMessage(QString::fromUtf8(e.what()));
+    }
+}
+
+// --- transport ------------------------------------------------------------------------------------------------------
+
+bool BpttLab::isPlaying() const { return timer_->isActive(); }
+
+void BpttLab::play()
+{
+    if (stepper_->position() >= stepper_->maxPosition()) setPosition(0);
+    timer_->start();
+    emit transportChanged();
+}
+
+void BpttLab::pause()
+{
+    timer_->stop();
+    emit transportChanged();
+}
+
+void BpttLab::stepOnce()
+{
+    pause();
+    setPosition(stepper_->position() + 1);
+}
+
+void BpttLab::reset()
+{
+    pause();
+    setPosition(0);
+    emit statusMessage("Back to the start: the same weights and input (seed " +
+                       QString::number(stepper_->config().seed) + ").");
+}
+
+void BpttLab::performSteps(int n) { setPosition(stepper_->position() + n); }
+
+void BpttLab::setPosition(Index p)
+{
+    stepper_->setPosition(p);
+    refresh();
+}
+
+Index BpttLab::focusStep() const
+{
+    const Index T = stepper_->steps();
+    if (stepper_->backwardDone() > 0) return T - stepper_->backwardDone();
+    return std::max<Index>(0, stepper_->forwardDone() - 1);
+}
+
+QString BpttLab::positionText() const
+{
+    const Index T = stepper_->steps();
+    if (stepper_->position() == 0) return QString("Ready: %1 steps to run forward, then back").arg(T);
+    if (stepper_->backwardDone() == 0)
+        return QString("Forward: step %1 of %2 · loss so far %3").arg(stepper_->forwardDone()).arg(T)
+            .arg(num(stepper_->totalLoss()));
+    if (stepper_->backwardDone() == T) return QString("Backward complete · L = %1").arg(num(stepper_->totalLoss()));
+    return QString("Backward: at t = %1 (%2 of %3 steps back)").arg(focusStep() + 1).arg(stepper_->backwardDone())
+        .arg(T);
+}
+
+// --- views ----------------------------------------------------------------------------------------------------------
+
+void BpttLab::refresh()
+{
+    updatingControls_ = true;
+    positionSlider_->setValue(int(stepper_->position()));
+    updatingControls_ = false;
+    positionLabel_->setText(positionText());
+    refreshGraph();
+    refreshGates();
+    refreshGradients();
+    refreshEquations();
+    if (auto* cursor = normPlot_->findChild<QCPItemStraightLine*>("cursor")) {
+        const double x = double(focusStep() + 1);
+        cursor->point1->setCoords(x, 1);
+        cursor->point2->setCoords(x, 2);
+        normPlot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+    emit transportChanged();
+}
+
+void BpttLab::refreshGraph()
+{
+    const auto& s = *stepper_;
+    UnrolledGraphModel model;
+    model.cellName = QString::fromUtf8(cellKindName(s.config().cell).data());
+    model.hasCellState = hasCellState(s.config().cell);
+    for (const auto& n : s.paramNames())
+        if (n != "Wya" && n != "by") model.recurrentWeights << QString::fromStdString(n);
+    model.outputWeights = {"Wya", "by"};
+    model.forwardDone = int(s.forwardDone());
+    model.backwardDone = int(s.backwardDone());
+    model.currentStep = s.position() == 0 ? -1 : int(focusStep());
+    for (Index t = 0; t < s.steps(); ++t) {
+        UnrolledStep st;
+        st.inputLabel = showChar(qs(s.stepText(t)));
+        st.targetLabel = showChar(qs(s.targetText(t)));
+        if (s.forwardComputed(t)) {
+            st.x = toGraph(s.x(t));
+            st.a = toGraph(s.a(t));
+            if (model.hasCellState) st.c = toGraph(s.c(t));
+            st.yHat = toGraph(s.yHat(t));
+            st.loss = s.loss(t);
+        } else {
+            st.x = toGraph(s.x(t)); // the input is known before the step runs
+        }
+        if (s.backwardComputed(t)) {
+            st.da = toGraph(s.daTotal(t));
+            st.daFromLossNorm = s.daFromLoss(t).norm();
+            st.daFromNextNorm = s.daFromNext(t).norm();
+        }
+        model.steps.push_back(std::move(st));
+    }
+    graph_->setModel(model);
+}
+
+void BpttLab::refreshNormPlot()
+{
+    const auto last = stepper_->gradNormLastLoss(), total = stepper_->gradNormTotal();
+    QVector<double> t, a, b;
+    for (size_t i = 0; i < last.size(); ++i) {
+        t << double(i + 1);
+        a << std::max(last[i], 1e-300);
+        b << std::max(total[i], 1e-300);
+    }
+    normPlot_->graph(0)->setData(t, a);
+    normPlot_->graph(1)->setData(t, b);
+    normPlot_->xAxis->setRange(0.5, double(last.size()) + 0.5);
+    normPlot_->rescaleAxes(true);
+    normPlot_->xAxis->setRange(0.5, double(last.size()) + 0.5);
+    normPlot_->yAxis->scaleRange(1.3, normPlot_->yAxis->range().center());
+    normPlot_->replot();
+    const auto clip = stepper_->clipSummary();
+    const auto& c = stepper_->config();
+    QString text = QString("Ratio ‖∂L⟨T⟩/∂a⟨1⟩‖ / ‖∂L⟨T⟩/∂a⟨T⟩‖ = <b>%1</b>. Full gradient: norm %2, largest entry %3")
+                       .arg(stepper_->gradNormRatio(), 0, 'e', 2).arg(clip.normBefore, 0, 'g', 4)
+                       .arg(clip.maxAbsBefore, 0, 'g', 4);
+    if (c.clip == ClipMode::Value)
+        text += QString(" → clipped element-wise at ±%1: norm %2, largest %3").arg(c.clipValue)
+                    .arg(clip.normAfter, 0, 'g', 4).arg(clip.maxAbsAfter, 0, 'g', 4);
+    else if (c.clip == ClipMode::GlobalNorm)
+        text += QString(" → clipped to global norm ≤ %1: norm %2").arg(c.clipValue).arg(clip.normAfter, 0, 'g', 4);
+    clipLabel_->setText(text + ".");
+}
+
+void BpttLab::refreshGates()
+{
+    const auto& s = *stepper_;
+    const int g = std::max(0, gateCombo_->currentIndex());
+    const Index T = s.steps(), n = s.hiddenSize();
+    std::vector<double> values(size_t(n * T), std::nan(""));
+    QStringList labels;
+    for (Index t = 0; t < T; ++t) {
+        QString l = s.stepText(t).empty() ? QString::number(t + 1) : showChar(qs(s.stepText(t)));
+        labels << (t == focusStep() && s.position() > 0 ? "▸" + l : l);
+        if (!s.forwardComputed(t)) continue;
+        const MatD z = s.gate(t, g);
+        for (Index i = 0; i < n; ++i) values[size_t(i * T + t)] = z(i, 0);
+    }
+    const bool tanhBlock = (s.config().cell == CellKind::Rnn) || (g == 2);
+    gates_->setColorMap(tanhBlock ? ColorMap::Diverging : ColorMap::Viridis);
+    gates_->setFixedRange(tanhBlock ? -1 : 0, 1);
+    gates_->setColorBarLabel(gateCombo_->currentText());
+    gates_->setData(std::span<const double>(values), int(n), int(T));
+    gates_->setColumnLabels(labels);
+}
+
+void BpttLab::refreshGradients()
+{
+    const auto& s = *stepper_;
+    const std::string name = gradTensor_->currentText().toStdString();
+    if (name.empty()) return;
+    const MatD value = s.paramValue(name);
+    MatD g;
+    QString title;
+    if (s.backwardDone() == 0) {
+        g = MatD::Constant(value.rows(), value.cols(), std::nan(""));
+        title = QString("d%1: not computed yet (step into the backward pass)").arg(gradTensor_->currentText());
+    } else if (gradThisStep_->isChecked()) {
+        g = s.paramGradAt(name, focusStep());
+        title = QString("d%1 contribution of step t = %2").arg(gradTensor_->currentText()).arg(focusStep() + 1);
+    } else {
+        g = s.runningGrad(name);
+        title = QString("d%1 summed over t = %2 … %3").arg(gradTensor_->currentText())
+                    .arg(s.steps() - s.backwardDone() + 1).arg(s.steps());
+    }
+    grads_->setTitle(title);
+    grads_->setData(std::span<const double>(rowMajor(g)), int(g.rows()), int(g.cols()));
+}
+
+void BpttLab::refreshEquations()
+{
+    const auto& s = *stepper_;
+    const Index t = focusStep(), u = unit_->value() - 1, n = s.hiddenSize();
+    const CellKind kind = s.config().cell;
+    if (u < 0 || u >= n) return;
+    QString html = QString("<h3>Step t = %1, unit %2</h3>").arg(t + 1).arg(u + 1);
+    if (!s.forwardComputed(t)) {
+        equations_->setHtml(html + "<p>Step forward to see this step's numbers.</p>");
+        return;
+    }
+    const MatD W = [&] {
+        MatD w(gateCount(kind) * n, n + s.inputSize());
+        const auto names = s.paramNames();
+        // Rebuild the stacked W from the course tensors (cheap at these sizes).
+        const auto tensors = cellTensorNames(kind, s.inputSize(), n);
+        for (const auto& d : tensors)
+            if (!d.isBias) w.block(d.row, d.col, d.rows, d.cols) = s.paramValue(d.name);
+        return w;
+    }();
+    MatD b(gateCount(kind) * n, 1);
+    for (const auto& d : cellTensorNames(kind, s.inputSize(), n))
+        if (d.isBias) b.middleRows(d.row, d.rows) = s.paramValue(d.name);
+    const MatD aPrev = s.aPrev(t), x = s.x(t);
+    auto parts = [&](int g, const MatD& recurrentInput) {
+        const Index row = g * n + u;
+        const double ra = (W.row(row).head(n) * recurrentInput.col(0))(0, 0);
+        const double rx = (W.row(row).tail(s.inputSize()) * x.col(0))(0, 0);
+        return std::array<double, 4>{ra, rx, b(row, 0), ra + rx + b(row, 0)};
+    };
+    auto line = [&](const QString& name, const QString& f, const QString& wa, const std::array<double, 4>& p,
+                    double out) {
+        return QString("<p><b>%1</b> = %2(%3·a + W<sub>x</sub>·x + b) = %2(%4 + %5 + %6) = %2(%7) = <b>%8</b></p>")
+            .arg(name, f, wa, num(p[0]), num(p[1]), num(p[2]), num(p[3]), num(out));
+    };
+    const double aOut = s.a(t)(u, 0);
+    if (kind == CellKind::Rnn) {
+        html += "<p>a⟨t⟩ = tanh(Waa a⟨t−1⟩ + Wax x⟨t⟩ + ba)</p>";
+        html += line("a⟨t⟩", "tanh", "Waa", parts(0, aPrev), aOut);
+    } else if (kind == CellKind::Lstm) {
+        html += "<p>Γ = σ(W [a⟨t−1⟩; x⟨t⟩] + b) for f, i, o; c̃ = tanh(Wc [a⟨t−1⟩; x⟨t⟩] + bc); "
+                "c⟨t⟩ = Γf∗c⟨t−1⟩ + Γi∗c̃; a⟨t⟩ = Γo∗tanh(c⟨t⟩)</p>";
+        const char* names[4] = {"Γf", "Γi", "c̃", "Γo"};
+        for (int g = 0; g < 4; ++g)
+            html += line(names[g], g == 2 ? "tanh" : "σ", QString("W%1").arg(g == 2 ? "c" : names[g] + 2),
+                         parts(g, aPrev), s.gate(t, g)(u, 0));
+        const double cPrev = t == 0 ? 0.0 : s.c(t - 1)(u, 0), c = s.c(t)(u, 0);
+        html += QString("<p><b>c⟨t⟩</b> = %1 × %2 + %3 × %4 = <b>%5</b></p>")
+                    .arg(num(s.gate(t, 0)(u, 0)), num(cPrev), num(s.gate(t, 1)(u, 0)), num(s.gate(t, 2)(u, 0)),
+                         num(c));
+        html += QString("<p><b>a⟨t⟩</b> = %1 × tanh(%2) = <b>%3</b></p>")
+                    .arg(num(s.gate(t, 3)(u, 0)), num(c), num(aOut));
+    } else {
+        html += "<p>Γr, Γu = σ(W [a⟨t−1⟩; x⟨t⟩] + b); c̃ = tanh(Wc [Γr∗a⟨t−1⟩; x⟨t⟩] + bc); "
+                "a⟨t⟩ = Γu∗c̃ + (1 − Γu)∗a⟨t−1⟩</p>";
+        html += line("Γr", "σ", "Wr", parts(0, aPrev), s.gate(t, 0)(u, 0));
+        html += line("Γu", "σ", "Wu", parts(1, aPrev), s.gate(t, 1)(u, 0));
+        const MatD ra = s.gate(t, 0).array() * aPrev.array();
+        html += line("c̃", "tanh", "Wc·(Γr∗", parts(2, ra), s.gate(t, 2)(u, 0)).replace("·a +", "a) +");
+        html += QString("<p><b>a⟨t⟩</b> = %1 × %2 + (1 − %1) × %3 = <b>%4</b></p>")
+                    .arg(num(s.gate(t, 1)(u, 0)), num(s.gate(t, 2)(u, 0)), num(aPrev(u, 0)), num(aOut));
+    }
+    if (s.backwardComputed(t)) {
+        html += "<h3>Backward</h3><p>∂L/∂a⟨t⟩ = (from the loss at t) + (from step t+1)</p>";
+        html += QString("<p>= %1 + %2 = <b>%3</b></p>")
+                    .arg(num(s.daFromLoss(t)(u, 0)), num(s.daFromNext(t)(u, 0)), num(s.daTotal(t)(u, 0)));
+        const MatD dz = s.dz(t);
+        html += "<p>Gradient at the gate pre-activations (dz): ";
+        const auto gates = gateNames(kind);
+        for (int g = 0; g < gateCount(kind); ++g)
+            html += QString("%1: %2&nbsp;&nbsp; ").arg(QString::fromStdString(gates[size_t(g)]), num(dz(g * n + u, 0)));
+        html += "</p>";
+    }
+    equations_->setHtml(html);
+}
+
+void BpttLab::runGradCheck()
+{
+    checkButton_->setEnabled(false);
+    checkButton_->setText("Checking…");
+    emit progressChanged(0, 0);
+    const BpttConfig config = stepper_->config();
+    // Off the GUI thread: thousands of forward passes for the larger settings.
+    QThread* thread = QThread::create([this, config] {
+        std::vector<GradCheckResult> results;
+        QString error;
+        try {
+            results = BpttStepper(config).gradCheck();
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(this, [this, results, error, config] {
+            checkButton_->setEnabled(true);
+            checkButton_->setText("Run gradient check");
+            emit progressChanged(1, 1);
+            if (!error.isEmpty()) {
+                emit statusMessage("Gradient check failed: " + error);
+                return;
+            }
+            if (stepper_->config().seed != config.seed || stepper_->config().steps != config.steps) return;
+            checkTable_->setRowCount(int(results.size()));
+            for (int r = 0; r < int(results.size()); ++r) {
+                const auto& res = results[size_t(r)];
+                auto set = [&](int col, const QString& text) {
+                    auto* item = new QTableWidgetItem(text);
+                    if (res.error >= 1e-7) item->setBackground(QColor(0xfd, 0xe2, 0xe1));
+                    checkTable_->setItem(r, col, item);
+                };
+                set(0, QString::fromStdString(res.name));
+                set(1, QString::number(res.error, 'e', 2) + (res.error < 1e-7 ? "  ✓" : "  ✗"));
+                set(2, QString("[%1, %2]").arg(res.worstRow).arg(res.worstCol));
+                set(3, QString::number(res.worstNumeric, 'g', 10));
+                set(4, QString::number(res.worstAnalytic, 'g', 10));
+            }
+            checkTable_->resizeColumnsToContents();
+        });
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    connect(this, &QObject::destroyed, thread, [thread] { thread->wait(); });
+    thread->start();
+}
+
+void BpttLab::showCourseExample()
+{
+    // Computed here, now, by the same core the lab uses (course-spec §1.2, the 2021 draw orders).
+    static const std::vector<CourseExample> examples = runCourseExamples();
+    const std::string name = courseCombo_->currentText().toStdString();
+    for (const auto& e : examples) {
+        if (e.function != name) continue;
+        QString html = QString("<h3>%1</h3><p>np.random.seed(1), then the notebook's draws; double precision. "
+                               "These are the lines the notebook prints:</p><pre style='font-size: 10pt'>")
+                           .arg(courseCombo_->currentText());
+        for (const auto& line : e.printed) html += QString::fromStdString(line).toHtmlEscaped() + "\n";
+        html += "</pre><p>Shapes: ";
+        for (const auto& [key, array] : e.arrays)
+            html += QString("%1 %2&nbsp;&nbsp; ").arg(QString::fromStdString(key),
+                                                      QString::fromStdString(array.shapeString()));
+        html += "</p><p>All arrays: <code>unroll-cli course-examples --json</code>.</p>";
+        course_->setHtml(html);
+        if (auto* tabs = qobject_cast<QTabWidget*>(course_->parentWidget()->parentWidget()))
+            tabs->setCurrentWidget(course_);
+        return;
+    }
+}
+
+// --- files ----------------------------------------------------------------------------------------------------------
+
+void BpttLab::openData()
+{
+    const QString path = QFileDialog::getOpenFileName(this, "Open a text as the input sequence", {},
+                                                      "Text files (*.txt);;All files (*)");
+    if (path.isEmpty()) return;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, "Open text", QString("Cannot open %1: %2").arg(path, f.errorString()));
+        return;
+    }
+    const QByteArray bytes = f.read(4096); // the lab shows at most 41 characters
+    try {
+        const auto text = decodeUtf8(std::string(bytes.constData(), size_t(bytes.size())), path.toStdString());
+        if (text.size() < 3) throw InputError(path.toStdString() + " has fewer than 3 characters");
+        const QString shown = qs(text.substr(0, 41));
+        updatingControls_ = true;
+        textInput_->setChecked(true);
+        text_->setText(shown);
+        if (steps_->value() > int(text.size()) - 1) steps_->setValue(int(std::min<size_t>(40, text.size() - 1)));
+        updatingControls_ = false;
+        rebuildFromControls();
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Open text", QString::fromUtf8(e.what()));
+    }
+}
+
+void BpttLab::saveModel()
+{
+    const QString path = QFileDialog::getSaveFileName(this, "Save the weights", "bptt.safetensors",
+                                                      "safetensors (*.safetensors)");
+    if (path.isEmpty()) return;
+    try {
+        ModelFile file;
+        file.kind = "bptt-" + std::string(cellKindId(stepper_->config().cell));
+        file.hyper = {{"cell", std::string(cellKindId(stepper_->config().cell))},
+                      {"n_a", std::to_string(stepper_->hiddenSize())},
+                      {"n_x", std::to_string(stepper_->inputSize())},
+                      {"n_y", std::to_string(stepper_->outputSize())},
+                      {"T", std::to_string(stepper_->steps())},
+                      {"seed", std::to_string(stepper_->config().seed)},
+                      {"init_scale", std::to_string(stepper_->config().initScale)}};
+        for (const auto& c : stepper_->vocabulary().symbolsUtf8()) file.vocab.push_back(c);
+        for (const auto& name : stepper_->paramNames())
+            file.tensors[name] = tensorFromMatrix(stepper_->paramValue(name));
+        unroll::saveModel(path.toStdString(), file);
+        emit statusMessage("Saved " + path);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Save model", QString::fromUtf8(e.what()));
+    }
+}
+
+QList<QAction*> BpttLab::exportActions() { return exports_; }
+
+void BpttLab::setPresentationMode(bool on)
+{
+    graph_->setPresentationMode(on);
+    gates_->setPresentationMode(on);
+    grads_->setPresentationMode(on);
+    for (int i = 0; i < 2; ++i) {
+        QPen pen = normPlot_->graph(i)->pen();
+        pen.setWidthF(on ? 4 : (i == 0 ? 2.5 : 2));
+        normPlot_->graph(i)->setPen(pen);
+    }
+    QFont f = normPlot_->font();
+    f.setPointSizeF(on ? 14 : 9);
+    for (QCPAxis* axis : {normPlot_->xAxis, normPlot_->yAxis}) {
+        axis->setTickLabelFont(f);
+        axis->setLabelFont(f);
+    }
+    normPlot_->legend->setFont(f);
+    normPlot_->replot();
+}
+
+QString BpttLab::guideHtml() const
+{
+    return "<h2>BPTT stepper</h2>"
+           "<p>One recurrent layer unrolled over T steps, with a softmax output ŷ⟨t⟩ and a loss L⟨t⟩ at every step; "
+           "L = Σ L⟨t⟩. Press <b>→</b> (or ▶) to run one step: first the forward pass fills the graph left to right, "
+           "then the backward pass walks right to left.</p>"
+           "<ul><li>Every box is a small heatmap of its values (rows: units; columns: examples). Hover to read a "
+           "number, click to open it large.</li>"
+           "<li>The same weights act at every step: that is why their gradient is a <i>sum</i> over t.</li>"
+           "<li>Backward, the gradient reaching a⟨t⟩ has two parts, drawn apart: from the loss at t (through ŷ⟨t⟩) and "
+           "from step t+1 (through the recurrence). Their sum flows on to a⟨t−1⟩.</li>"
+           "<li><b>Gradient flow</b> plots ‖∂L⟨T⟩/∂a⟨t⟩‖: how much the last step's loss still reaches step t. With "
+           "an RNN and a small init scale it falls by orders of magnitude (vanishing); with a large scale it grows "
+           "(exploding); an LSTM's cell state keeps it far longer. Try s = 0.5 and s = 8 with T = 30 "
+           "(docs/bptt.md).</li>"
+           "<li><b>Gradient check</b> compares backpropagation with finite differences for every tensor.</li>"
+           "<li><b>Course examples</b> reproduce the seeded cases of the course notebook, digit for digit.</li></ul>";
+}
+
+} // namespace unroll
