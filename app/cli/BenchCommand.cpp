@@ -74,11 +74,12 @@ int runBench(const QStringList& args)
             printText("Usage: unroll-cli bench rnn [options]   (unroll-cli bench rnn --help)");
             return Ok;
         }
-        throw InputError("bench needs a benchmark name: rnn");
+        throw InputError("bench needs a benchmark name: rnn or charlm-course");
     }
     const QString which = args.at(1);
     if (which == "rnn") return benchRnn(args);
-    throw InputError(("unknown benchmark '" + which + "': expected rnn").toStdString());
+    if (which == "charlm-course") return benchCharlmCourse(args);
+    throw InputError(("unknown benchmark '" + which + "': expected rnn or charlm-course").toStdString());
 }
 
 } // namespace unroll::cli

@@ -15,6 +15,9 @@ const std::vector<Command>& commandTable()
     static const std::vector<Command> table = {
         {"gradcheck", "check every cell's and layer's backward pass against finite differences", runGradcheck},
         {"bench", "measure training throughput (bench rnn: the work of bench_torch_rnn.py)", runBench},
+        {"train", "train a model (train charlm: the character language model)", runTrain},
+        {"sample", "sample text from a character model", runSample},
+        {"eval", "negative log-likelihood of a text file under a character model", runEval},
         {"bptt", "backpropagation through time on one sequence: gradient norms per step, gradient check", runBptt},
         {"course-examples", "the course's eight seeded RNN/LSTM examples, the notebook's numbers", runCourseExamples},
     };

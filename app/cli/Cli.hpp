@@ -38,6 +38,10 @@ void printText(const QString& text); // to stdout, with a newline
 int runGradcheck(const QStringList& args);
 int runBench(const QStringList& args);
 int runBptt(const QStringList& args);
+int runTrain(const QStringList& args);
+int runSample(const QStringList& args);
+int runEval(const QStringList& args);
+int benchCharlmCourse(const QStringList& args); // bench charlm-course
 int runCourseExamples(const QStringList& args);
 
 } // namespace unroll::cli

@@ -19,6 +19,9 @@
 //   lstm_backward      dx (3,10,4), da0 (5,10), dWf … dbo
 // A 3-D numpy array x (n, m, T) is element x[i][j][t] of our sequence matrix X (n, m*T) at X(i, t*m + j).
 //
+// The Dinosaur Island examples (clip, sample, optimize; course-spec §2.4) use the same form: see
+// charlm/CourseNames.hpp, runDinosaurExamples().
+//
 // Leaves out: the caches (only the x they hold is printed, as in the notebook), the v3a variants (lstm_backward with
 // Wy, by drawn at random), the hidden-grader tests of course-spec §1.3. Nothing here prints: the text is returned.
 #pragma once
@@ -33,10 +36,12 @@
 
 namespace unroll {
 
-// A dense n-dimensional array in numpy's C order: the last axis varies fastest.
+// A dense n-dimensional array in numpy's C order: the last axis varies fastest. An empty shape is numpy's 0-d array
+// (one value: a scalar such as optimize's loss).
 struct NdArray {
     std::vector<std::int64_t> shape;
     std::vector<double> data; // product(shape) values, C order
+    bool integer = false;     // the values are numpy integers (sampled indices): written without a fraction
 
     // The value at a full index (one entry per axis). Throws std::out_of_range naming the index and the shape.
     double at(std::initializer_list<std::int64_t> index) const;
@@ -48,7 +53,8 @@ struct NdArray {
 
 struct CourseExample {
     std::string function;                                // "rnn_forward"
-    std::vector<std::pair<std::string, NdArray>> arrays; // the course's return values, in its order
+    std::vector<std::pair<std::string, NdArray>> arrays; // the course's return values, in its order; a key
+                                                         // "group/name" is `name` within `group` ("maxValue_5/db")
     std::vector<std::string> printed;                    // the notebook's print lines (an entry may wrap)
 
     // The array under `key`; throws std::out_of_range if there is none.

@@ -37,13 +37,14 @@ template <class T> void softmaxColumnsInPlace(MatRef<T> z)
     }
 }
 
-// p: (n_y, N) probabilities, targets: N class indices -> sum over columns of -ln p[target].
+// p: (n_y, N) probabilities, targets: N class indices -> sum over columns of -ln p[target]. A negative target marks
+// a column without a target (padding) and adds nothing.
 // A probability of exactly 0 gives +inf, which the trainers' NaN/Inf check then reports.
 template <class T> double crossEntropySum(ConstMatRef<T> p, std::span<const std::int32_t> targets)
 {
     double loss = 0;
     for (Index j = 0; j < p.cols(); ++j)
-        loss -= std::log(double(p(targets[size_t(j)], j)));
+        if (targets[size_t(j)] >= 0) loss -= std::log(double(p(targets[size_t(j)], j)));
     return loss;
 }
 

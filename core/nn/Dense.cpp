@@ -49,7 +49,7 @@ template <class T> double Dense<T>::loss(std::span<const std::int32_t> targets) 
 {
     if (Index(targets.size()) != P_.cols()) throw InputError("one target per column is needed");
     for (auto y : targets)
-        if (y < 0 || y >= outputSize())
+        if (y < kNoTarget || y >= outputSize())
             throw InputError("target " + std::to_string(y) + " outside the " + std::to_string(outputSize()) +
                              " classes");
     return crossEntropySum<T>(P_, targets);
@@ -59,7 +59,12 @@ template <class T> void Dense<T>::backward(std::span<const std::int32_t> targets
 {
     // d(-ln p_y)/dz = p - onehot(y): the softmax and the cross-entropy together.
     dY_ = P_;
-    for (Index j = 0; j < dY_.cols(); ++j) dY_(targets[size_t(j)], j) -= T(1);
+    for (Index j = 0; j < dY_.cols(); ++j) {
+        if (targets[size_t(j)] == kNoTarget)
+            dY_.col(j).setZero();
+        else
+            dY_(targets[size_t(j)], j) -= T(1);
+    }
     dY_ *= scale;
     dWya.noalias() += dY_ * A_.transpose();
     dby.col(0) += dY_.rowwise().sum();

@@ -2,7 +2,7 @@
 //
 //   Dense<float> out(n_a, n_y);
 //   out.forward(A);                    // A: (n_a, N) -> probs(): (n_y, N)
-//   double loss = out.loss(targets);   // sum over the N columns of -ln p[target]
+//   double loss = out.loss(targets);   // sum over the N columns of -ln p[target] (kNoTarget columns skipped)
 //   out.backward(targets, scale, &dA); // dWya, dby += ...;  dA = Wya^T dY  with dY = scale * (p - onehot)
 // Gradients accumulate; zeroGrads() clears them. `scale` is 1 for a summed loss, 1/N for a mean.
 #pragma once
@@ -15,6 +15,9 @@
 namespace unroll {
 
 class Rng;
+
+// A target meaning "no prediction scored here" (padding of a mini-batch of sequences of different lengths).
+inline constexpr std::int32_t kNoTarget = -1;
 
 template <class T> class Dense {
 public:

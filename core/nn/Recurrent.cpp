@@ -98,16 +98,19 @@ void RecurrentLayer<T>::beginForward(std::span<const std::int32_t> ids, Index m,
         throw InputError("input of " + std::to_string(ids.size()) + " indices is not a multiple of m = " +
                          std::to_string(m));
     for (auto id : ids)
-        if (id < 0 || id >= n_x_)
+        if (id < kNoInput || id >= n_x_)
             throw InputError("input index " + std::to_string(id) + " outside the vocabulary of " +
                              std::to_string(n_x_));
     prepare(m, Index(ids.size()) / m, a0, c0);
     inputIsIds_ = true;
     ids_.assign(ids.begin(), ids.end());
     X_.resize(0, 0);
-    // W_x onehot(id) is column id of W_x.
+    // W_x onehot(id) is column id of W_x; kNoInput is the zero vector (the course's x<1> = 0 before a name).
     for (Index j = 0; j < Index(ids.size()); ++j)
-        Z_.col(j) = W.col(n_a_ + ids[size_t(j)]) + b.col(0);
+        if (ids[size_t(j)] == kNoInput)
+            Z_.col(j) = b.col(0);
+        else
+            Z_.col(j) = W.col(n_a_ + ids[size_t(j)]) + b.col(0);
 }
 
 template <class T> void RecurrentLayer<T>::forwardStep(Index t)
@@ -168,7 +171,8 @@ template <class T> void RecurrentLayer<T>::finishBackward(Mat<T>* dX)
                                kind_ == CellKind::Rnn ? A_.leftCols(N) : Aux_.leftCols(N));
     db.col(0) += dZ_.rowwise().sum();
     if (inputIsIds_) {
-        for (Index j = 0; j < N; ++j) dW.col(n + ids_[size_t(j)]) += dZ_.col(j);
+        for (Index j = 0; j < N; ++j)
+            if (ids_[size_t(j)] != kNoInput) dW.col(n + ids_[size_t(j)]) += dZ_.col(j);
         if (dX) dX->resize(0, 0);
     } else {
         dW.rightCols(n_x_).noalias() += dZ_ * X_.transpose();

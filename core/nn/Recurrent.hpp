@@ -23,6 +23,10 @@ namespace unroll {
 
 class Rng;
 
+// An input index meaning "no input at this step": x<t> is the zero vector (the course feeds x<1> = 0 before the first
+// character of a name). Also pads the shorter sequences of a mini-batch.
+inline constexpr std::int32_t kNoInput = -1;
+
 // How weights start: W ~ N(0, (scale / sqrt(fan_in))^2) with fan_in = n_a + n_x, biases 0, LSTM forget bias
 // forgetBias (1 by default, Jozefowicz et al. 2015).
 struct RecurrentInit {
@@ -49,7 +53,8 @@ public:
     void zeroGrads();
 
     // --- forward -------------------------------------------------------------------------------------------
-    // X: (n_x, m*T) dense input, or ids: m*T class indices in [0, n_x). a0, c0: (n_a, m); c0 ignored unless LSTM.
+    // X: (n_x, m*T) dense input, or ids: m*T class indices in [0, n_x) or kNoInput. a0, c0: (n_a, m); c0 ignored
+    // unless LSTM.
     void forward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
     void forward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
     void beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);

@@ -3,6 +3,7 @@
 
 #include "util/Error.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace unroll {
@@ -58,6 +59,30 @@ template <class T> void SequenceModel<T>::zeroGrads()
 
 template <class T> void SequenceModel<T>::resetState() { carry_ = false; }
 
+template <class T> void SequenceModel<T>::setState(int layer, const Mat<T>& a, const Mat<T>& c)
+{
+    if (layer < 0 || layer >= int(layers.size()) || a.rows() != options_.hiddenSize ||
+        (c.size() != 0 && (c.rows() != a.rows() || c.cols() != a.cols())))
+        throw InputError("a saved state does not fit the model");
+    a0_[size_t(layer)] = a;
+    c0_[size_t(layer)] = c.size() ? c : Mat<T>::Zero(a.rows(), a.cols());
+    carry_ = true;
+}
+
+template <class T> T SequenceModel<T>::lossScale() const
+{
+    switch (options_.reduction) {
+    case LossReduction::Sum: return T(1);
+    case LossReduction::SumPerExample: return T(1) / T(layers.front().batch());
+    case LossReduction::Mean: {
+        const auto scored =
+            std::count_if(targets_.begin(), targets_.end(), [](std::int32_t y) { return y != kNoTarget; });
+        return T(1) / T(std::max<std::ptrdiff_t>(1, scored));
+    }
+    }
+    return T(1);
+}
+
 template <class T> void SequenceModel<T>::prepareState(Index m)
 {
     const Index n = options_.hiddenSize;
@@ -90,8 +115,7 @@ template <class T> double SequenceModel<T>::forwardRest(std::span<const std::int
 {
     forwardUpperLayers();
     targets_.assign(targets.begin(), targets.end());
-    const double loss = output.loss(targets);
-    return options_.reduction == LossReduction::Mean ? loss / double(targets.size()) : loss;
+    return output.loss(targets) * double(lossScale());
 }
 
 template <class T>
@@ -125,8 +149,7 @@ template <class T> const Mat<T>& SequenceModel<T>::predict(std::span<const std::
 template <class T> void SequenceModel<T>::backward()
 {
     if (targets_.empty()) throw InputError("backward() needs a forward() with targets first");
-    const T scale = options_.reduction == LossReduction::Mean ? T(1) / T(targets_.size()) : T(1);
-    output.backward(targets_, scale, &dA_);
+    output.backward(targets_, lossScale(), &dA_);
     for (size_t l = layers.size(); l-- > 0;) {
         layers[l].backward(dA_, l > 0 ? &dX_ : nullptr);
         if (l > 0) dA_.swap(dX_);

@@ -19,7 +19,9 @@
 
 namespace unroll {
 
-enum class LossReduction { Sum, Mean }; // Sum: the course's loss (sum over steps); Mean: PyTorch's default
+// Sum: over every scored prediction. SumPerExample: summed over the steps, averaged over the m examples (the course's
+// loss for m = 1). Mean: over every scored prediction (PyTorch's default).
+enum class LossReduction { Sum, SumPerExample, Mean };
 
 struct SequenceModelOptions {
     CellKind cell = CellKind::Lstm;
@@ -54,11 +56,16 @@ public:
     const Mat<T>& probs() const { return output.probs(); }
 
     void resetState(); // the next forward starts from zeros
+    // The state the next forward starts from (after resetState: zeros, sized at the next forward).
+    bool carriesState() const { return carry_; }
     const Mat<T>& stateA(int layer) const { return a0_[size_t(layer)]; }
+    const Mat<T>& stateC(int layer) const { return c0_[size_t(layer)]; }
+    void setState(int layer, const Mat<T>& a, const Mat<T>& c); // restore a carried state (checkpoints)
 
 private:
     void prepareState(Index m);
     void forwardUpperLayers();
+    T lossScale() const; // the factor the reduction applies to the summed loss of the last forward
     double forwardRest(std::span<const std::int32_t> targets);
 
     SequenceModelOptions options_;

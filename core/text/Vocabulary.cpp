@@ -85,6 +85,11 @@ Vocabulary Vocabulary::fromText(std::u32string_view text, std::size_t maxSize)
 {
     std::map<char32_t, std::size_t> counts;
     for (char32_t c : text) ++counts[c];
+    return fromCounts(counts, maxSize);
+}
+
+Vocabulary Vocabulary::fromCounts(const std::map<char32_t, std::size_t>& counts, std::size_t maxSize)
+{
     std::vector<char32_t> symbols;
     if (maxSize == 0 || counts.size() <= maxSize) {
         for (const auto& [c, n] : counts) symbols.push_back(c);

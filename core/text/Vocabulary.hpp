@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +27,7 @@ public:
     // Characters of `text`, sorted by code point (so '\n' comes first, as in the course's dinosaur vocabulary).
     // maxSize > 0 keeps the maxSize - 1 most frequent characters plus kOther.
     static Vocabulary fromText(std::u32string_view text, std::size_t maxSize = 0);
+    static Vocabulary fromCounts(const std::map<char32_t, std::size_t>& counts, std::size_t maxSize = 0);
     static Vocabulary fromSymbols(std::vector<char32_t> symbols);
 
     std::size_t size() const { return symbols_.size(); }

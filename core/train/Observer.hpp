@@ -22,7 +22,8 @@ struct StepMetrics {
     double seconds = 0;        // wall time since the run began (excluding pauses)
     double gradNorm = 0;       // global gradient norm before clipping (0 if not computed)
     double learningRate = 0;
-    std::int64_t examples = 0; // examples (or characters) consumed by this step
+    std::int64_t examples = 0;    // examples (or characters) consumed by this step
+    std::int64_t predictions = 0; // predictions scored by this step (characters, for a character model)
 };
 
 class TrainingObserver {

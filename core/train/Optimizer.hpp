@@ -54,6 +54,10 @@ public:
     const OptimizerOptions& options() const { return options_; }
     void setLearningRate(double lr) { options_.learningRate = lr; }
     void reset(); // forget the moments and the step count
+    // The optimizer's state, for checkpoints: first moments (momentum, Adam), second moments (Adam), step count.
+    std::vector<Mat<T>>& firstMoments() { return v_; }
+    std::vector<Mat<T>>& secondMoments() { return s_; }
+    void setSteps(std::int64_t t) { t_ = t; }
 
 private:
     OptimizerOptions options_;

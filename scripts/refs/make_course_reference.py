@@ -1,25 +1,38 @@
 #!/usr/bin/python3
-"""Writes tests/data/course_examples.json: the course's eight seeded RNN/LSTM examples, computed by numpy.
+"""Writes tests/data/course_examples.json: the course's seeded examples, computed by numpy.
 
 Run with Debian's /usr/bin/python3 (it has numpy; the python3 first on PATH may not):
     /usr/bin/python3 scripts/refs/make_course_reference.py
 
-An independent reference for tests/core/course/tst_courseexamples.cpp: the eight functions of "Building a Recurrent
-Neural Network - Step by Step" (rnn_cell_forward ... lstm_backward) written again here from the formulas of
-course-spec §1.1 (the 2021 corrected LSTM backward), run on the seeded draws of course-spec §1.2 in their 2021 draw
-orders (rnn_cell_backward draws Wax before Waa; lstm_backward does not draw Wy, by but sets them to zero, and its da
-has 4 steps while x has 7). Nothing here comes from the C++ code.
+An independent reference for tests/core/course/tst_courseexamples.cpp and tests/core/charlm/tst_coursenames.cpp:
+- the eight functions of "Building a Recurrent Neural Network - Step by Step" (rnn_cell_forward ... lstm_backward)
+  written again here from the formulas of course-spec §1.1 (the 2021 corrected LSTM backward), run on the seeded
+  draws of course-spec §1.2 in their 2021 draw orders (rnn_cell_backward draws Wax before Waa; lstm_backward does not
+  draw Wy, by but sets them to zero, and its da has 4 steps while x has 7);
+- the three learner functions of "Dinosaur Island" (clip, sample, optimize) from course-spec §2.2-§2.3 (utils.py's
+  rnn_forward / rnn_backward / update_parameters, the 2021 clip with its deep copy), run on the seeded tests of
+  course-spec §2.4 (2021 notebook: clip_test with mValue 10 and 5, sample_test with seed 24, optimize_test), using
+  np.random exactly as the course does (np.random.seed(counter + seed) before each np.random.choice).
+Nothing here comes from the C++ code.
 
 Output: {"generator", "numpy", "functions": {name: {key: nested list in numpy's shape}}, "printed": [lines],
-"array_str_samples", "scalar_str_samples"}.
+"sample_v3a", "array_str_samples", "scalar_str_samples"}.
 "functions" has the same layout as `unroll-cli course-examples --json`: one object per function, the full arrays
-under the keys of the course's return values, numbers with 17 significant digits. "printed" is what the notebook's
-test cells print (numpy's own str() of the same elements), which the C++ text output must equal line for line; the
-samples are numpy's str() of a few more arrays and scalars (values as 17-digit strings), to check the C++ formatter
-where the course's lines do not reach (scientific notation, wrapping, no negative value).
+under the keys of the course's return values, numbers with 17 significant digits; clip holds one object per maxValue
+("maxValue_10", "maxValue_5"), sample's "indices" are integers, optimize's "loss" is a number. "printed" is what the
+notebooks' test cells print (numpy's own str() of the same elements; for the Dinosaur tests, their print() calls
+captured, without the leading blank line of clip_test's first "\nGradients for mValue=10"), which the C++ text output
+must equal line for line. "sample_v3a" is the v3a notebook's sample test (seed 2) as numpy 1.24 computes it: its tail
+depends on the order of the sums (the model is chaotic), see tst_coursenames. The samples are numpy's str() of a few
+more arrays and scalars (values as 17-digit strings), to check the C++ formatter where the course's lines do not reach
+(scientific notation, wrapping, no negative value).
 
-Leaves out: the caches (only the x they carry is printed), the Adam helpers, the hidden-grader tests (§1.3).
+Leaves out: the caches (only the x they carry is printed), the Adam helpers, the hidden-grader tests (§1.3), the
+Dinosaur training loop model() (§2.3), which needs dinos.txt.
 """
+import contextlib
+import copy
+import io
 import json
 import pathlib
 
@@ -300,6 +313,180 @@ def examples():
     return out
 
 
+# --- Dinosaur Island: utils.py and the learner's functions (course-spec §2.2, §2.3) -------------------------------
+def rnn_step_forward(p, a_prev, x):
+    # x (n_x, 1), a_prev (n_a, 1) -> a_next (n_a, 1), p_t (n_y, 1)
+    a_next = np.tanh(np.dot(p["Wax"], x) + np.dot(p["Waa"], a_prev) + p["b"])
+    p_t = softmax(np.dot(p["Wya"], a_next) + p["by"])
+    return a_next, p_t
+
+
+def dino_rnn_forward(X, Y, a0, p, vocab_size=27):
+    # X, Y: T_x indices (X[t] None: a zero input) -> summed loss (not averaged), cache
+    x, a, y_hat = {}, {}, {}
+    a[-1] = np.copy(a0)
+    loss = 0
+    for t in range(len(X)):
+        x[t] = np.zeros((vocab_size, 1))
+        if X[t] is not None:
+            x[t][X[t]] = 1
+        a[t], y_hat[t] = rnn_step_forward(p, a[t - 1], x[t])
+        loss -= np.log(y_hat[t][Y[t], 0])
+    return loss, (y_hat, a, x)
+
+
+def dino_rnn_backward(X, Y, p, cache):
+    y_hat, a, x = cache
+    g = {"dWax": np.zeros_like(p["Wax"]), "dWaa": np.zeros_like(p["Waa"]), "dWya": np.zeros_like(p["Wya"]),
+         "db": np.zeros_like(p["b"]), "dby": np.zeros_like(p["by"]), "da_next": np.zeros_like(a[0])}
+    for t in reversed(range(len(X))):
+        dy = np.copy(y_hat[t])
+        dy[Y[t]] -= 1  # dy = y_hat - onehot(Y[t])
+        g["dWya"] += np.dot(dy, a[t].T)
+        g["dby"] += dy
+        da = np.dot(p["Wya"].T, dy) + g["da_next"]
+        daraw = (1 - a[t] * a[t]) * da
+        g["db"] += daraw
+        g["dWax"] += np.dot(daraw, x[t].T)
+        g["dWaa"] += np.dot(daraw, a[t - 1].T)
+        g["da_next"] = np.dot(p["Waa"].T, daraw)
+    return g, a
+
+
+def update_parameters(p, g, lr):
+    for k in ("Wax", "Waa", "Wya", "b", "by"):
+        p[k] += -lr * g["d" + k]
+    return p
+
+
+def clip(gradients, maxValue):
+    # The 2021 version: a deep copy, every entry clipped in place, the five course keys returned.
+    gradients = copy.deepcopy(gradients)
+    for k in gradients:
+        np.clip(gradients[k], -maxValue, maxValue, out=gradients[k])
+    return {k: gradients[k] for k in ("dWaa", "dWax", "dWya", "db", "dby")}
+
+
+def sample(p, char_to_ix, seed):
+    Waa, Wax, Wya, by, b = p["Waa"], p["Wax"], p["Wya"], p["by"], p["b"]
+    vocab_size = by.shape[0]
+    n_a = Waa.shape[1]
+    x = np.zeros((vocab_size, 1))
+    a_prev = np.zeros((n_a, 1))
+    indices = []
+    idx = -1
+    counter = 0
+    newline_character = char_to_ix["\n"]
+    while idx != newline_character and counter != 50:
+        a = np.tanh(np.dot(Wax, x) + np.dot(Waa, a_prev) + b)
+        y = softmax(np.dot(Wya, a) + by)
+        np.random.seed(counter + seed)
+        idx = np.random.choice(range(len(y)), p=np.squeeze(y))
+        indices.append(idx)
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+        seed += 1
+        counter += 1
+    if counter == 50:
+        indices.append(char_to_ix["\n"])
+    return indices
+
+
+def optimize(X, Y, a_prev, p, learning_rate=0.01):
+    loss, cache = dino_rnn_forward(X, Y, a_prev, p)
+    g, a = dino_rnn_backward(X, Y, p, cache)
+    g = clip(g, 5)
+    update_parameters(p, g, learning_rate)
+    return loss, g, a[len(X) - 1]
+
+
+CHARS = ["\n"] + [chr(ord("a") + i) for i in range(26)]
+CHAR_TO_IX = {c: i for i, c in enumerate(CHARS)}
+IX_TO_CHAR = dict(enumerate(CHARS))
+
+
+def captured(fn):
+    """The lines fn() prints."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        fn()
+    return buf.getvalue().split("\n")[:-1]
+
+
+def sample_parameters(seed, vocab_size=27, n_a=100):
+    np.random.seed(seed)
+    Wax, Waa, Wya = np.random.randn(n_a, vocab_size), np.random.randn(n_a, n_a), np.random.randn(vocab_size, n_a)
+    b, by = np.random.randn(n_a, 1), np.random.randn(vocab_size, 1)
+    return {"Wax": Wax, "Waa": Waa, "Wya": Wya, "b": b, "by": by}
+
+
+def dinosaur_examples():
+    """[(function, [(key, value)], [printed lines])]; a value is an array, a number, a list of ints or a group."""
+    out = []
+
+    groups, lines = [], []
+    for mValue in (10, 5):  # clip_test(clip, 10); clip_test(clip, 5)
+        def clip_test():
+            print(f"\nGradients for mValue={mValue}")
+            np.random.seed(3)
+            dWax = np.random.randn(5, 3) * 10
+            dWaa = np.random.randn(5, 5) * 10
+            dWya = np.random.randn(2, 5) * 10
+            db = np.random.randn(5, 1) * 10
+            dby = np.random.randn(2, 1) * 10
+            gradients = {"dWax": dWax, "dWaa": dWaa, "dWya": dWya, "db": db, "dby": dby}
+            g2 = clip(gradients, mValue)
+            print("gradients[\"dWaa\"][1][2] =", g2["dWaa"][1][2])
+            print("gradients[\"dWax\"][3][1] =", g2["dWax"][3][1])
+            print("gradients[\"dWya\"][1][2] =", g2["dWya"][1][2])
+            print("gradients[\"db\"][4] =", g2["db"][4])
+            print("gradients[\"dby\"][1] =", g2["dby"][1])
+            groups.append((f"maxValue_{mValue}", [(k, g2[k]) for k in ("dWaa", "dWax", "dWya", "db", "dby")]))
+        lines += captured(clip_test)
+    out.append(("clip", groups, lines[1:]))  # without the blank line before the first "Gradients for"
+
+    result = {}
+
+    def sample_test():  # 2021: np.random.seed(24)
+        p = sample_parameters(24)
+        indices = sample(p, CHAR_TO_IX, 0)
+        print("Sampling:")
+        print("list of sampled indices:\n", indices)
+        print("list of sampled characters:\n", [IX_TO_CHAR[i] for i in indices])
+        result["indices"] = [int(i) for i in indices]
+    lines = captured(sample_test)
+    out.append(("sample", [("indices", result["indices"])], lines))
+
+    def optimize_test():
+        np.random.seed(1)
+        vocab_size, n_a = 27, 100
+        a_prev = np.random.randn(n_a, 1)
+        Wax, Waa, Wya = np.random.randn(n_a, vocab_size), np.random.randn(n_a, n_a), np.random.randn(vocab_size, n_a)
+        b, by = np.random.randn(n_a, 1), np.random.randn(vocab_size, 1)
+        p = {"Wax": Wax, "Waa": Waa, "Wya": Wya, "b": b, "by": by}
+        X = [12, 3, 5, 11, 22, 3]
+        Y = [4, 14, 11, 22, 25, 26]
+        loss, g, a_last = optimize(X, Y, a_prev, p, learning_rate=0.01)
+        print("Loss =", loss)
+        print("gradients[\"dWaa\"][1][2] =", g["dWaa"][1][2])
+        print("np.argmax(gradients[\"dWax\"]) =", np.argmax(g["dWax"]))
+        print("gradients[\"dWya\"][1][2] =", g["dWya"][1][2])
+        print("gradients[\"db\"][4] =", g["db"][4])
+        print("gradients[\"dby\"][1] =", g["dby"][1])
+        print("a_last[4] =", a_last[4])
+        result["optimize"] = [("loss", float(loss))] + [(k, g[k]) for k in ("dWaa", "dWax", "dWya", "db", "dby")] + \
+            [("a_last", a_last)]
+    lines = captured(optimize_test)
+    out.append(("optimize", result["optimize"], lines))
+    return out
+
+
+def sample_v3a():
+    """The v3a notebook's sample test: np.random.seed(2), otherwise as 2021's."""
+    return [int(i) for i in sample(sample_parameters(2), CHAR_TO_IX, 0)]
+
+
 # --- how numpy prints: samples for the C++ formatter, including cases the course lines do not reach --------------
 def format_samples():
     np.random.seed(2)
@@ -328,12 +515,22 @@ def nested(arr):
     return "[" + ",".join(nested(sub) for sub in arr) + "]"
 
 
+def json_value(value, indent):
+    """An array (nested lists), a float, a list of ints, or a group [(key, value)] (an object)."""
+    if isinstance(value, float):
+        return "%.17g" % value
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        pad = " " * (indent + 2)
+        body = ",\n".join(f'{pad}"{k}": {json_value(v, indent + 2)}' for k, v in value)
+        return "{\n" + body + "\n" + " " * indent + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(str(int(v)) for v in value) + "]"
+    return nested(np.asarray(value, dtype=np.float64))
+
+
 def main():
-    ex = examples()
-    parts = []
-    for name, arrays, _ in ex:
-        body = ",\n".join(f'    "{key}": {nested(np.asarray(arr, dtype=np.float64))}' for key, arr in arrays)
-        parts.append(f'  "{name}": {{\n{body}\n  }}')
+    ex = examples() + dinosaur_examples()
+    parts = [f'  "{name}": {json_value(arrays, 2)}' for name, arrays, _ in ex]
     printed = []
     for name, _, lines in ex:
         printed.append(name)
@@ -344,6 +541,7 @@ def main():
             f'"numpy": "{np.__version__}",\n'
             '"functions": {\n' + ",\n".join(parts) + "\n},\n"
             '"printed": ' + json.dumps(printed, indent=0) + ",\n"
+            '"sample_v3a": ' + json.dumps(sample_v3a()) + ",\n"
             '"array_str_samples": ' + json.dumps(array_samples, indent=0) + ",\n"
             '"scalar_str_samples": ' + json.dumps(scalar_samples, indent=0) + "\n}\n")
     json.loads(text)  # well-formed

@@ -1,9 +1,12 @@
-// The course's eight seeded examples (core/course/CourseExamples) against two sources:
-//   - the numbers the notebook prints, course-spec §1.2 (2021 values), to the digits printed there;
-//   - an independent numpy implementation of the same eight functions, every element of every array, to 1e-10
-//     (tests/data/course_examples.json, written by scripts/refs/make_course_reference.py with numpy 1.24.2).
-// Also the shapes and key order of the course's return values, the text against numpy's own str() of the same
-// elements, and that the comparison can fail.
+// The course's seeded examples against two sources:
+//   - the numbers the notebook prints, course-spec §1.2 (2021 values), to the digits printed there (the eight RNN/LSTM
+//     examples of core/course/CourseExamples; the Dinosaur Island ones of §2.4 are checked in tst_coursenames);
+//   - an independent numpy implementation of the same functions, every element of every array, to 1e-10
+//     (tests/data/course_examples.json, written by scripts/refs/make_course_reference.py with numpy 1.24.2): the eight
+//     and Dinosaur Island's clip, sample and optimize (charlm/CourseNames).
+// Also the shapes and key order of the course's return values, the text (what `unroll-cli course-examples` prints)
+// against numpy's own str() of the same elements, and that the comparison can fail.
+#include "charlm/CourseNames.hpp"
 #include "course/CourseExamples.hpp"
 
 #include <QFile>
@@ -86,8 +89,17 @@ void flatten(const QJsonValue& v, std::size_t depth, Flat& out)
     for (const auto& item : a) flatten(item, depth + 1, out);
 }
 
+// The values under an object, counting those inside nested objects (clip's "maxValue_10": {…}) one by one.
+qsizetype leafCount(const QJsonObject& o)
+{
+    qsizetype n = 0;
+    for (const auto& v : o) n += v.isObject() ? leafCount(v.toObject()) : 1;
+    return n;
+}
+
 // Every array of every example against the reference's "functions": one message per disagreement (missing
-// function or key, shape, or the first element beyond |ours - ref| <= tol * max(1, |ref|)).
+// function or key, shape, or the first element beyond |ours - ref| <= tol * max(1, |ref|)). A key "group/name" is
+// `name` in the reference's object `group`; a 0-d array (shape ()) is a plain JSON number.
 QStringList compareToReference(const std::vector<CourseExample>& ours, const QJsonObject& functions, double tol)
 {
     QStringList problems;
@@ -98,17 +110,20 @@ QStringList compareToReference(const std::vector<CourseExample>& ours, const QJs
             continue;
         }
         const QJsonObject refArrays = functions.value(fn).toObject();
-        if (refArrays.size() != qsizetype(ex.arrays.size()))
+        if (leafCount(refArrays) != qsizetype(ex.arrays.size()))
             problems << QString("%1: %2 arrays, the reference has %3")
-                            .arg(fn).arg(ex.arrays.size()).arg(refArrays.size());
+                            .arg(fn).arg(ex.arrays.size()).arg(leafCount(refArrays));
         for (const auto& [key, a] : ex.arrays) {
             const QString name = fn + "." + QString::fromStdString(key);
-            if (!refArrays.contains(QString::fromStdString(key))) {
+            const QStringList path = QString::fromStdString(key).split('/');
+            QJsonObject parent = refArrays;
+            for (qsizetype k = 0; k + 1 < path.size(); ++k) parent = parent.value(path[k]).toObject();
+            if (!parent.contains(path.back()) || parent.value(path.back()).isObject()) {
                 problems << name + ": missing from the reference";
                 continue;
             }
             Flat ref;
-            flatten(refArrays.value(QString::fromStdString(key)), 0, ref);
+            flatten(parent.value(path.back()), 0, ref);
             if (ref.shape != a.shape || ref.data.size() != a.data.size()) {
                 problems << name + ": shape " + QString::fromStdString(a.shapeString()) + " differs from the reference";
                 continue;
@@ -147,13 +162,16 @@ QStringList compareText(const QString& ours, const QString& numpy)
 class TestCourseExamples : public QObject {
     Q_OBJECT
 private:
-    std::vector<CourseExample> examples_;
+    std::vector<CourseExample> examples_; // the eight of §1.2
+    std::vector<CourseExample> all_;      // … then clip, sample, optimize (§2.4): what the CLI prints
     QJsonObject reference_;
 
 private slots:
     void initTestCase()
     {
         examples_ = runCourseExamples();
+        all_ = examples_;
+        for (auto& ex : runDinosaurExamples()) all_.push_back(std::move(ex));
         reference_ = loadReference();
         QVERIFY2(!reference_.isEmpty(), "tests/data/course_examples.json is missing or not JSON");
     }
@@ -278,8 +296,8 @@ private slots:
     void everyArrayMatchesTheNumpyReference()
     {
         const QJsonObject functions = reference_.value("functions").toObject();
-        QCOMPARE(functions.size(), qsizetype(8));
-        const QStringList problems = compareToReference(examples_, functions, 1e-10);
+        QCOMPARE(functions.size(), qsizetype(11));
+        const QStringList problems = compareToReference(all_, functions, 1e-10);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
     }
 
@@ -321,6 +339,38 @@ private slots:
         }
     }
 
+    void dinosaurShapesAndKeysAreTheCourses()
+    {
+        // course-spec §2.3: clip returns dWaa, dWax, dWya, db, dby; optimize returns loss, those, a[len(X) - 1].
+        using Shape = std::vector<std::int64_t>;
+        const std::vector<std::pair<std::string, Shape>> clipped = {
+            {"dWaa", {5, 5}}, {"dWax", {5, 3}}, {"dWya", {2, 5}}, {"db", {5, 1}}, {"dby", {2, 1}}};
+        const std::vector<std::pair<std::string, std::vector<std::pair<std::string, Shape>>>> table = {
+            {"clip", {}},
+            {"sample", {{"indices", {22}}}},
+            {"optimize",
+             {{"loss", {}}, {"dWaa", {100, 100}}, {"dWax", {100, 27}}, {"dWya", {27, 100}}, {"db", {100, 1}},
+              {"dby", {27, 1}}, {"a_last", {100, 1}}}},
+        };
+        auto expected = table;
+        for (const char* group : {"maxValue_10/", "maxValue_5/"})
+            for (const auto& [key, shape] : clipped) expected[0].second.emplace_back(group + key, shape);
+        QCOMPARE(all_.size(), std::size_t(11));
+        for (std::size_t f = 0; f < expected.size(); ++f) {
+            const auto& ex = all_[8 + f];
+            QCOMPARE(ex.function, expected[f].first);
+            QCOMPARE(ex.arrays.size(), expected[f].second.size());
+            for (std::size_t k = 0; k < ex.arrays.size(); ++k) {
+                QCOMPARE(ex.arrays[k].first, expected[f].second[k].first);
+                QVERIFY2(ex.arrays[k].second.shape == expected[f].second[k].second,
+                         qPrintable(QString::fromStdString(ex.function + "." + ex.arrays[k].first + " has shape " +
+                                                           ex.arrays[k].second.shapeString())));
+                QCOMPARE(ex.arrays[k].second.integer, ex.function == "sample");
+            }
+        }
+        QCOMPARE(all_[10].array("loss").shapeString(), std::string("()")); // numpy's 0-d array
+    }
+
     // --- (4) the comparison can fail ---------------------------------------------------------------------------
 
     void referenceComparisonReportsAPerturbedValue()
@@ -338,12 +388,21 @@ private slots:
         std::swap(transposed[4].arrays[2].second.shape[0], transposed[4].arrays[2].second.shape[1]);
         transposed[0].arrays.pop_back();
         QCOMPARE(compareToReference(transposed, functions, 1e-10).size(), qsizetype(2));
+        // A value inside a group ("maxValue_5/dby") and a scalar (optimize's loss) are compared too.
+        auto dinos = std::vector<CourseExample>(all_.begin() + 8, all_.end());
+        QCOMPARE(dinos[0].arrays[9].first, std::string("maxValue_5/dby"));
+        dinos[0].arrays[9].second.data[1] = 4.999;
+        dinos[2].arrays[0].second.data[0] += 1e-6;
+        const QStringList dinoProblems = compareToReference(dinos, functions, 1e-10);
+        QCOMPARE(dinoProblems.size(), qsizetype(2));
+        QVERIFY2(dinoProblems[0].startsWith("clip.maxValue_5/dby: flat element 1"), qPrintable(dinoProblems[0]));
+        QVERIFY2(dinoProblems[1].startsWith("optimize.loss: flat element 0"), qPrintable(dinoProblems[1]));
     }
 
     void textComparisonReportsAWrongDigit()
     {
         const QString numpy = reference_.value("printed").toVariant().toStringList().join('\n');
-        QString ours = QString::fromStdString(courseExamplesText(examples_));
+        QString ours = QString::fromStdString(courseExamplesText(all_));
         QVERIFY(compareText(ours, numpy).isEmpty());
         ours.replace("0.59584544", "0.59584545");
         QCOMPARE(compareText(ours, numpy).size(), qsizetype(1));
@@ -355,7 +414,7 @@ private slots:
     {
         const QString numpy = reference_.value("printed").toVariant().toStringList().join('\n');
         QVERIFY(!numpy.isEmpty());
-        const QString ours = QString::fromStdString(courseExamplesText(examples_));
+        const QString ours = QString::fromStdString(courseExamplesText(all_));
         const QStringList problems = compareText(ours, numpy);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
         QVERIFY(ours.startsWith("rnn_cell_forward\na_next[4] = [ 0.59584544  0.18141802  0.61311866  0.99808218  "

@@ -1,0 +1,265 @@
+// The character language model from the command line (the charlm lab's work without a display):
+//   unroll-cli train charlm [--data FILE] … [--save MODEL] [--checkpoint FILE] [--resume FILE] [--json]
+//   unroll-cli sample --model MODEL [--n 10] [--temperature T] [--top-k K] [--greedy] [--prime TEXT] [--seed S]
+//   unroll-cli eval --model MODEL --data FILE [--json]
+//   unroll-cli bench charlm-course [--json]     (the work of ../shared/bench/bench_np_rnn.py d)
+// Ctrl-C during training stops at the next step boundary and still writes --save and --checkpoint.
+#include "Cli.hpp"
+
+#include "charlm/CharLmTask.hpp"
+#include "charlm/Sampling.hpp"
+#include "math/Rng.hpp"
+#include "util/Error.hpp"
+
+#include <QJsonArray>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+namespace unroll::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+QString q(const std::u32string& s) { return QString::fromStdString(encodeUtf8(s)); }
+
+CharCorpus loadData(const QCommandLineParser& p, double heldOut)
+{
+    if (!p.isSet("data")) return builtInDinosaurs(heldOut);
+    const QString mode = p.value("mode");
+    if (mode != "lines" && mode != "continuous")
+        throw InputError(("--mode " + mode + ": expected lines or continuous").toStdString());
+    return loadCharCorpusFile(p.value("data").toStdString(),
+                              {.mode = mode == "lines" ? TextMode::Lines : TextMode::Continuous,
+                               .lowercase = p.isSet("lowercase"),
+                               .heldOut = heldOut});
+}
+
+struct TrainObserver : TrainingObserver {
+    CharLmTask* task = nullptr;
+    std::int64_t printEvery = 1000;
+    bool json = false;
+    QJsonArray trace;
+    void onStep(const StepMetrics& m) override
+    {
+        if (m.step % printEvery != 0 && m.step != 1) return;
+        trace.append(QJsonArray{double(m.step), task->smoothedLoss()});
+        if (json) return;
+        QString text = QString("Iteration: %1, Loss: %2\n").arg(m.step).arg(task->smoothedLoss(), 0, 'f', 6);
+        for (const auto& name : task->sampleNames(7)) {
+            QString s = q(name);
+            if (!s.isEmpty()) s[0] = s[0].toUpper(); // the course prints names capitalised
+            text += s + "\n";
+        }
+        printText(text);
+    }
+    bool stopRequested() override { return g_interrupted.load(); }
+};
+
+int trainCharlm(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.addPositionalArgument("charlm", "What to train: charlm.");
+    p.addOption({"data", "Training text (default: the built-in dinosaur names).", "FILE"});
+    p.addOption({"mode", "lines (one example per line) or continuous (prose).", "MODE", "lines"});
+    p.addOption({"lowercase", "Lower-case the text (the built-in names always are)."});
+    p.addOption({"held-out", "Fraction of the lines kept for validation.", "F", "0.05"});
+    p.addOption({"cell", "rnn, gru or lstm.", "CELL", "rnn"});
+    p.addOption({"hidden", "Hidden units n_a.", "N", "50"});
+    p.addOption({"layers", "Stacked layers.", "N", "1"});
+    p.addOption({"iterations", "Training steps.", "N", "22001"});
+    p.addOption({"optimizer", "sgd or adam.", "OPT", "sgd"});
+    p.addOption({"lr", "Learning rate.", "X", "0.01"});
+    p.addOption({"batch", "Examples (lines) or streams (continuous) per step.", "B", "1"});
+    p.addOption({"window", "Continuous mode: characters per BPTT window.", "T", "64"});
+    p.addOption({"clip", "Element-wise gradient clipping threshold (0: none).", "X", "5"});
+    p.addOption({"seed", "Seed of the initial weights.", "S", "1"});
+    p.addOption({"print-every", "Report the smoothed loss and samples every N steps.", "N", "1000"});
+    p.addOption({"save", "Write the trained model (safetensors) here.", "MODEL"});
+    p.addOption({"checkpoint", "Write a resumable checkpoint here (at the end, and on Ctrl-C).", "FILE"});
+    p.addOption({"resume", "Continue the run saved in this checkpoint.", "FILE"});
+    if (!parseCommandLine(p, args, "Train a character language model; by default the course's Dinosaur Island "
+                                   "setting (RNN n_a = 50, SGD 0.01, clip ±5, one name per step)."))
+        return Ok;
+    if (p.positionalArguments() != QStringList{"charlm"}) throw InputError("usage: unroll-cli train charlm [options]");
+    const CharCorpus corpus = loadData(p, doubleOption(p, "held-out", 0, 0.45));
+    CharLmOptions o;
+    o.cell = parseCellKind(p.value("cell").toStdString());
+    o.hidden = intOption(p, "hidden", 1, 2048);
+    o.layers = int(intOption(p, "layers", 1, 3));
+    o.optimizer.kind = parseOptimizerKind(p.value("optimizer").toStdString());
+    o.optimizer.learningRate = doubleOption(p, "lr", 1e-9, 10);
+    const double clip = doubleOption(p, "clip", 0, 1e9);
+    o.optimizer.clip = clip > 0 ? ClipMode::Value : ClipMode::None;
+    o.optimizer.clipValue = clip > 0 ? clip : 5;
+    o.batch = intOption(p, "batch", 1, 1024);
+    o.window = intOption(p, "window", 2, 4096);
+    o.seed = std::uint32_t(intOption(p, "seed", 0, 4294967295LL));
+    const auto iterations = intOption(p, "iterations", 1, 100000000);
+    CharLmTask task(corpus, o);
+    if (p.isSet("resume")) task.restoreCheckpoint(p.value("resume").toStdString());
+
+    TrainObserver observer;
+    observer.task = &task;
+    observer.printEvery = intOption(p, "print-every", 1, 100000000);
+    observer.json = jsonRequested(p);
+    std::signal(SIGINT, onInterrupt);
+    // A resumed run continues to --iterations in all; it may already be there.
+    const auto remaining = std::max<std::int64_t>(0, iterations - task.stepsDone());
+    RunResult result;
+    if (remaining > 0) result = runTraining(task, observer, {.steps = remaining, .firstStep = task.stepsDone() + 1});
+    std::signal(SIGINT, SIG_DFL);
+    if (p.isSet("save")) task.saveModel(p.value("save").toStdString());
+    if (p.isSet("checkpoint")) task.saveCheckpoint(p.value("checkpoint").toStdString());
+    const EvalResult v = task.validation();
+    const auto samples = task.sampleNames(7);
+    if (observer.json) {
+        QJsonArray names;
+        for (const auto& s : samples) names.append(q(s));
+        printJson({{"iterations", double(task.stepsDone())},
+                   {"interrupted", result.status == RunStatus::Cancelled},
+                   {"seconds", result.seconds},
+                   {"smoothed_loss", task.smoothedLoss()},
+                   {"smoothed_loss_trace", observer.trace},
+                   {"validation", QJsonObject{{"nats_per_prediction", v.perPrediction()},
+                                              {"bits_per_character", v.bitsPerCharacter()},
+                                              {"predictions", double(v.predictions)},
+                                              {"lines", double(v.lines)}}},
+                   {"samples", names},
+                   {"vocabulary_size", int(task.vocabulary().size())},
+                   {"training_examples", int(corpus.train.size())}});
+    } else {
+        printText(QString("%1 steps in %2 s; smoothed loss %3; validation %4 nats per character (%5 bits)%6")
+                      .arg(task.stepsDone()).arg(result.seconds, 0, 'f', 1).arg(task.smoothedLoss(), 0, 'f', 4)
+                      .arg(v.perPrediction(), 0, 'f', 4).arg(v.bitsPerCharacter(), 0, 'f', 4)
+                      .arg(result.status == RunStatus::Cancelled ? " (interrupted)" : ""));
+    }
+    return Ok;
+}
+
+} // namespace
+
+int runTrain(const QStringList& args)
+{
+    if (args.size() >= 2 && args.at(1) == "charlm") return trainCharlm(args);
+    throw InputError("usage: unroll-cli train charlm [options] (see unroll-cli train charlm --help)");
+}
+
+int runSample(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.addOption({"model", "A character model saved by train --save or the lab.", "MODEL"});
+    p.addOption({"n", "How many samples.", "N", "10"});
+    p.addOption({"temperature", "Sampling temperature (> 0).", "T", "1"});
+    p.addOption({"top-k", "Draw only among the K most likely characters (0: all).", "K", "0"});
+    p.addOption({"greedy", "Always take the most likely character."});
+    p.addOption({"prime", "Start every sample with this text.", "TEXT"});
+    p.addOption({"length", "Maximum characters per sample.", "N", "50"});
+    p.addOption({"seed", "Seed of the first sample (sample k uses seed + k).", "S", "0"});
+    if (!parseCommandLine(p, args, "Sample text from a character model.")) return Ok;
+    if (!p.isSet("model")) throw InputError("--model is required");
+    const auto loaded = loadCharModel(p.value("model").toStdString());
+    const QByteArray primeUtf8 = p.value("prime").toUtf8();
+    std::u32string prime = decodeUtf8(std::string(primeUtf8.constData(), size_t(primeUtf8.size())), "--prime");
+    if (loaded.lowercase)
+        for (auto& c : prime) c = lowercaseChar(c);
+    for (char32_t c : prime)
+        if (!loaded.vocab.contains(c))
+            throw InputError("--prime: character '" + encodeUtf8(c) + "' is not in the model's vocabulary");
+    const SamplingOptions so{.temperature = doubleOption(p, "temperature", 1e-3, 100),
+                             .topK = int(intOption(p, "top-k", 0, 100000)),
+                             .greedy = p.isSet("greedy"),
+                             .maxLength = int(intOption(p, "length", 1, 100000))};
+    const auto n = intOption(p, "n", 1, 100000);
+    const auto seed = std::uint32_t(intOption(p, "seed", 0, 4294967295LL));
+    QJsonArray out;
+    QString text;
+    for (long long k = 0; k < n; ++k) {
+        Rng rng{std::uint32_t(seed + k)};
+        const QString s = q(prime + sampleLine(*loaded.model, loaded.vocab, prime, so, rng));
+        out.append(s);
+        text += s + "\n";
+    }
+    if (jsonRequested(p))
+        printJson({{"samples", out}});
+    else
+        printText(text);
+    return Ok;
+}
+
+int runEval(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.addOption({"model", "A character model.", "MODEL"});
+    p.addOption({"data", "Text to score, one example per line.", "FILE"});
+    if (!parseCommandLine(p, args,
+                          "Negative log-likelihood of a text under a character model: each line on its own from a "
+                          "zero state, predicting every character and then the newline (nats)."))
+        return Ok;
+    if (!p.isSet("model") || !p.isSet("data")) throw InputError("--model and --data are required");
+    const auto loaded = loadCharModel(p.value("model").toStdString());
+    const std::string path = p.value("data").toStdString();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot be opened");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string bytes = buffer.str();
+    if (bytes.find('\0') != std::string::npos) throw InputError(path + ": a binary file, not text");
+    const auto lines = splitExampleLines(decodeUtf8(bytes, path), loaded.lowercase);
+    const EvalResult r = evaluateLines(*loaded.model, loaded.vocab, lines);
+    if (jsonRequested(p)) {
+        printJson({{"total", r.total},
+                   {"per_prediction", r.perPrediction()},
+                   {"per_line", r.perLine()},
+                   {"predictions", double(r.predictions)},
+                   {"lines", double(r.lines)},
+                   {"unknown", double(r.unknown)}});
+    } else {
+        printText(QString("%1 nats over %2 predictions in %3 lines: %4 per prediction (%5 bits), %6 per line; "
+                          "%7 lines skipped (characters outside the vocabulary)")
+                      .arg(r.total, 0, 'f', 3).arg(r.predictions).arg(r.lines).arg(r.perPrediction(), 0, 'f', 4)
+                      .arg(r.bitsPerCharacter(), 0, 'f', 4).arg(r.perLine(), 0, 'f', 4).arg(r.unknown));
+    }
+    return Ok;
+}
+
+int benchCharlmCourse(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.addPositionalArgument("charlm-course", "The course's Dinosaur Island training loop.");
+    p.addOption({"steps", "Names per repetition.", "N", "3000"});
+    p.addOption({"reps", "Repetitions (the median is reported).", "K", "5"});
+    if (!parseCommandLine(p, args, "Throughput of the course's loop: RNN n_a = 50 on the built-in names, one name "
+                                   "per SGD step, clipping, carried state (as bench_np_rnn.py d)."))
+        return Ok;
+    const auto steps = intOption(p, "steps", 1, 100000000);
+    const int reps = int(intOption(p, "reps", 1, 1000));
+    CharLmTask task(builtInDinosaurs(0.0), {});
+    struct Rate {
+        double names, chars;
+    };
+    std::vector<Rate> rates;
+    for (int r = 0; r < reps + 1; ++r) { // the first repetition warms up
+        std::int64_t predictions = 0;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (long long k = 0; k < steps; ++k) predictions += task.step().predictions;
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (r > 0) rates.push_back({double(steps) / s, double(predictions) / s});
+    }
+    std::sort(rates.begin(), rates.end(), [](const Rate& a, const Rate& b) { return a.chars < b.chars; });
+    const Rate median = rates[rates.size() / 2];
+    if (jsonRequested(p)) {
+        printJson({{"names_per_s", median.names}, {"chars_per_s", median.chars}});
+    } else {
+        printText(QString("course loop: %1 names/s, %2 chars/s (median of %3)")
+                      .arg(median.names, 0, 'f', 0).arg(median.chars, 0, 'f', 0).arg(reps));
+    }
+    return Ok;
+}
+
+} // namespace unroll::cli

@@ -1,0 +1,337 @@
+// Character language model training, evaluation, checkpoints; see CharLmTask.hpp.
+#include "charlm/CharLmTask.hpp"
+
+#include "charlm/CourseNames.hpp"
+#include "charlm/Sampling.hpp"
+#include "io/ModelFile.hpp"
+#include "io/Safetensors.hpp"
+#include "math/Rng.hpp"
+#include "util/Error.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <numeric>
+
+namespace unroll {
+
+namespace {
+
+std::string kindOf(CellKind cell) { return "char-" + std::string(cellKindId(cell)); }
+
+SequenceModelOptions modelOptions(const CharCorpus& corpus, const CharLmOptions& o)
+{
+    const Index V = Index(corpus.vocab.size());
+    return {.cell = o.cell,
+            .inputSize = V,
+            .hiddenSize = o.hidden,
+            .outputSize = V,
+            .layers = o.layers,
+            .reduction = corpus.options.mode == TextMode::Lines ? LossReduction::SumPerExample : LossReduction::Mean};
+}
+
+// The encoded example, or empty if a character is outside the vocabulary and there is no "other" symbol.
+std::vector<std::int32_t> encodeOrEmpty(const Vocabulary& vocab, std::u32string_view text)
+{
+    std::vector<std::int32_t> ids;
+    ids.reserve(text.size());
+    for (char32_t c : text) {
+        if (!vocab.contains(c) && !vocab.contains(Vocabulary::kOther)) return {};
+        ids.push_back(vocab.indexOf(c));
+    }
+    return ids;
+}
+
+} // namespace
+
+EvalResult evaluateLines(const SequenceModel<float>& trained, const Vocabulary& vocab,
+                         const std::vector<std::u32string>& lines)
+{
+    EvalResult r;
+    if (!vocab.contains(U'\n')) throw InputError("the model has no end-of-line symbol: it was not trained on lines");
+    const std::int32_t newline = vocab.indexOf(U'\n');
+    SequenceModel<float> model = trained;
+    std::vector<std::int32_t> x, y;
+    for (const auto& line : lines) {
+        bool known = true;
+        for (char32_t c : line) known = known && vocab.contains(c);
+        if (!known) {
+            ++r.unknown; // never silently mapped to another character
+            continue;
+        }
+        const auto ids = vocab.encode(line);
+        x.assign(1, kNoInput);
+        x.insert(x.end(), ids.begin(), ids.end());
+        y.assign(ids.begin(), ids.end());
+        y.push_back(newline);
+        model.resetState();
+        const auto& p = model.predict(x, 1);
+        for (size_t t = 0; t < y.size(); ++t) r.total -= std::log(double(p(y[t], Index(t))));
+        r.predictions += std::int64_t(y.size());
+        ++r.lines;
+    }
+    return r;
+}
+
+EvalResult evaluateText(const SequenceModel<float>& trained, const Vocabulary& vocab, const std::u32string& text,
+                        Index window)
+{
+    EvalResult r;
+    const auto ids = encodeOrEmpty(vocab, text);
+    if (ids.size() < 2) return r;
+    SequenceModel<float> model = trained;
+    model.resetState();
+    for (size_t start = 0; start + 1 < ids.size(); start += size_t(window)) {
+        const size_t end = std::min(ids.size() - 1, start + size_t(window));
+        std::vector<std::int32_t> x(ids.begin() + std::ptrdiff_t(start), ids.begin() + std::ptrdiff_t(end));
+        const auto& p = model.predict(x, 1);
+        for (size_t t = 0; t < x.size(); ++t) r.total -= std::log(double(p(ids[start + t + 1], Index(t))));
+        r.predictions += std::int64_t(x.size());
+    }
+    r.lines = 1;
+    return r;
+}
+
+CharLmTask::CharLmTask(CharCorpus corpus, const CharLmOptions& o) : corpus_(std::move(corpus)), options_(o)
+{
+    if (o.hidden < 1 || o.hidden > 2048) throw InputError("hidden size must be 1 … 2048");
+    if (o.batch < 1 || o.batch > 1024) throw InputError("batch must be 1 … 1024");
+    if (!(o.smoothing >= 0 && o.smoothing < 1)) throw InputError("loss smoothing must be in [0, 1)");
+    if (corpus_.train.empty()) throw InputError("no training data");
+    model_ = std::make_unique<SequenceModel<float>>(modelOptions(corpus_, o));
+    Rng rng(o.seed);
+    if (o.cell == CellKind::Rnn && o.layers == 1) {
+        // The course's initialize_parameters: Wax, Waa, Wya ~ N(0, 1) * 0.01 in that order, biases 0.
+        auto& layer = model_->layers[0];
+        const Index n = o.hidden, V = Index(corpus_.vocab.size());
+        layer.W.rightCols(V) = (rng.randn(n, V) * 0.01).cast<float>();
+        layer.W.leftCols(n) = (rng.randn(n, n) * 0.01).cast<float>();
+        layer.b.setZero();
+        model_->output.Wya = (rng.randn(V, n) * 0.01).cast<float>();
+        model_->output.by.setZero();
+    } else {
+        model_->initialize(rng);
+    }
+    params_ = model_->parameters();
+    optimizer_ = std::make_unique<Optimizer<float>>(o.optimizer, params_);
+
+    if (corpus_.options.mode == TextMode::Lines) {
+        std::vector<size_t> order(corpus_.train.size());
+        std::iota(order.begin(), order.end(), size_t(0));
+        Rng shuffle(o.shuffleSeed);
+        shuffle.shuffle(std::span<size_t>(order)); // the course: np.random.seed(0); np.random.shuffle(examples)
+        for (size_t i : order) examples_.push_back(corpus_.vocab.encode(corpus_.train[i]));
+        smoothed_ = -std::log(1.0 / double(corpus_.vocab.size())) * 7; // the course's get_initial_loss(V, 7)
+    } else {
+        stream_ = corpus_.vocab.encode(corpus_.train.front());
+        if (Index(stream_.size()) < o.batch * (o.window + 1))
+            throw InputError("the text is too short for " + std::to_string(o.batch) + " streams of " +
+                             std::to_string(o.window) + " characters");
+        smoothed_ = std::log(double(corpus_.vocab.size()));
+    }
+}
+
+void CharLmTask::fillLinesBatch()
+{
+    const Index B = options_.batch, n = Index(examples_.size());
+    Index T = 0;
+    for (Index k = 0; k < B; ++k) T = std::max(T, Index(examples_[size_t((position_ + k) % n)].size()) + 1);
+    x_.assign(size_t(T * B), kNoInput);
+    y_.assign(size_t(T * B), kNoTarget);
+    const std::int32_t newline = corpus_.newline();
+    for (Index k = 0; k < B; ++k) {
+        const auto& ex = examples_[size_t((position_ + k) % n)];
+        const Index len = Index(ex.size());
+        for (Index t = 0; t <= len; ++t) {
+            x_[size_t(t * B + k)] = t == 0 ? kNoInput : ex[size_t(t - 1)];
+            y_[size_t(t * B + k)] = t < len ? ex[size_t(t)] : newline;
+        }
+    }
+    position_ = (position_ + B) % n;
+    if (B > 1) model_->resetState(); // padded examples end at different steps: each batch starts from zero
+}
+
+void CharLmTask::fillStreamWindow()
+{
+    const Index B = options_.batch, T = options_.window, len = Index(stream_.size()) / B;
+    if (position_ + T + 1 > len) {
+        position_ = 0;
+        model_->resetState();
+    }
+    x_.resize(size_t(B * T));
+    y_.resize(size_t(B * T));
+    for (Index t = 0; t < T; ++t)
+        for (Index j = 0; j < B; ++j) {
+            x_[size_t(t * B + j)] = stream_[size_t(j * len + position_ + t)];
+            y_[size_t(t * B + j)] = stream_[size_t(j * len + position_ + t + 1)];
+        }
+    position_ += T;
+}
+
+StepMetrics CharLmTask::step()
+{
+    const bool lines = corpus_.options.mode == TextMode::Lines;
+    lines ? fillLinesBatch() : fillStreamWindow();
+    ++steps_;
+    StepMetrics m;
+    m.loss = model_->forward(x_, y_, options_.batch);
+    checkFiniteLoss(m.loss, steps_);
+    model_->backward();
+    checkFiniteGradients(params_, steps_);
+    m.learningRate = optimizer_->currentLearningRate();
+    m.gradNorm = optimizer_->step();
+    model_->zeroGrads();
+    m.examples = lines ? options_.batch : options_.batch * options_.window;
+    m.predictions = std::count_if(y_.begin(), y_.end(), [](std::int32_t y) { return y != kNoTarget; });
+    lastLoss_ = m.loss;
+    smoothed_ = options_.smoothing * smoothed_ + (1 - options_.smoothing) * m.loss;
+    return m;
+}
+
+EvalResult CharLmTask::validation() const
+{
+    if (corpus_.validation.empty()) return {};
+    if (corpus_.options.mode == TextMode::Lines) return evaluateLines(*model_, corpus_.vocab, corpus_.validation);
+    return evaluateText(*model_, corpus_.vocab, corpus_.validation.front());
+}
+
+std::vector<std::u32string> CharLmTask::sampleNames(int count) const
+{
+    std::vector<std::u32string> out;
+    const bool lines = corpus_.options.mode == TextMode::Lines;
+    for (int k = 0; k < count; ++k) {
+        if (lines) {
+            auto ids = courseSample<float>(*model_, corpus_.newline(), std::uint32_t(k));
+            if (!ids.empty() && ids.back() == corpus_.newline()) ids.pop_back();
+            out.push_back(corpus_.vocab.decode(ids));
+        } else {
+            Rng rng{std::uint32_t(k)};
+            out.push_back(sampleLine(*model_, corpus_.vocab, {}, {.temperature = 1.0, .maxLength = 80}, rng));
+        }
+    }
+    return out;
+}
+
+// --- files ----------------------------------------------------------------------------------------------------------
+
+namespace {
+ModelFile describe(const SequenceModel<float>& model, const CharCorpus& corpus, const CharLmOptions& o)
+{
+    ModelFile f;
+    f.kind = kindOf(o.cell);
+    f.hyper = {{"cell", std::string(cellKindId(o.cell))},
+               {"n_a", std::to_string(o.hidden)},
+               {"layers", std::to_string(o.layers)},
+               {"mode", textModeIds[int(corpus.options.mode)]}};
+    f.vocab = corpus.vocab.symbolsUtf8();
+    f.normalization = corpus.options.lowercase ? "lowercase" : "none";
+    for (const auto& p : const_cast<SequenceModel<float>&>(model).namedTensors())
+        f.tensors[p.name] = tensorFromMatrix(MatF(p.valueBlock()));
+    return f;
+}
+} // namespace
+
+void CharLmTask::saveModel(const std::filesystem::path& path) const
+{
+    unroll::saveModel(path, describe(*model_, corpus_, options_));
+}
+
+void CharLmTask::saveCheckpoint(const std::filesystem::path& path) const
+{
+    ModelFile f = describe(*model_, corpus_, options_);
+    f.hyper["checkpoint_step"] = std::to_string(steps_);
+    f.hyper["checkpoint_position"] = std::to_string(position_);
+    char exact[32];
+    const auto end = std::to_chars(exact, exact + sizeof exact, smoothed_).ptr; // shortest round-trip form
+    f.hyper["checkpoint_smoothed_loss"] = std::string(exact, end);
+    f.hyper["checkpoint_optimizer_steps"] = std::to_string(optimizer_->steps());
+    f.hyper["checkpoint_carries_state"] = model_->carriesState() ? "1" : "0";
+    auto& opt = *optimizer_;
+    for (size_t i = 0; i < opt.firstMoments().size(); ++i)
+        f.tensors["optimizer.v." + params_[i].name] = tensorFromMatrix(opt.firstMoments()[i]);
+    for (size_t i = 0; i < opt.secondMoments().size(); ++i)
+        f.tensors["optimizer.s." + params_[i].name] = tensorFromMatrix(opt.secondMoments()[i]);
+    if (model_->carriesState())
+        for (int l = 0; l < options_.layers; ++l) {
+            f.tensors["state.a." + std::to_string(l)] = tensorFromMatrix(model_->stateA(l));
+            f.tensors["state.c." + std::to_string(l)] = tensorFromMatrix(model_->stateC(l));
+        }
+    unroll::saveModel(path, f);
+}
+
+void CharLmTask::restoreCheckpoint(const std::filesystem::path& path)
+{
+    const ModelFile f = loadModel(path);
+    const std::string name = path.filename().string();
+    if (f.kind != kindOf(options_.cell) || f.vocab != corpus_.vocab.symbolsUtf8())
+        throw InputError(name + ": the checkpoint was made with another model or other data");
+    auto need = [&](const std::string& key) {
+        const auto it = f.hyper.find(key);
+        if (it == f.hyper.end()) throw InputError(name + ": not a checkpoint (no " + key + ")");
+        return it->second;
+    };
+    for (const auto& p : model_->namedTensors()) {
+        const auto it = f.tensors.find(p.name);
+        if (it == f.tensors.end()) throw InputError(name + ": tensor " + p.name + " is missing");
+        const MatF m = matrixFromTensor<float>(it->second);
+        if (m.rows() != p.blockRows() || m.cols() != p.blockCols())
+            throw InputError(name + ": tensor " + p.name + " has the wrong shape");
+        p.valueBlock() = m;
+    }
+    auto& opt = *optimizer_;
+    for (size_t i = 0; i < opt.firstMoments().size(); ++i)
+        opt.firstMoments()[i] = matrixFromTensor<float>(f.tensors.at("optimizer.v." + params_[i].name));
+    for (size_t i = 0; i < opt.secondMoments().size(); ++i)
+        opt.secondMoments()[i] = matrixFromTensor<float>(f.tensors.at("optimizer.s." + params_[i].name));
+    opt.setSteps(std::stoll(need("checkpoint_optimizer_steps")));
+    steps_ = std::stoll(need("checkpoint_step"));
+    position_ = std::stoll(need("checkpoint_position"));
+    smoothed_ = std::stod(need("checkpoint_smoothed_loss"));
+    model_->resetState();
+    if (need("checkpoint_carries_state") == "1")
+        for (int l = 0; l < options_.layers; ++l)
+            model_->setState(l, matrixFromTensor<float>(f.tensors.at("state.a." + std::to_string(l))),
+                             matrixFromTensor<float>(f.tensors.at("state.c." + std::to_string(l))));
+}
+
+LoadedCharModel loadCharModel(const std::filesystem::path& path)
+{
+    const ModelFile f = loadModel(path);
+    const std::string name = path.filename().string();
+    if (f.kind.rfind("char-", 0) != 0) throw InputError(name + ": a '" + f.kind + "' model, not a character model");
+    auto hyper = [&](const std::string& key) {
+        const auto it = f.hyper.find(key);
+        if (it == f.hyper.end()) throw InputError(name + ": hyper-parameter " + key + " is missing");
+        return it->second;
+    };
+    LoadedCharModel out;
+    out.kind = f.kind;
+    out.lowercase = f.normalization == "lowercase";
+    std::vector<char32_t> symbols;
+    for (const auto& s : f.vocab) {
+        const auto cps = decodeUtf8(s, name);
+        if (cps.size() != 1) throw InputError(name + ": a vocabulary entry is not one character");
+        symbols.push_back(cps[0]);
+    }
+    out.vocab = Vocabulary::fromSymbols(symbols);
+    const Index V = Index(symbols.size());
+    try {
+        out.model = std::make_unique<SequenceModel<float>>(
+            SequenceModelOptions{.cell = parseCellKind(hyper("cell")), .inputSize = V,
+                                 .hiddenSize = std::stoll(hyper("n_a")), .outputSize = V,
+                                 .layers = std::stoi(hyper("layers")), .reduction = LossReduction::SumPerExample});
+    } catch (const std::logic_error&) {
+        throw InputError(name + ": malformed hyper-parameters");
+    }
+    for (const auto& p : out.model->namedTensors()) {
+        const auto it = f.tensors.find(p.name);
+        if (it == f.tensors.end()) throw InputError(name + ": tensor " + p.name + " is missing");
+        const MatF m = matrixFromTensor<float>(it->second);
+        if (m.rows() != p.blockRows() || m.cols() != p.blockCols())
+            throw InputError(name + ": tensor " + p.name + " has the wrong shape");
+        p.valueBlock() = m;
+    }
+    return out;
+}
+
+} // namespace unroll
