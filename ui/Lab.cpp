@@ -2,6 +2,7 @@
 #include "Lab.hpp"
 
 #include "labs/BpttLab.hpp"
+#include "labs/CharLmLab.hpp"
 #include "labs/HomeLab.hpp"
 
 namespace unroll {
@@ -21,6 +22,10 @@ const QList<LabInfo>& labRegistry()
          "Step an unrolled RNN, GRU or LSTM forward and backward one time step at a time, every value and gradient "
          "visible; watch gradients vanish or explode.",
          QString::fromUtf8("\u21c4"), [] { return new BpttLab; }},
+        {"charlm", "Character model",
+         "Train a character language model on dinosaur names or your own text; watch samples appear, sample one "
+         "character at a time, see what hidden units respond to.",
+         QString::fromUtf8("\u270e"), [] { return new CharLmLab; }},
     };
     return labs;
 }

@@ -44,6 +44,9 @@ public:
     virtual QList<QAction*> exportActions() { return {}; }
 
     virtual void setPresentationMode(bool on) { Q_UNUSED(on); }
+    // Called before the window closes: a lab with unsaved work (a training run) may offer to keep it. Returns false
+    // to cancel the close.
+    virtual bool maybeKeepWork() { return true; }
 
 signals:
     void statusMessage(const QString& text);

@@ -139,6 +139,8 @@ void MainWindow::setupNavigator()
     navigator_->setFixedWidth(190);
     navigator_->setFrameShape(QFrame::NoFrame);
     navigator_->setSpacing(2);
+    navigator_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    navigator_->setTextElideMode(Qt::ElideRight);
     navigator_->setStyleSheet(
         "QListWidget#navigator { background: #1f2430; color: #d8dee9; padding-top: 12px; font-size: 11pt; }"
         "QListWidget#navigator::item { padding: 10px 14px; border-radius: 6px; margin: 0 8px; }"
@@ -278,6 +280,11 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    for (Lab* lab : std::as_const(labs_))
+        if (!lab->maybeKeepWork()) {
+            event->ignore();
+            return;
+        }
     if (options_.restoreSettings) {
         QSettings settings;
         settings.setValue("window/geometry", saveGeometry());

@@ -195,6 +195,27 @@ EvalResult CharLmTask::validation() const
     return evaluateText(*model_, corpus_.vocab, corpus_.validation.front());
 }
 
+std::u32string CharLmTask::lastInputText() const
+{
+    std::u32string out;
+    const Index B = options_.batch;
+    for (size_t k = 0; k < x_.size(); k += size_t(B)) {
+        if (x_[k] == kNoInput && k > 0) break; // padding after the example's end
+        out.push_back(x_[k] == kNoInput ? U'\0' : corpus_.vocab.symbol(x_[k]));
+    }
+    return out;
+}
+
+MatF CharLmTask::lastHidden() const
+{
+    if (steps_ == 0) return {};
+    const auto& top = model_->layers.back();
+    const Index B = options_.batch, T = Index(lastInputText().size());
+    MatF h(top.hiddenSize(), T);
+    for (Index t = 0; t < T; ++t) h.col(t) = top.A().col((t + 1) * B); // example 0 at step t
+    return h;
+}
+
 std::vector<std::u32string> CharLmTask::sampleNames(int count) const
 {
     std::vector<std::u32string> out;
@@ -214,8 +235,7 @@ std::vector<std::u32string> CharLmTask::sampleNames(int count) const
 
 // --- files ----------------------------------------------------------------------------------------------------------
 
-namespace {
-ModelFile describe(const SequenceModel<float>& model, const CharCorpus& corpus, const CharLmOptions& o)
+ModelFile describeCharModel(const SequenceModel<float>& model, const CharCorpus& corpus, const CharLmOptions& o)
 {
     ModelFile f;
     f.kind = kindOf(o.cell);
@@ -229,16 +249,36 @@ ModelFile describe(const SequenceModel<float>& model, const CharCorpus& corpus, 
         f.tensors[p.name] = tensorFromMatrix(MatF(p.valueBlock()));
     return f;
 }
-} // namespace
+
+void saveCharModel(const std::filesystem::path& path, const SequenceModel<float>& model, const CharCorpus& corpus,
+                   const CharLmOptions& options)
+{
+    unroll::saveModel(path, describeCharModel(model, corpus, options));
+}
 
 void CharLmTask::saveModel(const std::filesystem::path& path) const
 {
-    unroll::saveModel(path, describe(*model_, corpus_, options_));
+    saveCharModel(path, *model_, corpus_, options_);
+}
+
+MatF hiddenStates(const SequenceModel<float>& trained, const Vocabulary& vocab, std::u32string_view text)
+{
+    SequenceModel<float> model = trained;
+    model.resetState();
+    std::vector<std::int32_t> x(1, kNoInput);
+    for (char32_t c : text) {
+        if (!vocab.contains(c)) throw InputError("'" + encodeUtf8(c) + "' is not in the model's vocabulary");
+        x.push_back(vocab.indexOf(c));
+    }
+    model.predict(x, 1);
+    const auto& top = model.layers.back();
+    // a<t> after reading x<t>: A's block t+1. Block 1 is after the zero input; character k is read at step k+1.
+    return top.A().middleCols(2, Index(text.size()));
 }
 
 void CharLmTask::saveCheckpoint(const std::filesystem::path& path) const
 {
-    ModelFile f = describe(*model_, corpus_, options_);
+    ModelFile f = describeCharModel(*model_, corpus_, options_);
     f.hyper["checkpoint_step"] = std::to_string(steps_);
     f.hyper["checkpoint_position"] = std::to_string(position_);
     char exact[32];

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "charlm/CharCorpus.hpp"
+#include "io/ModelFile.hpp"
 #include "nn/SequenceModel.hpp"
 #include "train/Observer.hpp"
 #include "train/Optimizer.hpp"
@@ -68,6 +69,10 @@ public:
     double lastLoss() const { return lastLoss_; }
 
     EvalResult validation() const; // on the held-out part (zero predictions when there is none)
+    // What the last step read, for example (or stream) 0: its input characters ('\0' for the zero input x<1>) and
+    // the top layer's hidden states a<1..T> as (n_a, T).
+    std::u32string lastInputText() const;
+    MatF lastHidden() const;
     // The course's sampling: names from seeds 0 … count-1 (Lines mode), or lines of text (continuous mode).
     std::vector<std::u32string> sampleNames(int count) const;
 
@@ -93,6 +98,15 @@ private:
     std::int64_t steps_ = 0;
     double smoothed_ = 0, lastLoss_ = 0;
 };
+
+// The model file of a character model (docs/formats.md): course tensor names, vocabulary, normalisation.
+ModelFile describeCharModel(const SequenceModel<float>& model, const CharCorpus& corpus, const CharLmOptions& options);
+void saveCharModel(const std::filesystem::path& path, const SequenceModel<float>& model, const CharCorpus& corpus,
+                   const CharLmOptions& options);
+
+// The top layer's hidden states while reading `text` from a zero state (x<1> = 0, then each character):
+// (n_a, text.size()), column t after reading character t. Characters outside the vocabulary throw InputError.
+MatF hiddenStates(const SequenceModel<float>& model, const Vocabulary& vocab, std::u32string_view text);
 
 // Loading a model saved by CharLmTask::saveModel (or a checkpoint): the model and its vocabulary.
 struct LoadedCharModel {

@@ -1,5 +1,6 @@
 // The executables from the outside: exit codes (0 ok, 1 internal, 2 bad input), one-line errors, JSON documents,
 // and the GUI's --screenshot mode.
+#include <QFile>
 #include <QImage>
 
 #include <cmath>
@@ -128,6 +129,40 @@ private slots:
         QVERIFY(o.value("gradcheck_error").toDouble() < 1e-7);
         QCOMPARE(cli({"bptt", "--length", "0"}).code, 2);
         QCOMPARE(cli({"bptt", "--text", "ab", "--length", "5"}).code, 2); // needs T + 1 characters
+    }
+
+    void trainSampleEvalRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("dino.safetensors");
+        auto r = cli({"train", "charlm", "--iterations", "600", "--print-every", "300", "--save", model, "--json"});
+        QCOMPARE(r.code, 0);
+        const auto o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("iterations").toInt(), 600);
+        QCOMPARE(o.value("samples").toArray().size(), 7);
+        QVERIFY(o.value("validation").toObject().value("nats_per_prediction").toDouble() > 0);
+        QVERIFY(o.value("smoothed_loss_trace").toArray().size() >= 2);
+
+        r = cli({"sample", "--model", model, "--n", "3", "--seed", "4", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value("samples").toArray().size(), 3);
+        QCOMPARE(cli({"sample", "--model", model, "--n", "3", "--seed", "4", "--json"}).out, r.out); // seeded
+
+        QFile data(dir.filePath("names.txt"));
+        QVERIFY(data.open(QIODevice::WriteOnly));
+        data.write("Tyrannosaurus\r\n\n  allosaurus \nt-rex\n");
+        data.close();
+        r = cli({"eval", "--model", model, "--data", data.fileName(), "--json"});
+        QCOMPARE(r.code, 0);
+        const auto e = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(e.value("lines").toInt(), 2);
+        QCOMPARE(e.value("unknown").toInt(), 1);                 // "t-rex": '-' is not in the vocabulary
+        QCOMPARE(e.value("predictions").toInt(), 14 + 11);      // characters and the newline of each line
+        QVERIFY(std::abs(e.value("total").toDouble() - e.value("per_prediction").toDouble() * 25) < 1e-9);
+
+        QCOMPARE(cli({"eval", "--model", dir.filePath("missing.safetensors"), "--data", data.fileName()}).code, 2);
+        QCOMPARE(cli({"train", "charlm", "--data", dir.filePath("missing.txt")}).code, 2);
+        QCOMPARE(cli({"sample", "--model", data.fileName()}).code, 2); // not a model file
     }
 
     void screenshotWritesTheWindow()

@@ -4,7 +4,8 @@
 #include "TrainingWorker.hpp"
 #include "math/Rng.hpp"
 #include "text/Vocabulary.hpp"
-#include "train/CharStreamTask.hpp"
+#include "charlm/CharLmTask.hpp"
+#include "charlm/Sampling.hpp"
 #include "widgets/HeatmapView.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
@@ -206,9 +207,13 @@ QString HomeLab::demoText()
 void HomeLab::newTask()
 {
     const std::string utf8 = demoText().toStdString();
-    task_ = std::make_shared<CharStreamTask>(decodeUtf8(utf8, "demo text"),
-                                             CharStreamOptions{.cell = CellKind::Lstm, .hidden = 32, .window = 16,
-                                                               .seed = 0});
+    task_ = std::make_shared<CharLmTask>(
+        loadCharCorpus(utf8, "demo text", {.mode = TextMode::Continuous, .heldOut = 0}),
+        CharLmOptions{.cell = CellKind::Lstm,
+                      .hidden = 32,
+                      .optimizer = {.kind = OptimizerKind::Adam, .learningRate = 0.01, .clip = ClipMode::Value},
+                      .window = 16,
+                      .seed = 0});
     curve_->clear();
     run_ = curve_->addRun("LSTM 32");
     heatmap_->clear();
@@ -234,11 +239,12 @@ void HomeLab::startWorker(qint64 steps, bool paused)
             s.hidden.resize(size_t(h.size()));
             for (Index i = 0; i < h.rows(); ++i)
                 for (Index t = 0; t < h.cols(); ++t) s.hidden[size_t(i * h.cols() + t)] = h(i, t);
-            for (char32_t c : task->lastWindowText())
+            for (char32_t c : task->lastInputText())
                 s.chars << (c == U' ' ? QString::fromUtf8("\u2423") : QString::fromStdString(encodeUtf8(c)));
             Rng rng(7);
-            s.sample = QString::fromStdString(
-                encodeUtf8(sampleText(task->model(), task->vocabulary(), U"a ", 110, 0.7, rng)));
+            s.sample = QString::fromStdString(encodeUtf8(
+                U"a " + sampleLine(task->model(), task->vocabulary(), U"a ", {.temperature = 0.7, .maxLength = 110},
+                                   rng)));
             return QVariant::fromValue(s);
         },
         paused, first);

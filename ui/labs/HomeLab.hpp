@@ -14,7 +14,7 @@ class QVBoxLayout;
 
 namespace unroll {
 
-class CharStreamTask;
+class CharLmTask;
 class HeatmapView;
 class TrainingCurveView;
 class TrainingWorker;
@@ -62,7 +62,7 @@ private:
     void showSnapshot(const QVariant& v);
 
     static constexpr qint64 kDemoSteps = 4000;
-    std::shared_ptr<CharStreamTask> task_;
+    std::shared_ptr<CharLmTask> task_;
     TrainingWorker* worker_ = nullptr;
     TrainingCurveView* curve_ = nullptr;
     HeatmapView* heatmap_ = nullptr;

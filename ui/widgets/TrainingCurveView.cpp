@@ -483,13 +483,18 @@ void TrainingCurveView::setupControls() {
     for (const auto& entry : kSmoothingModeNames) smoothingCombo_->addItem(QString::fromUtf8(entry.name));
     smoothingCombo_->setToolTip(tr("How the bold curve is smoothed; the faint curve behind it is the raw data"));
     smoothingSlider_ = new QSlider(Qt::Horizontal, controls_);
-    smoothingSlider_->setMinimumWidth(110);
+    smoothingSlider_->setMinimumWidth(60);
     smoothingSlider_->setMaximumWidth(220);
     smoothingValue_ = new QLabel(controls_);
     smoothingValue_->setMinimumWidth(smoothingValue_->fontMetrics().horizontalAdvance(QStringLiteral("1001 pts ")));
     xAxisCombo_ = new QComboBox(controls_);
     for (const auto& entry : kXAxisModeNames) xAxisCombo_->addItem(QString::fromUtf8(entry.name));
     logYCheck_ = new QCheckBox(tr("Log y"), controls_);
+    // The combos keep their full text; the slider is what gives way in a narrow view.
+    for (QComboBox* combo : {smoothingCombo_, xAxisCombo_}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        combo->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    }
 
     row->addWidget(new QLabel(tr("Smoothing"), controls_));
     row->addWidget(smoothingCombo_);

@@ -1,0 +1,827 @@
+// The character language model lab; see CharLmLab.hpp.
+#include "labs/CharLmLab.hpp"
+
+#include "TrainingWorker.hpp"
+#include "charlm/Sampling.hpp"
+#include "math/Rng.hpp"
+#include "util/Error.hpp"
+#include "widgets/ColorMaps.hpp"
+#include "widgets/HeatmapView.hpp"
+#include "widgets/TrainingCurveView.hpp"
+
+#include <qcustomplot.h>
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace unroll {
+
+namespace {
+QString q(std::u32string_view s) { return QString::fromStdString(encodeUtf8(s)); }
+QString shown(char32_t c)
+{
+    if (c == U'\n') return QString::fromUtf8("\u21b5");
+    if (c == U' ') return QString::fromUtf8("\u2423");
+    if (c == Vocabulary::kOther) return QString::fromUtf8("\u00bf");
+    return q(std::u32string(1, c));
+}
+QString capitalised(QString s)
+{
+    if (!s.isEmpty()) s[0] = s[0].toUpper();
+    return s;
+}
+} // namespace
+
+CharLmLab::CharLmLab(QWidget* parent) : Lab(parent)
+{
+    qRegisterMetaType<CharLmSnapshot>();
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->setSpacing(8);
+    auto* controls = new QScrollArea;
+    controls->setWidget(setupControls());
+    controls->setWidgetResizable(true);
+    controls->setFixedWidth(280);
+    controls->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    controls->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(controls);
+
+    auto* split = new QSplitter(Qt::Vertical);
+    auto* top = new QSplitter(Qt::Horizontal);
+    curve_ = new TrainingCurveView;
+    curve_->setTitle("Loss");
+    curve_->setValueLabel("loss (nats)");
+    curve_->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.99});
+    top->addWidget(curve_);
+    auto* feedBox = new QWidget;
+    auto* fv = new QVBoxLayout(feedBox);
+    fv->setContentsMargins(0, 0, 0, 0);
+    auto* feedTitle = new QLabel("<b>Samples as training runs</b> (the course's sample(): seeds 0 … 6)");
+    feedTitle->setWordWrap(true);
+    fv->addWidget(feedTitle);
+    feed_ = new QPlainTextEdit;
+    feed_->setReadOnly(true);
+    feed_->setMaximumBlockCount(5000);
+    feed_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;");
+    fv->addWidget(feed_, 1);
+    rateLabel_ = new QLabel;
+    fv->addWidget(rateLabel_);
+    top->addWidget(feedBox);
+    top->setSizes({640, 340});
+    split->addWidget(top);
+
+    auto* tabs = new QTabWidget;
+    tabs->addTab(setupSamplingTab(), "Sampling");
+    tabs->addTab(setupHiddenTab(), "Hidden state");
+    tabs->addTab(setupDataTab(), "Data");
+    split->addWidget(tabs);
+    split->setSizes({430, 430});
+    layout->addWidget(split, 1);
+
+    worker_ = new TrainingWorker(this);
+    connect(worker_, &TrainingWorker::metricsReady, this, [this](const QList<StepMetrics>& batch) {
+        for (const auto& m : batch) {
+            curve_->addPoint(trainRun_, double(m.step), secondsOffset_ + m.seconds, m.loss);
+            lastSeconds_ = m.seconds;
+            stepsShown_ = m.step;
+        }
+        curve_->replotIfDirty();
+        if (!batch.isEmpty() && batch.back().seconds > 0)
+            rateLabel_->setText(QString("step %1 · %2 steps/s")
+                                    .arg(batch.back().step)
+                                    .arg(double(batch.back().step - runFirstStep_ + 1) / batch.back().seconds, 0,
+                                         'f', 0));
+    });
+    connect(worker_, &TrainingWorker::snapshotReady, this, &CharLmLab::showSnapshot);
+    connect(worker_, &TrainingWorker::progress, this, [this](qint64 done, qint64 total) {
+        emit progressChanged(done, total);
+    });
+    connect(worker_, &TrainingWorker::stateChanged, this, [this] { emit transportChanged(); });
+    connect(worker_, &TrainingWorker::finished, this, [this](TrainingWorker::Outcome outcome, const QString& msg) {
+        secondsOffset_ += lastSeconds_;
+        lastSeconds_ = 0;
+        if (outcome == TrainingWorker::Outcome::Failed) {
+            QMessageBox::warning(this, "Training stopped", msg);
+            emit statusMessage("Training stopped: " + msg);
+        }
+        emit progressChanged(1, 1);
+        emit transportChanged();
+    });
+
+    setCorpus(builtInDinosaurs());
+}
+
+CharLmLab::~CharLmLab() { worker_->stopAndWait(); }
+
+// --- controls ---------------------------------------------------------------------------------------------------------
+
+QWidget* CharLmLab::setupControls()
+{
+    auto* box = new QWidget;
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(0, 0, 4, 0);
+
+    auto* data = new QGroupBox("Data");
+    auto* dv = new QVBoxLayout(data);
+    dataLabel_ = new QLabel;
+    dataLabel_->setWordWrap(true);
+    dv->addWidget(dataLabel_);
+    mode_ = new QComboBox;
+    for (const char* name : textModeNames) mode_->addItem(name);
+    mode_->setToolTip("How the next file you open is read: names and words one per line, or prose as one stream");
+    dv->addWidget(mode_);
+    auto* row = new QHBoxLayout;
+    auto* open = new QPushButton("Open text…");
+    connect(open, &QPushButton::clicked, this, &CharLmLab::openData);
+    auto* builtIn = new QPushButton("Dinosaurs");
+    builtIn->setToolTip("The built-in list of dinosaur genus names");
+    connect(builtIn, &QPushButton::clicked, this, [this] { setCorpus(builtInDinosaurs()); });
+    row->addWidget(open);
+    row->addWidget(builtIn);
+    dv->addLayout(row);
+    v->addWidget(data);
+
+    auto* model = new QGroupBox("Model");
+    auto* mf = new QFormLayout(model);
+    cell_ = new QComboBox;
+    for (auto name : cellKindNames) cell_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    hidden_ = new QSpinBox;
+    hidden_->setRange(1, 1024);
+    hidden_->setValue(50);
+    layers_ = new QSpinBox;
+    layers_->setRange(1, 3);
+    mf->addRow("Cell", cell_);
+    mf->addRow("Hidden units", hidden_);
+    mf->addRow("Layers", layers_);
+    v->addWidget(model);
+
+    auto* train = new QGroupBox("Training");
+    auto* tf = new QFormLayout(train);
+    optimizer_ = new QComboBox;
+    for (auto name : optimizerKindNames) optimizer_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    lr_ = new QDoubleSpinBox;
+    lr_->setDecimals(4);
+    lr_->setRange(0.0001, 1);
+    lr_->setSingleStep(0.001);
+    lr_->setValue(0.01);
+    batch_ = new QSpinBox;
+    batch_->setRange(1, 256);
+    clip_ = new QDoubleSpinBox;
+    clip_->setRange(0, 100);
+    clip_->setValue(5);
+    clip_->setToolTip("Element-wise clipping of every gradient to ±this (0: none)");
+    iterations_ = new QSpinBox;
+    iterations_->setRange(1, 10000000);
+    iterations_->setValue(35000);
+    sampleEvery_ = new QSpinBox;
+    sampleEvery_->setRange(10, 1000000);
+    sampleEvery_->setValue(1000);
+    seed_ = new QSpinBox;
+    seed_->setRange(0, 1000000);
+    seed_->setValue(1);
+    tf->addRow("Optimizer", optimizer_);
+    tf->addRow("Learning rate", lr_);
+    tf->addRow("Batch", batch_);
+    tf->addRow("Clip ±", clip_);
+    tf->addRow("Iterations", iterations_);
+    tf->addRow("Sample every", sampleEvery_);
+    tf->addRow("Seed", seed_);
+    v->addWidget(train);
+    auto* note = new QLabel("Defaults are the course's: RNN, 50 units, SGD 0.01, clip ±5, one name per step, the "
+                            "hidden state carried from name to name. Changes apply at the next reset (Ctrl+R).");
+    note->setWordWrap(true);
+    note->setStyleSheet("color: #4c566a;");
+    v->addWidget(note);
+    v->addStretch(1);
+    return box;
+}
+
+QWidget* CharLmLab::setupSamplingTab()
+{
+    auto* w = new QWidget;
+    auto* h = new QHBoxLayout(w);
+    auto* left = new QVBoxLayout;
+    auto* form = new QFormLayout;
+    prime_ = new QLineEdit;
+    prime_->setPlaceholderText("optional start, e.g. tyr");
+    form->addRow("Start with", prime_);
+    temperature_ = new QSlider(Qt::Horizontal);
+    temperature_->setRange(5, 200); // hundredths
+    temperature_->setValue(100);
+    temperatureLabel_ = new QLabel("1.00");
+    auto* tRow = new QHBoxLayout;
+    tRow->addWidget(temperature_);
+    tRow->addWidget(temperatureLabel_);
+    form->addRow("Temperature", tRow);
+    topK_ = new QSpinBox;
+    topK_->setRange(0, 500);
+    topK_->setSpecialValueText("all");
+    form->addRow("Top-k", topK_);
+    greedy_ = new QCheckBox("greedy (always the most likely)");
+    form->addRow("", greedy_);
+    left->addLayout(form);
+    auto* buttons = new QHBoxLayout;
+    auto* next = new QPushButton("Next character");
+    next->setShortcut(QKeySequence("Ctrl+N"));
+    next->setToolTip("Draw one character from the distribution on the right (Ctrl+N)");
+    auto* finish = new QPushButton("Finish the line");
+    auto* restart = new QPushButton("Start over");
+    buttons->addWidget(next);
+    buttons->addWidget(finish);
+    buttons->addWidget(restart);
+    left->addLayout(buttons);
+    sampleText_ = new QLabel;
+    sampleText_->setWordWrap(true);
+    sampleText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    sampleText_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 15pt; color: #1f2430;"
+                               "background: #eef1f6; border-radius: 6px; padding: 10px;");
+    sampleText_->setMinimumHeight(70);
+    left->addWidget(sampleText_);
+    left->addStretch(1);
+    h->addLayout(left, 2);
+    softmax_ = new QCustomPlot;
+    setupSoftmaxPlot();
+    h->addWidget(softmax_, 3);
+
+    connect(next, &QPushButton::clicked, this, &CharLmLab::sampleNextCharacter);
+    connect(finish, &QPushButton::clicked, this, [this] {
+        for (int k = 0; k < 200; ++k) {
+            sampleNextCharacter();
+            if (sampler_ && !sampler_->text().empty() && sampler_->text().back() == U'\n') break;
+        }
+    });
+    connect(restart, &QPushButton::clicked, this, &CharLmLab::restartSampler);
+    connect(prime_, &QLineEdit::editingFinished, this, &CharLmLab::restartSampler);
+    auto adjust = [this] {
+        temperatureLabel_->setText(QString::number(temperature_->value() / 100.0, 'f', 2));
+        refreshSoftmax(-1); // the distribution the next draw uses changes live
+    };
+    connect(temperature_, &QSlider::valueChanged, this, adjust);
+    connect(topK_, &QSpinBox::valueChanged, this, adjust);
+    connect(greedy_, &QCheckBox::toggled, this, adjust);
+    return w;
+}
+
+void CharLmLab::setupSoftmaxPlot()
+{
+    auto* p = softmax_;
+    p->setMinimumHeight(220);
+    bars_ = new QCPBars(p->xAxis, p->yAxis);
+    bars_->setPen(Qt::NoPen);
+    bars_->setBrush(QColor(0x00, 0x72, 0xB2));
+    bars_->setWidth(0.75);
+    bars_->setName("p(next character)");
+    chosenBar_ = new QCPBars(p->xAxis, p->yAxis);
+    chosenBar_->setPen(Qt::NoPen);
+    chosenBar_->setBrush(QColor(0xD5, 0x5E, 0x00));
+    chosenBar_->setWidth(0.75);
+    chosenBar_->setName("the character drawn");
+    p->yAxis->setRange(0, 1);
+    p->yAxis->setLabel("probability (after temperature / top-k)");
+    p->xAxis->setLabel("next character");
+    p->xAxis->grid()->setVisible(false);
+    p->yAxis->grid()->setPen(QPen(QColor(0xe6, 0xe6, 0xe6)));
+    p->legend->setVisible(true);
+    p->legend->setBorderPen(Qt::NoPen);
+    p->legend->setBrush(QColor(255, 255, 255, 200));
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    p->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* png = new QAction("Export softmax chart as PNG…", p);
+    connect(png, &QAction::triggered, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Export chart", "softmax.png", "PNG (*.png)");
+        if (!f.isEmpty() && !softmax_->savePng(f, 0, 0, 2.0)) emit statusMessage("Could not write " + f);
+    });
+    p->addAction(png);
+    exports_ << png;
+}
+
+QWidget* CharLmLab::setupHiddenTab()
+{
+    auto* w = new QWidget;
+    auto* v = new QVBoxLayout(w);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel("Text"));
+    hiddenText_ = new QLineEdit("tyrannosaurus");
+    row->addWidget(hiddenText_, 1);
+    row->addWidget(new QLabel("Unit"));
+    unit_ = new QSpinBox;
+    unit_->setRange(1, 1);
+    row->addWidget(unit_);
+    rankUnits_ = new QPushButton("Most varying unit");
+    rankUnits_->setToolTip("Pick the unit whose activation varies most over this text");
+    row->addWidget(rankUnits_);
+    v->addLayout(row);
+    coloured_ = new QLabel;
+    coloured_->setTextFormat(Qt::RichText);
+    coloured_->setWordWrap(true);
+    coloured_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 16pt; padding: 6px;");
+    v->addWidget(coloured_);
+    hiddenMap_ = new HeatmapView;
+    hiddenMap_->setColorMap(ColorMap::Diverging);
+    hiddenMap_->setFixedRange(-1, 1);
+    hiddenMap_->setAxisLabels("unit", "character read");
+    hiddenMap_->setColorBarLabel("a⟨t⟩");
+    hiddenMap_->setColumnLabelsOnTop(false);
+    v->addWidget(hiddenMap_, 1);
+    connect(hiddenText_, &QLineEdit::textChanged, this, &CharLmLab::refreshHidden);
+    connect(unit_, &QSpinBox::valueChanged, this, &CharLmLab::refreshHidden);
+    connect(hiddenMap_, &HeatmapView::cellClicked, this, [this](int row, int) { unit_->setValue(row + 1); });
+    connect(rankUnits_, &QPushButton::clicked, this, [this] {
+        if (!model_) return;
+        try {
+            const QByteArray utf8 = hiddenText_->text().toUtf8();
+            auto text = decodeUtf8(std::string(utf8.constData(), size_t(utf8.size())), "the text");
+            if (corpus_.options.lowercase)
+                for (auto& c : text) c = lowercaseChar(c);
+            const MatF h = hiddenStates(*model_, modelVocab_, text);
+            if (h.cols() < 2) return;
+            Eigen::Index best = 0;
+            const Eigen::VectorXf mean = h.rowwise().mean();
+            ((h.colwise() - mean).array().square().rowwise().sum()).maxCoeff(&best);
+            unit_->setValue(int(best) + 1);
+        } catch (const std::exception&) {
+        }
+    });
+    return w;
+}
+
+QWidget* CharLmLab::setupDataTab()
+{
+    dataSummary_ = new QTextBrowser;
+    return dataSummary_;
+}
+
+// --- runs ---------------------------------------------------------------------------------------------------------------
+
+CharLmOptions CharLmLab::optionsFromControls() const
+{
+    CharLmOptions o;
+    o.cell = CellKind(cell_->currentIndex());
+    o.hidden = hidden_->value();
+    o.layers = layers_->value();
+    o.optimizer.kind = OptimizerKind(optimizer_->currentIndex());
+    o.optimizer.learningRate = lr_->value();
+    o.optimizer.clip = clip_->value() > 0 ? ClipMode::Value : ClipMode::None;
+    o.optimizer.clipValue = clip_->value() > 0 ? clip_->value() : 5;
+    o.batch = batch_->value();
+    o.seed = std::uint32_t(seed_->value());
+    return o;
+}
+
+void CharLmLab::setCorpus(CharCorpus corpus)
+{
+    corpus_ = std::move(corpus);
+    refreshDataSummary();
+    newRun();
+}
+
+void CharLmLab::newRun()
+{
+    worker_->stopAndWait();
+    try {
+        task_ = std::make_shared<CharLmTask>(corpus_, optionsFromControls());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Character model", QString::fromUtf8(e.what()));
+        return;
+    }
+    curve_->clear();
+    trainRun_ = curve_->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (training)"
+                                                                        : "loss per character (training)");
+    validRun_ = corpus_.validation.empty()
+                    ? -1
+                    : curve_->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (held out)"
+                                                                             : "loss per character (held out)");
+    feed_->clear();
+    stepsShown_ = lastSamplesStep_ = 0;
+    secondsOffset_ = lastSeconds_ = 0;
+    unsaved_ = false;
+    rateLabel_->setText(QString("%1 training examples · vocabulary of %2")
+                            .arg(corpus_.train.size()).arg(corpus_.vocab.size()));
+    modelVocab_ = corpus_.vocab;
+    sampler_.reset();
+    useModel(std::make_shared<const SequenceModel<float>>(task_->model()));
+    emit transportChanged();
+}
+
+void CharLmLab::startWorker(qint64 steps, bool paused)
+{
+    auto task = task_;
+    const qint64 every = sampleEvery_->value();
+    auto lastSampled = std::make_shared<qint64>(task->stepsDone());
+    unsaved_ = true;
+    runFirstStep_ = task->stepsDone() + 1;
+    worker_->start(
+        task, steps,
+        [task, every, lastSampled] {
+            // On the training thread, between steps: copies, never references.
+            CharLmSnapshot s;
+            s.step = task->stepsDone();
+            s.smoothedLoss = task->smoothedLoss();
+            s.model = std::make_shared<const SequenceModel<float>>(task->model());
+            if (s.step / every > *lastSampled / every || (*lastSampled == 0 && s.step > 0)) {
+                *lastSampled = s.step;
+                s.samplesStep = s.step;
+                for (const auto& name : task->sampleNames(7)) s.samples << QString::fromStdString(encodeUtf8(name));
+                // Held-out loss in the training curve's unit: per name (lines) or per character (continuous).
+                if (!task->corpus().validation.empty()) {
+                    const EvalResult r = task->validation();
+                    s.validationNats =
+                        task->corpus().options.mode == TextMode::Lines ? r.perLine() : r.perPrediction();
+                }
+            }
+            return QVariant::fromValue(s);
+        },
+        paused, task->stepsDone() + 1);
+}
+
+void CharLmLab::showSnapshot(const QVariant& v)
+{
+    const auto s = v.value<CharLmSnapshot>();
+    if (s.model) useModel(s.model);
+    if (!s.samples.isEmpty()) {
+        QString block = QString("Iteration: %1, Loss: %2\n").arg(s.samplesStep).arg(s.smoothedLoss, 0, 'f', 6);
+        for (const auto& name : s.samples)
+            block += (corpus_.options.mode == TextMode::Lines ? capitalised(name) : name) + "\n";
+        feed_->appendPlainText(block);
+        if (validRun_ >= 0 && s.validationNats >= 0)
+            curve_->addPoint(validRun_, double(s.samplesStep), secondsOffset_ + lastSeconds_, s.validationNats);
+    }
+    emit statusMessage(QString("Step %1 · smoothed loss %2 (the course's 0.999 / 0.001)")
+                           .arg(s.step).arg(s.smoothedLoss, 0, 'f', 4));
+}
+
+void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model)
+{
+    const bool first = !model_;
+    model_ = std::move(model);
+    unit_->setRange(1, int(model_->options().hiddenSize));
+    if (first || !sampler_) restartSampler();
+    refreshHidden();
+}
+
+// --- transport --------------------------------------------------------------------------------------------------------
+
+bool CharLmLab::isPlaying() const { return worker_->state() == TrainingWorker::State::Running; }
+
+void CharLmLab::play()
+{
+    if (worker_->isActive())
+        worker_->resume();
+    else if (task_ && task_->stepsDone() < iterations_->value())
+        startWorker(iterations_->value() - task_->stepsDone(), false);
+    emit transportChanged();
+}
+
+void CharLmLab::pause()
+{
+    worker_->pause();
+    emit transportChanged();
+}
+
+void CharLmLab::stepOnce()
+{
+    if (!task_) return;
+    if (!worker_->isActive()) startWorker(std::max<qint64>(1, iterations_->value() - task_->stepsDone()), true);
+    worker_->step(1);
+    emit transportChanged();
+}
+
+void CharLmLab::reset()
+{
+    newRun();
+    emit statusMessage("A new run from the same seed, with the settings on the left.");
+}
+
+void CharLmLab::performSteps(int n)
+{
+    if (n <= 0 || !task_) return;
+    worker_->stopAndWait();
+    QEventLoop loop;
+    connect(worker_, &TrainingWorker::finished, &loop, &QEventLoop::quit);
+    startWorker(n, false);
+    loop.exec();
+    // The sampling view picks up the trained model and draws a few characters, so the softmax is on screen.
+    restartSampler();
+    for (int k = 0; k < 4; ++k) sampleNextCharacter();
+}
+
+// --- sampling view ------------------------------------------------------------------------------------------------------
+
+void CharLmLab::restartSampler()
+{
+    if (!model_) return;
+    sampler_ = std::make_unique<CharSampler>(*model_, modelVocab_);
+    const QByteArray utf8 = prime_->text().toUtf8();
+    try {
+        auto prime = decodeUtf8(std::string(utf8.constData(), size_t(utf8.size())), "the start");
+        if (corpus_.options.lowercase)
+            for (auto& c : prime) c = lowercaseChar(c);
+        for (char32_t c : prime)
+            if (!modelVocab_.contains(c)) throw InputError("'" + encodeUtf8(c) + "' is not in the vocabulary");
+        sampler_->start(prime);
+    } catch (const std::exception& e) {
+        emit statusMessage(QString::fromUtf8(e.what()));
+        sampler_->start();
+    }
+    sampleSeed_ = 0;
+    sampleText_->setText(sampledText());
+    refreshSoftmax(-1);
+}
+
+void CharLmLab::sampleNextCharacter()
+{
+    if (!sampler_) return;
+    if (!sampler_->text().empty() && sampler_->text().back() == U'\n') restartSampler();
+    Rng rng(sampleSeed_++);
+    const SamplingOptions o{.temperature = temperature_->value() / 100.0,
+                            .topK = topK_->value(),
+                            .greedy = greedy_->isChecked()};
+    const auto distribution = adjustedDistribution(sampler_->probabilities(), o); // what this draw uses
+    const int chosen = sampler_->next(rng, o);
+    sampleText_->setText(sampledText());
+    // Show the distribution the character was drawn from, with the drawn one highlighted.
+    QVector<double> keys, values, ck, cv;
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int i = 0; i < int(distribution.size()); ++i) {
+        keys << i;
+        values << (i == chosen ? 0.0 : distribution[size_t(i)]);
+        ticker->addTick(i, shown(modelVocab_.symbol(i)));
+    }
+    ck << chosen;
+    cv << distribution[size_t(chosen)];
+    bars_->setData(keys, values);
+    chosenBar_->setData(ck, cv);
+    softmax_->xAxis->setTicker(ticker);
+    softmax_->xAxis->setRange(-0.7, double(distribution.size()) - 0.3);
+    softmax_->yAxis->setRange(0, std::max(0.05, *std::max_element(distribution.begin(), distribution.end()) * 1.1));
+    softmax_->replot();
+}
+
+QString CharLmLab::sampledText() const
+{
+    if (!sampler_) return {};
+    QString t = q(sampler_->text());
+    t.replace('\n', QString::fromUtf8("\u21b5"));
+    return t.isEmpty() ? QString("(press Next character)") : t;
+}
+
+void CharLmLab::refreshSoftmax(int chosen)
+{
+    if (!sampler_) return;
+    const SamplingOptions o{.temperature = temperature_->value() / 100.0,
+                            .topK = topK_->value(),
+                            .greedy = greedy_->isChecked()};
+    std::vector<double> p = adjustedDistribution(sampler_->probabilities(), o);
+    if (p.size() != modelVocab_.size()) return;
+    if (o.greedy) {
+        const auto best = size_t(std::max_element(p.begin(), p.end()) - p.begin());
+        std::fill(p.begin(), p.end(), 0.0);
+        p[best] = 1.0;
+    }
+    QVector<double> keys, values;
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int i = 0; i < int(p.size()); ++i) {
+        keys << i;
+        values << p[size_t(i)];
+        ticker->addTick(i, shown(modelVocab_.symbol(i)));
+    }
+    bars_->setData(keys, values);
+    chosenBar_->setData(QVector<double>{}, QVector<double>{});
+    Q_UNUSED(chosen);
+    softmax_->xAxis->setTicker(ticker);
+    softmax_->xAxis->setRange(-0.7, double(p.size()) - 0.3);
+    softmax_->yAxis->setRange(0, std::max(0.05, *std::max_element(p.begin(), p.end()) * 1.1));
+    softmax_->replot();
+}
+
+// --- hidden-state view --------------------------------------------------------------------------------------------------
+
+void CharLmLab::refreshHidden()
+{
+    if (!model_) return;
+    const QByteArray utf8 = hiddenText_->text().left(200).toUtf8();
+    MatF h;
+    std::u32string text;
+    try {
+        text = decodeUtf8(std::string(utf8.constData(), size_t(utf8.size())), "the text");
+        if (corpus_.options.lowercase)
+            for (auto& c : text) c = lowercaseChar(c);
+        h = hiddenStates(*model_, modelVocab_, text);
+    } catch (const std::exception& e) {
+        coloured_->setText(QString("<span style='color:#b3261e; font-size: 11pt'>%1</span>")
+                               .arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
+        hiddenMap_->clear();
+        return;
+    }
+    if (h.cols() == 0) {
+        coloured_->clear();
+        hiddenMap_->clear();
+        return;
+    }
+    const int u = std::min<int>(unit_->value() - 1, int(h.rows()) - 1);
+    QString html;
+    QStringList labels;
+    for (Index t = 0; t < h.cols(); ++t) {
+        const double a = h(u, t);
+        const QColor c = colorAt(ColorMap::Diverging, (a + 1) / 2);
+        const QColor ink = std::abs(a) > 0.6 ? Qt::white : QColor(0x1f, 0x24, 0x30);
+        html += QString("<span style='background:%1; color:%2' title='%3'>%4</span>")
+                    .arg(c.name(), ink.name(), QString::number(a, 'f', 3), shown(text[size_t(t)]).toHtmlEscaped());
+        labels << shown(text[size_t(t)]);
+    }
+    coloured_->setText(QString("<span style='font-size:10pt; color:#4c566a'>unit %1, a⟨t⟩ from −1 (blue) to +1 "
+                               "(red):</span><br>")
+                           .arg(u + 1) +
+                       html);
+    std::vector<float> values(size_t(h.size()));
+    for (Index i = 0; i < h.rows(); ++i)
+        for (Index t = 0; t < h.cols(); ++t) values[size_t(i * h.cols() + t)] = h(i, t);
+    hiddenMap_->setData(std::span<const float>(values), int(h.rows()), int(h.cols()));
+    hiddenMap_->setColumnLabels(labels);
+    hiddenMap_->setHighlightedRow(u);
+}
+
+void CharLmLab::refreshDataSummary()
+{
+    const auto& c = corpus_;
+    const bool lines = c.options.mode == TextMode::Lines;
+    dataLabel_->setText(QString("<b>%1</b><br>%2 %3, %4 characters, vocabulary %5%6")
+                            .arg(QString::fromStdString(c.source).toHtmlEscaped())
+                            .arg(c.train.size() + c.validation.size())
+                            .arg(lines ? "examples" : "text")
+                            .arg(c.characters)
+                            .arg(c.vocab.size())
+                            .arg(c.validation.empty() ? QString()
+                                                      : QString(", %1 held out").arg(lines ? c.validation.size()
+                                                                                          : c.validation[0].size())));
+    QString html = QString("<h3>%1</h3><p>%2 · lower-cased: %3</p>")
+                       .arg(QString::fromStdString(c.source).toHtmlEscaped(), textModeNames[int(c.options.mode)],
+                            c.options.lowercase ? "yes" : "no");
+    html += QString("<p>Training: %1 · held out: %2 · characters: %3 · characters cut by the vocabulary cap: %4</p>")
+                .arg(c.train.size()).arg(c.validation.size()).arg(c.characters).arg(c.otherCount);
+    html += "<h4>Vocabulary (index: character × count)</h4><p style='font-family: monospace'>";
+    for (size_t i = 0; i < c.vocab.size(); ++i) {
+        const char32_t ch = c.vocab.symbol(std::int32_t(i));
+        const auto it = c.counts.find(ch);
+        html += QString("%1: %2 × %3&nbsp;&nbsp; ").arg(i).arg(shown(ch).toHtmlEscaped())
+                    .arg(it == c.counts.end() ? c.otherCount : it->second);
+    }
+    html += "</p>";
+    if (lines) {
+        html += "<h4>Example lengths</h4><table cellspacing=0 cellpadding=1>";
+        size_t most = 1;
+        for (const auto& [len, n] : c.lengthHistogram) most = std::max(most, n);
+        for (const auto& [len, n] : c.lengthHistogram)
+            html += QString("<tr><td align=right>%1&nbsp;</td><td><span style='background:#0072B2'>%2</span> %3"
+                            "</td></tr>")
+                        .arg(len).arg(QString(int(1 + 60 * n / most), QChar(0x2007))).arg(n);
+        html += "</table>";
+    }
+    dataSummary_->setHtml(html);
+}
+
+// --- files --------------------------------------------------------------------------------------------------------------
+
+void CharLmLab::openData()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, "Open training text", {}, "Text files (*.txt *.csv *.tsv);;All files (*)");
+    if (path.isEmpty()) return;
+    try {
+        const TextMode mode = TextMode(mode_->currentIndex());
+        setCorpus(loadCharCorpusFile(path.toStdString(), {.mode = mode, .heldOut = 0.05}));
+        emit statusMessage("Loaded " + path);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Open training text", QString::fromUtf8(e.what()));
+    }
+}
+
+void CharLmLab::saveModel()
+{
+    if (!model_) return;
+    const QString path = QFileDialog::getSaveFileName(this, "Save the model", "charlm.safetensors",
+                                                      "safetensors (*.safetensors)");
+    if (path.isEmpty()) return;
+    try {
+        saveCharModel(path.toStdString(), *model_, corpus_, optionsFromControls());
+        unsaved_ = false;
+        emit statusMessage("Saved " + path);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Save the model", QString::fromUtf8(e.what()));
+    }
+}
+
+void CharLmLab::openModel()
+{
+    const QString path = QFileDialog::getOpenFileName(this, "Open a character model", {},
+                                                      "safetensors (*.safetensors);;All files (*)");
+    if (path.isEmpty()) return;
+    try {
+        auto loaded = loadCharModel(path.toStdString());
+        worker_->stopAndWait();
+        modelVocab_ = loaded.vocab;
+        model_.reset();
+        useModel(std::shared_ptr<const SequenceModel<float>>(std::move(loaded.model)));
+        restartSampler();
+        emit statusMessage("Opened " + path + ": sampling and the hidden-state view use it; Reset starts a new run.");
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Open a character model", QString::fromUtf8(e.what()));
+    }
+}
+
+bool CharLmLab::maybeKeepWork()
+{
+    if (!unsaved_ || !task_ || task_->stepsDone() == 0) return true;
+    worker_->pause();
+    const auto answer = QMessageBox::question(
+        this, "Keep the training run?",
+        QString("The character model has trained for %1 steps. Save a checkpoint to continue it later "
+                "(unroll-cli train charlm --resume)?")
+            .arg(task_->stepsDone()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel) return false;
+    if (answer == QMessageBox::Discard) return true;
+    const QString path = QFileDialog::getSaveFileName(this, "Save a checkpoint", "charlm.ckpt.safetensors",
+                                                      "safetensors (*.safetensors)");
+    if (path.isEmpty()) return false;
+    worker_->stopAndWait(); // the task is only read once the training thread has stopped
+    try {
+        task_->saveCheckpoint(path.toStdString());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Save a checkpoint", QString::fromUtf8(e.what()));
+        return false;
+    }
+    return true;
+}
+
+QList<QAction*> CharLmLab::exportActions()
+{
+    QList<QAction*> actions = exports_;
+    auto* samples = new QAction("Samples as text…", this);
+    connect(samples, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, "Export samples", "samples.txt", "Text (*.txt)");
+        if (path.isEmpty()) return;
+        QSaveFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(feed_->toPlainText().toUtf8()) < 0 || !f.commit())
+            QMessageBox::warning(this, "Export samples", f.errorString());
+    });
+    auto* csv = new QAction("Loss curve as CSV…", this);
+    connect(csv, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, "Export the loss", "loss.csv", "CSV (*.csv)");
+        QString error;
+        if (!path.isEmpty() && !curve_->exportCsv(path, &error)) QMessageBox::warning(this, "Export", error);
+    });
+    actions << samples << csv;
+    return actions;
+}
+
+void CharLmLab::setPresentationMode(bool on)
+{
+    curve_->setPresentationMode(on);
+    hiddenMap_->setPresentationMode(on);
+}
+
+QString CharLmLab::guideHtml() const
+{
+    return "<h2>Character language model</h2>"
+           "<p>The model reads a name one character at a time and, at every step, predicts the next character with a "
+           "softmax over the vocabulary; the newline ends a name. It starts from x⟨1⟩ = 0. The loss is the "
+           "cross-entropy summed over the name (course-spec §2).</p>"
+           "<ul><li><b>Defaults</b> are the course's Dinosaur Island setting: a vanilla RNN with 50 units, SGD with "
+           "learning rate 0.01, gradients clipped to ±5, one name per step, the hidden state carried from one name to "
+           "the next, samples every 1000 iterations from seeds 0 … 6.</li>"
+           "<li><b>Beyond the course</b>: GRU and LSTM, up to 3 layers, Adam, mini-batches of names, and continuous "
+           "text (File → Open data with the mode “Continuous text”).</li>"
+           "<li><b>Sampling</b>: draw one character at a time and watch the softmax; the temperature divides the "
+           "log-probabilities (below 1: safer, above 1: wilder), top-k keeps the k most likely.</li>"
+           "<li><b>Hidden state</b>: type a text and see it coloured by one unit's activation; “Most varying unit” "
+           "finds a unit that reacts to this text.</li>"
+           "<li>The faint curve is the loss of each step, the bold one its moving average; the second run is the "
+           "loss on held-out names, in nats per character.</li></ul>"
+           "<p>Save the model with Ctrl+S; <code>unroll-cli sample --model FILE</code> and "
+           "<code>unroll-cli eval</code> read it.</p>";
+}
+
+} // namespace unroll
