@@ -80,6 +80,19 @@ private slots:
         verifyGraphMatchesStepper(lab);
     }
 
+    void traceCsvHoldsTheShownValues()
+    {
+        BpttLab lab;
+        lab.performSteps(int(lab.stepper().steps()) + 1); // forward done, one step back
+        const QString csv = lab.traceCsv();
+        const Index T = lab.stepper().steps();
+        QVERIFY(csv.startsWith("t,quantity,row,column,value\n"));
+        QVERIFY(csv.contains(QString("1,a,0,0,%1\n").arg(lab.stepper().a(0)(0, 0), 0, 'g', 17)));
+        QVERIFY(csv.contains(QString("%1,da_from_loss,0,0,").arg(T)));
+        QVERIFY(!csv.contains(QString("%1,da_from_loss,0,0,").arg(T - 1))); // not reached yet
+        QCOMPARE(lab.exportActions().size() >= 4, true);
+    }
+
     void changingCellOrLengthMidwayStartsAfresh()
     {
         BpttLab lab;

@@ -27,6 +27,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
@@ -923,7 +924,66 @@ void BpttLab::saveModel()
     }
 }
 
-QList<QAction*> BpttLab::exportActions() { return exports_; }
+QString BpttLab::traceCsv() const
+{
+    // Long format, one value per row: what the graph shows at the current position, plus the gradient-flow norms.
+    const auto& s = *stepper_;
+    QString csv = "t,quantity,row,column,value\n";
+    auto put = [&](Index t, const char* name, const MatD& m) {
+        for (Index i = 0; i < m.rows(); ++i)
+            for (Index j = 0; j < m.cols(); ++j)
+                csv += QString("%1,%2,%3,%4,%5\n").arg(t + 1).arg(name).arg(i).arg(j).arg(m(i, j), 0, 'g', 17);
+    };
+    const auto last = s.gradNormLastLoss(), total = s.gradNormTotal();
+    for (Index t = 0; t < s.steps(); ++t) {
+        csv += QString("%1,grad_norm_last_loss,0,0,%2\n").arg(t + 1).arg(last[size_t(t)], 0, 'g', 17);
+        csv += QString("%1,grad_norm_total,0,0,%2\n").arg(t + 1).arg(total[size_t(t)], 0, 'g', 17);
+        if (!s.forwardComputed(t)) continue;
+        put(t, "x", s.x(t));
+        put(t, "a", s.a(t));
+        if (hasCellState(s.config().cell)) put(t, "c", s.c(t));
+        for (int g = 0; g < gateCount(s.config().cell); ++g)
+            put(t, ("gate_" + gateNames(s.config().cell)[size_t(g)]).c_str(), s.gate(t, g));
+        put(t, "y_hat", s.yHat(t));
+        csv += QString("%1,loss,0,0,%2\n").arg(t + 1).arg(s.loss(t), 0, 'g', 17);
+        if (!s.backwardComputed(t)) continue;
+        put(t, "da_from_loss", s.daFromLoss(t));
+        put(t, "da_from_next", s.daFromNext(t));
+        put(t, "dz", s.dz(t));
+    }
+    return csv;
+}
+
+QList<QAction*> BpttLab::exportActions()
+{
+    if (exportsComplete_) return exports_;
+    exportsComplete_ = true; // built once: the main window asks every time the lab is shown
+    QList<QAction*>& actions = exports_;
+    auto* graphPng = new QAction("Unrolled graph as PNG…", this);
+    connect(graphPng, &QAction::triggered, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Export the graph", "unrolled.png", "PNG (*.png)");
+        QString error;
+        if (!f.isEmpty() && !graph_->exportPng(f, &error, 2.0)) QMessageBox::warning(this, "Export", error);
+    });
+    auto* graphPdf = new QAction("Unrolled graph as PDF…", this);
+    connect(graphPdf, &QAction::triggered, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Export the graph", "unrolled.pdf", "PDF (*.pdf)");
+        QString error;
+        if (!f.isEmpty() && !graph_->exportPdf(f, &error)) QMessageBox::warning(this, "Export", error);
+    });
+    auto* csv = new QAction("Trace as CSV…", this);
+    connect(csv, &QAction::triggered, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Export the trace", "bptt-trace.csv", "CSV (*.csv)");
+        if (f.isEmpty()) return;
+        QSaveFile out(f);
+        if (!out.open(QIODevice::WriteOnly) || out.write(traceCsv().toUtf8()) < 0 || !out.commit())
+            QMessageBox::warning(this, "Export", out.errorString());
+    });
+    auto* weights = new QAction("Weights as safetensors…", this);
+    connect(weights, &QAction::triggered, this, &BpttLab::saveModel);
+    actions << graphPng << graphPdf << csv << weights;
+    return actions;
+}
 
 void BpttLab::setPresentationMode(bool on)
 {

@@ -62,6 +62,7 @@ public:
     QTableWidget* gradCheckTable() const { return checkTable_; }
     QTextBrowser* equations() const { return equations_; }
     QString positionText() const;
+    QString traceCsv() const; // the values shown at the current position, one per row
 
 private:
     QWidget* setupControls();
@@ -116,6 +117,7 @@ private:
     QSpinBox* unit_ = nullptr;
     QTextBrowser* course_ = nullptr;
     QList<QAction*> exports_;
+    bool exportsComplete_ = false;
 };
 
 } // namespace unroll
