@@ -7,6 +7,7 @@
 #include "text/Vocabulary.hpp"
 #include "util/Error.hpp"
 #include "widgets/HeatmapView.hpp"
+#include "widgets/PlotExport.hpp"
 #include "widgets/UnrolledGraphView.hpp"
 
 #include <qcustomplot.h>
@@ -27,7 +28,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
@@ -974,10 +974,8 @@ QList<QAction*> BpttLab::exportActions()
     auto* csv = new QAction("Trace as CSV…", this);
     connect(csv, &QAction::triggered, this, [this] {
         const QString f = QFileDialog::getSaveFileName(this, "Export the trace", "bptt-trace.csv", "CSV (*.csv)");
-        if (f.isEmpty()) return;
-        QSaveFile out(f);
-        if (!out.open(QIODevice::WriteOnly) || out.write(traceCsv().toUtf8()) < 0 || !out.commit())
-            QMessageBox::warning(this, "Export", out.errorString());
+        QString error;
+        if (!f.isEmpty() && !saveTextAtomically(f, traceCsv(), &error)) QMessageBox::warning(this, "Export", error);
     });
     auto* weights = new QAction("Weights as safetensors…", this);
     connect(weights, &QAction::triggered, this, &BpttLab::saveModel);

@@ -1,12 +1,13 @@
 // The character language model lab; see CharLmLab.hpp.
 #include "labs/CharLmLab.hpp"
 
-#include "TrainingWorker.hpp"
+#include "LabTraining.hpp"
 #include "charlm/Sampling.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
 #include "widgets/ColorMaps.hpp"
 #include "widgets/HeatmapView.hpp"
+#include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
 #include <qcustomplot.h>
@@ -15,7 +16,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QEventLoop>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -25,7 +25,6 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
@@ -50,6 +49,27 @@ QString shown(char32_t c)
 QString capitalised(QString s)
 {
     if (!s.isEmpty()) s[0] = s[0].toUpper();
+    return s;
+}
+
+// On the training thread, between steps: copies, never references. Samples and the held-out loss come with the first
+// snapshot past a multiple of `every` since lastSampled (which it moves on).
+CharLmSnapshot snapshotOf(const CharLmTask& task, qint64 every, qint64& lastSampled)
+{
+    CharLmSnapshot s;
+    s.step = task.stepsDone();
+    s.smoothedLoss = task.smoothedLoss();
+    s.model = std::make_shared<const SequenceModel<float>>(task.model());
+    if (s.step / every > lastSampled / every || (lastSampled == 0 && s.step > 0)) {
+        lastSampled = s.step;
+        s.samplesStep = s.step;
+        for (const auto& name : task.sampleNames(7)) s.samples << QString::fromStdString(encodeUtf8(name));
+        // Held-out loss in the training curve's unit: per name (lines) or per character (continuous).
+        if (!task.corpus().validation.empty()) {
+            const EvalResult r = task.validation();
+            s.validationNats = task.corpus().options.mode == TextMode::Lines ? r.perLine() : r.perPrediction();
+        }
+    }
     return s;
 }
 } // namespace
@@ -100,40 +120,18 @@ CharLmLab::CharLmLab(QWidget* parent) : Lab(parent)
     split->setSizes({430, 430});
     layout->addWidget(split, 1);
 
-    worker_ = new TrainingWorker(this);
-    connect(worker_, &TrainingWorker::metricsReady, this, [this](const QList<StepMetrics>& batch) {
-        for (const auto& m : batch) {
-            curve_->addPoint(trainRun_, double(m.step), secondsOffset_ + m.seconds, m.loss);
-            lastSeconds_ = m.seconds;
-            stepsShown_ = m.step;
-        }
-        curve_->replotIfDirty();
-        if (!batch.isEmpty() && batch.back().seconds > 0)
-            rateLabel_->setText(QString("step %1 · %2 steps/s")
-                                    .arg(batch.back().step)
-                                    .arg(double(batch.back().step - runFirstStep_ + 1) / batch.back().seconds, 0,
-                                         'f', 0));
+    training_ = new LabTraining(this, curve_, [this] { return nextRun(); });
+    connect(training_, &LabTraining::snapshotReady, this, &CharLmLab::showSnapshot);
+    connect(training_, &LabTraining::speedMeasured, this, [this](qint64 step, double perSecond) {
+        rateLabel_->setText(QString("step %1 · %2 steps/s").arg(step).arg(perSecond, 0, 'f', 0));
     });
-    connect(worker_, &TrainingWorker::snapshotReady, this, &CharLmLab::showSnapshot);
-    connect(worker_, &TrainingWorker::progress, this, [this](qint64 done, qint64 total) {
-        emit progressChanged(done, total);
-    });
-    connect(worker_, &TrainingWorker::stateChanged, this, [this] { emit transportChanged(); });
-    connect(worker_, &TrainingWorker::finished, this, [this](TrainingWorker::Outcome outcome, const QString& msg) {
-        secondsOffset_ += lastSeconds_;
-        lastSeconds_ = 0;
-        if (outcome == TrainingWorker::Outcome::Failed) {
-            QMessageBox::warning(this, "Training stopped", msg);
-            emit statusMessage("Training stopped: " + msg);
-        }
-        emit progressChanged(1, 1);
-        emit transportChanged();
-    });
+    connect(training_, &LabTraining::failed, this,
+            [this](const QString& msg) { QMessageBox::warning(this, "Training stopped", msg); });
 
     setCorpus(builtInDinosaurs());
 }
 
-CharLmLab::~CharLmLab() { worker_->stopAndWait(); }
+CharLmLab::~CharLmLab() { training_->stopAndWait(); }
 
 // --- controls ---------------------------------------------------------------------------------------------------------
 
@@ -399,23 +397,20 @@ void CharLmLab::setCorpus(CharCorpus corpus)
 
 void CharLmLab::newRun()
 {
-    worker_->stopAndWait();
+    training_->stopAndWait();
     try {
         task_ = std::make_shared<CharLmTask>(corpus_, optionsFromControls());
     } catch (const std::exception& e) {
         QMessageBox::warning(this, "Character model", QString::fromUtf8(e.what()));
         return;
     }
-    curve_->clear();
-    trainRun_ = curve_->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (training)"
-                                                                        : "loss per character (training)");
+    training_->resetCurve(corpus_.options.mode == TextMode::Lines ? "loss per name (training)"
+                                                                   : "loss per character (training)");
     validRun_ = corpus_.validation.empty()
                     ? -1
                     : curve_->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (held out)"
                                                                              : "loss per character (held out)");
     feed_->clear();
-    stepsShown_ = lastSamplesStep_ = 0;
-    secondsOffset_ = lastSeconds_ = 0;
     unsaved_ = false;
     rateLabel_->setText(QString("%1 training examples · vocabulary of %2")
                             .arg(corpus_.train.size()).arg(corpus_.vocab.size()));
@@ -425,35 +420,14 @@ void CharLmLab::newRun()
     emit transportChanged();
 }
 
-void CharLmLab::startWorker(qint64 steps, bool paused)
+TrainingRun CharLmLab::nextRun()
 {
-    auto task = task_;
     const qint64 every = sampleEvery_->value();
-    auto lastSampled = std::make_shared<qint64>(task->stepsDone());
+    auto lastSampled = std::make_shared<qint64>(task_->stepsDone());
     unsaved_ = true;
-    runFirstStep_ = task->stepsDone() + 1;
-    worker_->start(
-        task, steps,
-        [task, every, lastSampled] {
-            // On the training thread, between steps: copies, never references.
-            CharLmSnapshot s;
-            s.step = task->stepsDone();
-            s.smoothedLoss = task->smoothedLoss();
-            s.model = std::make_shared<const SequenceModel<float>>(task->model());
-            if (s.step / every > *lastSampled / every || (*lastSampled == 0 && s.step > 0)) {
-                *lastSampled = s.step;
-                s.samplesStep = s.step;
-                for (const auto& name : task->sampleNames(7)) s.samples << QString::fromStdString(encodeUtf8(name));
-                // Held-out loss in the training curve's unit: per name (lines) or per character (continuous).
-                if (!task->corpus().validation.empty()) {
-                    const EvalResult r = task->validation();
-                    s.validationNats =
-                        task->corpus().options.mode == TextMode::Lines ? r.perLine() : r.perPrediction();
-                }
-            }
-            return QVariant::fromValue(s);
-        },
-        paused, task->stepsDone() + 1);
+    return {task_, task_->stepsDone(), [task = task_, every, lastSampled] {
+                return QVariant::fromValue(snapshotOf(*task, every, *lastSampled));
+            }};
 }
 
 void CharLmLab::showSnapshot(const QVariant& v)
@@ -466,7 +440,7 @@ void CharLmLab::showSnapshot(const QVariant& v)
             block += (corpus_.options.mode == TextMode::Lines ? capitalised(name) : name) + "\n";
         feed_->appendPlainText(block);
         if (validRun_ >= 0 && s.validationNats >= 0)
-            curve_->addPoint(validRun_, double(s.samplesStep), secondsOffset_ + lastSeconds_, s.validationNats);
+            curve_->addPoint(validRun_, double(s.samplesStep), training_->elapsedSeconds(), s.validationNats);
     }
     emit statusMessage(QString("Step %1 · smoothed loss %2 (the course's 0.999 / 0.001)")
                            .arg(s.step).arg(s.smoothedLoss, 0, 'f', 4));
@@ -483,29 +457,14 @@ void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model)
 
 // --- transport --------------------------------------------------------------------------------------------------------
 
-bool CharLmLab::isPlaying() const { return worker_->state() == TrainingWorker::State::Running; }
-
-void CharLmLab::play()
-{
-    if (worker_->isActive())
-        worker_->resume();
-    else if (task_ && task_->stepsDone() < iterations_->value())
-        startWorker(iterations_->value() - task_->stepsDone(), false);
-    emit transportChanged();
-}
-
-void CharLmLab::pause()
-{
-    worker_->pause();
-    emit transportChanged();
-}
+qint64 CharLmLab::stepsDone() const { return training_->stepsShown(); }
+bool CharLmLab::isPlaying() const { return training_->isPlaying(); }
+void CharLmLab::play() { training_->play(task_ ? iterations_->value() - task_->stepsDone() : 0); }
+void CharLmLab::pause() { training_->pause(); }
 
 void CharLmLab::stepOnce()
 {
-    if (!task_) return;
-    if (!worker_->isActive()) startWorker(std::max<qint64>(1, iterations_->value() - task_->stepsDone()), true);
-    worker_->step(1);
-    emit transportChanged();
+    if (task_) training_->stepOnce(std::max<qint64>(1, iterations_->value() - task_->stepsDone()));
 }
 
 void CharLmLab::reset()
@@ -517,11 +476,7 @@ void CharLmLab::reset()
 void CharLmLab::performSteps(int n)
 {
     if (n <= 0 || !task_) return;
-    worker_->stopAndWait();
-    QEventLoop loop;
-    connect(worker_, &TrainingWorker::finished, &loop, &QEventLoop::quit);
-    startWorker(n, false);
-    loop.exec();
+    training_->performSteps(n);
     // The sampling view picks up the trained model and draws a few characters, so the softmax is on screen.
     restartSampler();
     for (int k = 0; k < 4; ++k) sampleNextCharacter();
@@ -740,7 +695,7 @@ void CharLmLab::openModel()
     if (path.isEmpty()) return;
     try {
         auto loaded = loadCharModel(path.toStdString());
-        worker_->stopAndWait();
+        training_->stopAndWait();
         modelVocab_ = loaded.vocab;
         model_.reset();
         useModel(std::shared_ptr<const SequenceModel<float>>(std::move(loaded.model)));
@@ -754,7 +709,7 @@ void CharLmLab::openModel()
 bool CharLmLab::maybeKeepWork()
 {
     if (!unsaved_ || !task_ || task_->stepsDone() == 0) return true;
-    worker_->pause();
+    training_->pause();
     const auto answer = QMessageBox::question(
         this, "Keep the training run?",
         QString("The character model has trained for %1 steps. Save a checkpoint to continue it later "
@@ -766,7 +721,7 @@ bool CharLmLab::maybeKeepWork()
     const QString path = QFileDialog::getSaveFileName(this, "Save a checkpoint", "charlm.ckpt.safetensors",
                                                       "safetensors (*.safetensors)");
     if (path.isEmpty()) return false;
-    worker_->stopAndWait(); // the task is only read once the training thread has stopped
+    training_->stopAndWait(); // the task is only read once the training thread has stopped
     try {
         task_->saveCheckpoint(path.toStdString());
     } catch (const std::exception& e) {
@@ -778,14 +733,15 @@ bool CharLmLab::maybeKeepWork()
 
 QList<QAction*> CharLmLab::exportActions()
 {
-    QList<QAction*> actions = exports_;
+    if (exportsComplete_) return exports_;
+    exportsComplete_ = true; // built once: the main window asks every time the lab is shown
+    QList<QAction*>& actions = exports_;
     auto* samples = new QAction("Samples as text…", this);
     connect(samples, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, "Export samples", "samples.txt", "Text (*.txt)");
-        if (path.isEmpty()) return;
-        QSaveFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(feed_->toPlainText().toUtf8()) < 0 || !f.commit())
-            QMessageBox::warning(this, "Export samples", f.errorString());
+        QString error;
+        if (!path.isEmpty() && !saveTextAtomically(path, feed_->toPlainText(), &error))
+            QMessageBox::warning(this, "Export samples", error);
     });
     auto* csv = new QAction("Loss curve as CSV…", this);
     connect(csv, &QAction::triggered, this, [this] {

@@ -27,8 +27,9 @@ namespace unroll {
 
 class CharSampler;
 class HeatmapView;
+class LabTraining;
 class TrainingCurveView;
-class TrainingWorker;
+struct TrainingRun;
 
 // What the training thread hands the page, by value (the model is an immutable copy).
 struct CharLmSnapshot {
@@ -70,7 +71,7 @@ public:
     // For tests.
     void setCorpus(CharCorpus corpus); // new data: a new run
     const CharCorpus& corpus() const { return corpus_; }
-    qint64 stepsDone() const { return stepsShown_; }
+    qint64 stepsDone() const;
     TrainingCurveView* curve() const { return curve_; }
     QPlainTextEdit* sampleFeed() const { return feed_; }
     QCustomPlot* softmaxPlot() const { return softmax_; }
@@ -86,7 +87,7 @@ private:
     void setupSoftmaxPlot();
     CharLmOptions optionsFromControls() const;
     void newRun();
-    void startWorker(qint64 steps, bool paused);
+    TrainingRun nextRun();
     void showSnapshot(const QVariant& v);
     void useModel(std::shared_ptr<const SequenceModel<float>> model); // for sampling and the hidden-state view
     void restartSampler();
@@ -96,13 +97,11 @@ private:
 
     CharCorpus corpus_;
     std::shared_ptr<CharLmTask> task_;
-    TrainingWorker* worker_ = nullptr;
+    LabTraining* training_ = nullptr;
     std::shared_ptr<const SequenceModel<float>> model_; // the latest snapshot (or an opened model)
     Vocabulary modelVocab_;
     std::unique_ptr<CharSampler> sampler_;
-    qint64 stepsShown_ = 0, lastSamplesStep_ = 0, runFirstStep_ = 1;
-    double secondsOffset_ = 0, lastSeconds_ = 0;
-    int trainRun_ = -1, validRun_ = -1;
+    int validRun_ = -1;
     bool unsaved_ = false;
 
     // controls
@@ -131,6 +130,7 @@ private:
     HeatmapView* hiddenMap_ = nullptr;
     QTextBrowser* dataSummary_ = nullptr;
     QList<QAction*> exports_;
+    bool exportsComplete_ = false;
     std::uint32_t sampleSeed_ = 0;
 };
 

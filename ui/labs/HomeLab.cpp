@@ -1,7 +1,7 @@
 // The start page; see HomeLab.hpp.
 #include "labs/HomeLab.hpp"
 
-#include "TrainingWorker.hpp"
+#include "LabTraining.hpp"
 #include "math/Rng.hpp"
 #include "text/Vocabulary.hpp"
 #include "charlm/CharLmTask.hpp"
@@ -10,7 +10,6 @@
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QAction>
-#include <QEventLoop>
 #include <QFileDialog>
 #include <QFrame>
 #include <QGridLayout>
@@ -39,6 +38,25 @@ QFrame* makeCard()
     card->setStyleSheet("QFrame#card { background: white; border: 1px solid #e3e6ec; border-radius: 10px; }");
     return card;
 }
+
+// Runs on the training thread between steps: it may read the task; it hands back values only.
+HomeSnapshot snapshotOf(const CharLmTask& task)
+{
+    HomeSnapshot s;
+    s.step = task.stepsDone();
+    const MatF h = task.lastHidden();
+    s.units = int(h.rows());
+    s.steps = int(h.cols());
+    s.hidden.resize(size_t(h.size()));
+    for (Index i = 0; i < h.rows(); ++i)
+        for (Index t = 0; t < h.cols(); ++t) s.hidden[size_t(i * h.cols() + t)] = h(i, t);
+    for (char32_t c : task.lastInputText())
+        s.chars << (c == U' ' ? QString::fromUtf8("\u2423") : QString::fromStdString(encodeUtf8(c)));
+    Rng rng(7);
+    s.sample = QString::fromStdString(encodeUtf8(
+        U"a " + sampleLine(task.model(), task.vocabulary(), U"a ", {.temperature = 0.7, .maxLength = 110}, rng)));
+    return s;
+}
 } // namespace
 
 HomeLab::HomeLab(QWidget* parent) : Lab(parent)
@@ -64,34 +82,14 @@ HomeLab::HomeLab(QWidget* parent) : Lab(parent)
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
 
-    worker_ = new TrainingWorker(this);
-    connect(worker_, &TrainingWorker::metricsReady, this, [this](const QList<StepMetrics>& batch) {
-        for (const auto& m : batch) {
-            curve_->addPoint(run_, double(m.step), secondsOffset_ + m.seconds, m.loss);
-            lastSeconds_ = m.seconds;
-            stepsShown_ = m.step;
-        }
-        curve_->replotIfDirty();
-    });
-    connect(worker_, &TrainingWorker::snapshotReady, this, &HomeLab::showSnapshot);
-    connect(worker_, &TrainingWorker::progress, this, [this](qint64 done, qint64 total) {
-        emit progressChanged(done, total);
-    });
-    connect(worker_, &TrainingWorker::stateChanged, this, [this] { emit transportChanged(); });
-    connect(worker_, &TrainingWorker::finished, this, [this](TrainingWorker::Outcome outcome, const QString& msg) {
-        secondsOffset_ += lastSeconds_;
-        lastSeconds_ = 0;
-        if (outcome == TrainingWorker::Outcome::Failed) {
-            demoStatus_->setText("Training stopped: " + msg.toHtmlEscaped());
-            emit statusMessage("Training stopped: " + msg);
-        }
-        emit progressChanged(1, 1);
-        emit transportChanged();
-    });
+    training_ = new LabTraining(this, curve_, [this] { return nextRun(); });
+    connect(training_, &LabTraining::snapshotReady, this, &HomeLab::showSnapshot);
+    connect(training_, &LabTraining::failed, this,
+            [this](const QString& msg) { demoStatus_->setText("Training stopped: " + msg.toHtmlEscaped()); });
     newTask();
 }
 
-HomeLab::~HomeLab() { worker_->stopAndWait(); }
+HomeLab::~HomeLab() { training_->stopAndWait(); }
 
 QWidget* HomeLab::setupIntro()
 {
@@ -214,82 +212,30 @@ void HomeLab::newTask()
                       .optimizer = {.kind = OptimizerKind::Adam, .learningRate = 0.01, .clip = ClipMode::Value},
                       .window = 16,
                       .seed = 0});
-    curve_->clear();
-    run_ = curve_->addRun("LSTM 32");
+    training_->resetCurve("LSTM 32");
     heatmap_->clear();
     sample_->setText({});
     demoStatus_->setText("Not trained yet. Press Play (Space) or take one step (→).");
-    stepsShown_ = 0;
-    secondsOffset_ = lastSeconds_ = 0;
 }
 
-void HomeLab::startWorker(qint64 steps, bool paused)
+TrainingRun HomeLab::nextRun() const
 {
-    auto task = task_;
-    const qint64 first = task->stepsDone() + 1;
-    worker_->start(
-        task, steps,
-        [task] {
-            // Runs on the training thread between steps: it may read the task; it hands back values only.
-            HomeSnapshot s;
-            s.step = task->stepsDone();
-            const MatF h = task->lastHidden();
-            s.units = int(h.rows());
-            s.steps = int(h.cols());
-            s.hidden.resize(size_t(h.size()));
-            for (Index i = 0; i < h.rows(); ++i)
-                for (Index t = 0; t < h.cols(); ++t) s.hidden[size_t(i * h.cols() + t)] = h(i, t);
-            for (char32_t c : task->lastInputText())
-                s.chars << (c == U' ' ? QString::fromUtf8("\u2423") : QString::fromStdString(encodeUtf8(c)));
-            Rng rng(7);
-            s.sample = QString::fromStdString(encodeUtf8(
-                U"a " + sampleLine(task->model(), task->vocabulary(), U"a ", {.temperature = 0.7, .maxLength = 110},
-                                   rng)));
-            return QVariant::fromValue(s);
-        },
-        paused, first);
+    return {task_, task_->stepsDone(), [task = task_] { return QVariant::fromValue(snapshotOf(*task)); }};
 }
 
-bool HomeLab::isPlaying() const { return worker_->state() == TrainingWorker::State::Running; }
-
-void HomeLab::play()
-{
-    if (worker_->isActive())
-        worker_->resume();
-    else if (task_->stepsDone() < kDemoSteps)
-        startWorker(kDemoSteps - task_->stepsDone(), false);
-    emit transportChanged();
-}
-
-void HomeLab::pause()
-{
-    worker_->pause();
-    emit transportChanged();
-}
-
-void HomeLab::stepOnce()
-{
-    if (!worker_->isActive()) startWorker(kDemoSteps - task_->stepsDone(), true);
-    worker_->step(1);
-    emit transportChanged();
-}
+qint64 HomeLab::stepsDone() const { return training_->stepsShown(); }
+bool HomeLab::isPlaying() const { return training_->isPlaying(); }
+void HomeLab::play() { training_->play(kDemoSteps - task_->stepsDone()); }
+void HomeLab::pause() { training_->pause(); }
+void HomeLab::stepOnce() { training_->stepOnce(kDemoSteps - task_->stepsDone()); }
+void HomeLab::performSteps(int n) { training_->performSteps(n); }
 
 void HomeLab::reset()
 {
-    worker_->stopAndWait();
+    training_->stopAndWait();
     newTask();
     emit statusMessage("Reset to the same initial weights (seed 0).");
     emit transportChanged();
-}
-
-void HomeLab::performSteps(int n)
-{
-    if (n <= 0) return;
-    worker_->stopAndWait();
-    QEventLoop loop;
-    connect(worker_, &TrainingWorker::finished, &loop, &QEventLoop::quit);
-    startWorker(n, false);
-    loop.exec();
 }
 
 QList<QAction*> HomeLab::exportActions() { return exports_; }

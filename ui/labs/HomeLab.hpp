@@ -16,8 +16,9 @@ namespace unroll {
 
 class CharLmTask;
 class HeatmapView;
+class LabTraining;
 class TrainingCurveView;
-class TrainingWorker;
+struct TrainingRun;
 
 // What the demo's training thread hands the page, by value.
 struct HomeSnapshot {
@@ -49,7 +50,7 @@ public:
     void setPresentationMode(bool on) override;
 
     static QString demoText();
-    qint64 stepsDone() const { return stepsShown_; }
+    qint64 stepsDone() const;
     TrainingCurveView* curve() const { return curve_; }
     HeatmapView* heatmap() const { return heatmap_; }
 
@@ -58,19 +59,16 @@ private:
     QWidget* setupDemo();
     QWidget* setupLabCards();
     void newTask();
-    void startWorker(qint64 steps, bool paused);
+    TrainingRun nextRun() const;
     void showSnapshot(const QVariant& v);
 
     static constexpr qint64 kDemoSteps = 4000;
     std::shared_ptr<CharLmTask> task_;
-    TrainingWorker* worker_ = nullptr;
+    LabTraining* training_ = nullptr;
     TrainingCurveView* curve_ = nullptr;
     HeatmapView* heatmap_ = nullptr;
     QLabel* sample_ = nullptr;
     QLabel* demoStatus_ = nullptr;
-    int run_ = -1;
-    qint64 stepsShown_ = 0;
-    double secondsOffset_ = 0, lastSeconds_ = 0;
     QList<QAction*> exports_;
 };
 

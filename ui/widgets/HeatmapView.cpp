@@ -2,20 +2,17 @@
 // padding the axis rect before every replot, hover readout and click on cells, PNG/PDF/CSV export.
 #include "widgets/HeatmapView.hpp"
 
+#include "widgets/PlotExport.hpp"
+
 #include <qcustomplot.h>
 
 #include <QActionGroup>
-#include <QFileDialog>
 #include <QFontMetricsF>
 #include <QLabel>
 #include <QMenu>
-#include <QMessageBox>
-#include <QPdfWriter>
-#include <QSaveFile>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -37,27 +34,6 @@ int niceStride(double need) {
         }
         if (decade > 100'000'000) return decade;
     }
-}
-
-QString csvField(const QString& s) {
-    const bool plain = !s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) &&
-                       !s.contains(QLatin1Char('\n')) && !s.contains(QLatin1Char('\r')) && s.trimmed() == s;
-    if (plain) return s;
-    QString quoted = s;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
-// Shortest text that reads back to the same double.
-QString csvNumber(double v) {
-    char buf[32];
-    const auto result = std::to_chars(buf, buf + sizeof buf, v);
-    return QString::fromLatin1(buf, int(result.ptr - buf));
-}
-
-bool fail(QString* error, const QString& message) {
-    if (error) *error = message;
-    return false;
 }
 
 void layOut(QCustomPlot* plot) {
@@ -633,88 +609,36 @@ QString HeatmapView::toCsv() const {
 }
 
 bool HeatmapView::exportCsv(const QString& path, QString* error) const {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    file.write(toCsv().toUtf8());
-    if (!file.commit()) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return saveTextAtomically(path, toCsv(), error);
 }
 
 bool HeatmapView::exportPng(const QString& path, QSize size, double scale, QString* error) {
-    if (size.isEmpty()) size = plot_->size();
-    const QRect screen = plot_->viewport();
     hoverHalo_->setVisible(false);
     hoverRect_->setVisible(false);
-    plot_->setViewport(QRect(QPoint(0, 0), size)); // lay the cells out for the export size
-    fitCells();
-    const QPixmap pixmap = plot_->toPixmap(size.width(), size.height(), scale);
-    plot_->setViewport(screen);
+    const bool ok = savePlotPng(plot_, path, size, scale, error, [this] { fitCells(); });
     positionOverlays(); // the hover outline comes back
     plot_->replot();
-    QSaveFile file(path);
-    if (pixmap.isNull() || !file.open(QIODevice::WriteOnly))
-        return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    if (!pixmap.save(&file, "PNG") || !file.commit())
-        return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return ok;
 }
 
 bool HeatmapView::exportPdf(const QString& path, QSize size, QString* error) {
-    if (size.isEmpty()) size = plot_->size();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    const QRect screen = plot_->viewport();
     hoverHalo_->setVisible(false);
     hoverRect_->setVisible(false);
-    bool painted = false;
-    {
-        // One device unit = one screen pixel at 96 dpi, so the PDF is laid out like the screen.
-        QPdfWriter writer(&file);
-        writer.setResolution(96);
-        writer.setPageSize(QPageSize(QSizeF(size) * 72.0 / 96.0, QPageSize::Point, QString(), QPageSize::ExactMatch));
-        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        writer.setCreator(QStringLiteral("Unroll"));
-        writer.setTitle(title_ ? title_->text() : scale_->axis()->label());
-        QCPPainter painter;
-        if (painter.begin(&writer)) {
-            painter.setMode(QCPPainter::pmVectorized);
-            plot_->setViewport(QRect(QPoint(0, 0), size));
-            fitCells();
-            plot_->toPainter(&painter, size.width(), size.height());
-            painter.end();
-            painted = true;
-        }
-    }
-    plot_->setViewport(screen);
+    const QString title = title_ ? title_->text() : scale_->axis()->label();
+    const bool ok = savePlotPdf(plot_, path, size, title, error, [this] { fitCells(); });
     positionOverlays(); // the hover outline comes back
     plot_->replot();
-    if (!painted) return fail(error, tr("Cannot start a PDF in %1").arg(path));
-    if (!file.commit()) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return ok;
 }
 
 void HeatmapView::exportWithDialog(const QString& kind) {
-    const QString suffix = kind.toLower();
-    QString base = title_ ? title_->text() : scale_->axis()->label();
-    base = base.simplified().replace(QLatin1Char(' '), QLatin1Char('-'));
-    QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(kind), base + QLatin1Char('.') + suffix,
-                                                tr("%1 files (*.%2)").arg(kind, suffix));
-    if (path.isEmpty()) return;
-    if (!path.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive)) path += QLatin1Char('.') + suffix;
-    QString error;
-    bool ok = false;
-    if (suffix == QLatin1String("png")) ok = exportPng(path, {}, std::max(2.0, devicePixelRatioF()), &error);
-    else if (suffix == QLatin1String("pdf")) ok = exportPdf(path, {}, &error);
-    else ok = exportCsv(path, &error);
-    if (!ok) QMessageBox::warning(this, tr("Export failed"), error);
+    exportPlotWithDialog(this, kind, title_ ? title_->text() : scale_->axis()->label());
 }
 
 void HeatmapView::showContextMenu(const QPoint& pos) {
     auto* menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addAction(tr("Export PNG…"), this, [this] { exportWithDialog(QStringLiteral("PNG")); });
-    menu->addAction(tr("Export PDF…"), this, [this] { exportWithDialog(QStringLiteral("PDF")); });
-    menu->addAction(tr("Export CSV…"), this, [this] { exportWithDialog(QStringLiteral("CSV")); });
+    addExportActions(menu, this, [this](const QString& kind) { exportWithDialog(kind); });
     menu->addSeparator();
     QMenu* maps = menu->addMenu(tr("Colour map"));
     auto* group = new QActionGroup(maps);

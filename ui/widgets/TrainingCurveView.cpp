@@ -3,25 +3,21 @@
 #include "widgets/TrainingCurveView.hpp"
 
 #include "widgets/ColorMaps.hpp"
+#include "widgets/PlotExport.hpp"
 
 #include <qcustomplot.h>
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
-#include <QMessageBox>
-#include <QPdfWriter>
-#include <QSaveFile>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -423,27 +419,6 @@ protected:
     QVector<double> createSubTickVector(int, const QVector<double>&) override { return {}; }
     QString getTickLabel(double tick, const QLocale&, QChar, int) override { return QString::number(tick, 'g', 4); }
 };
-
-QString csvField(const QString& s) {
-    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n')) &&
-        !s.contains(QLatin1Char('\r')))
-        return s;
-    QString quoted = s;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
-// Shortest text that reads back to the same double.
-QString csvNumber(double v) {
-    char buf[32];
-    const auto result = std::to_chars(buf, buf + sizeof buf, v);
-    return QString::fromLatin1(buf, int(result.ptr - buf));
-}
-
-bool fail(QString* error, const QString& message) {
-    if (error) *error = message;
-    return false;
-}
 
 } // namespace
 
@@ -1187,68 +1162,29 @@ QString TrainingCurveView::toCsv() const {
 }
 
 bool TrainingCurveView::exportCsv(const QString& path, QString* error) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    file.write(toCsv().toUtf8());
-    if (!file.commit()) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return saveTextAtomically(path, toCsv(), error);
 }
 
 bool TrainingCurveView::exportPng(const QString& path, QSize size, double scale, QString* error) {
     hideHover();
     dirty_ = true;
     replotIfDirty();
-    if (size.isEmpty()) size = plot_->size();
-    const QPixmap pixmap = plot_->toPixmap(size.width(), size.height(), scale);
+    const bool ok = savePlotPng(plot_, path, size, scale, error);
     plot_->replot(QCustomPlot::rpQueuedReplot); // lay the plot out for the screen again
-    QSaveFile file(path);
-    if (pixmap.isNull() || !file.open(QIODevice::WriteOnly))
-        return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    if (!pixmap.save(&file, "PNG") || !file.commit())
-        return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return ok;
 }
 
 bool TrainingCurveView::exportPdf(const QString& path, QSize size, QString* error) {
     hideHover();
     dirty_ = true;
     replotIfDirty();
-    if (size.isEmpty()) size = plot_->size();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    {
-        // One device unit = one screen pixel at 96 dpi, so the PDF is laid out like the screen, in vectors.
-        QPdfWriter writer(&file);
-        writer.setResolution(96);
-        writer.setPageSize(QPageSize(QSizeF(size) * 72.0 / 96.0, QPageSize::Point, QString(), QPageSize::ExactMatch));
-        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        writer.setCreator(QStringLiteral("Unroll"));
-        writer.setTitle(title_.isEmpty() ? valueLabel_ : title_);
-        QCPPainter painter;
-        if (!painter.begin(&writer)) return fail(error, tr("Cannot start a PDF in %1").arg(path));
-        painter.setMode(QCPPainter::pmVectorized);
-        plot_->toPainter(&painter, size.width(), size.height());
-        painter.end();
-    }
+    const bool ok = savePlotPdf(plot_, path, size, title_.isEmpty() ? valueLabel_ : title_, error);
     plot_->replot(QCustomPlot::rpQueuedReplot);
-    if (!file.commit()) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return ok;
 }
 
 void TrainingCurveView::exportWithDialog(const QString& kind) {
-    const QString suffix = kind.toLower();
-    QString base = title_.isEmpty() ? valueLabel_ : title_;
-    base = base.simplified().replace(QLatin1Char(' '), QLatin1Char('-'));
-    QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(kind), base + QLatin1Char('.') + suffix,
-                                                tr("%1 files (*.%2)").arg(kind, suffix));
-    if (path.isEmpty()) return;
-    if (!path.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive)) path += QLatin1Char('.') + suffix;
-    QString error;
-    bool ok = false;
-    if (suffix == QLatin1String("png")) ok = exportPng(path, {}, std::max(2.0, devicePixelRatioF()), &error);
-    else if (suffix == QLatin1String("pdf")) ok = exportPdf(path, {}, &error);
-    else ok = exportCsv(path, &error);
-    if (!ok) QMessageBox::warning(this, tr("Export failed"), error);
+    exportPlotWithDialog(this, kind, title_.isEmpty() ? valueLabel_ : title_);
 }
 
 void TrainingCurveView::showContextMenu(const QPoint& pos) {
@@ -1256,9 +1192,7 @@ void TrainingCurveView::showContextMenu(const QPoint& pos) {
     hideHover();
     auto* menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addAction(tr("Export PNG…"), this, [this] { exportWithDialog(QStringLiteral("PNG")); });
-    menu->addAction(tr("Export PDF…"), this, [this] { exportWithDialog(QStringLiteral("PDF")); });
-    menu->addAction(tr("Export CSV…"), this, [this] { exportWithDialog(QStringLiteral("CSV")); });
+    addExportActions(menu, this, [this](const QString& kind) { exportWithDialog(kind); });
     menu->addSeparator();
     menu->addAction(tr("Fit to data"), this, &TrainingCurveView::fitToData);
     QAction* log = menu->addAction(tr("Log y"));
