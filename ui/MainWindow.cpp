@@ -136,7 +136,7 @@ void MainWindow::setupMenus()
 void MainWindow::setupNavigator()
 {
     navigator_->setObjectName("navigator");
-    navigator_->setFixedWidth(190);
+    navigator_->setFixedWidth(215);
     navigator_->setFrameShape(QFrame::NoFrame);
     navigator_->setSpacing(2);
     navigator_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);

@@ -301,10 +301,13 @@ void CharLmLab::setupSoftmaxPlot()
     p->xAxis->setLabel("next character");
     p->xAxis->grid()->setVisible(false);
     p->yAxis->grid()->setPen(QPen(QColor(0xe6, 0xe6, 0xe6)));
+    // The legend gets its own row above the bars, so it never covers one.
     p->legend->setVisible(true);
     p->legend->setBorderPen(Qt::NoPen);
-    p->legend->setBrush(QColor(255, 255, 255, 200));
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    p->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    p->plotLayout()->insertRow(0);
+    p->plotLayout()->addElement(0, 0, p->legend);
+    p->plotLayout()->setRowStretchFactor(0, 0.001);
     p->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* png = new QAction("Export softmax chart as PNG…", p);
     connect(png, &QAction::triggered, this, [this] {
