@@ -5,6 +5,7 @@
 #include "Lab.hpp"
 #include "MainWindow.hpp"
 #include "util/Resources.hpp"
+#include "util/Threads.hpp"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -33,6 +34,7 @@ QString labIds()
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    unroll::useDefaultThreads(); // training keeps to one core; the GUI thread has the other
     QApplication::setApplicationName("Unroll");
     QApplication::setOrganizationName("Unroll");
     QApplication::setApplicationVersion(versionString());

@@ -28,7 +28,7 @@ bool parseCommandLine(QCommandLineParser& parser, const QStringList& args, const
 {
     parser.setApplicationDescription(description);
     parser.addOption({"json", "Print one JSON document on stdout."});
-    parser.addOption({"threads", "Use N threads (default: all cores).", "N"});
+    parser.addOption({"threads", "Use N threads for matrix products and parallel work (default 1).", "N"});
     const QCommandLineOption help({"h", "help"}, "Show this help.");
     parser.addOption(help);
     if (!parser.parse(args)) throw InputError(parser.errorText().toStdString());

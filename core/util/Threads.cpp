@@ -25,6 +25,8 @@ void setThreadCount(int n)
     Eigen::setNbThreads(k);
 }
 
+void useDefaultThreads() { setThreadCount(1); }
+
 int threadCount()
 {
     const int k = g_threads.load();

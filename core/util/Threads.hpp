@@ -11,9 +11,14 @@
 
 namespace unroll {
 
+// The default is one thread. Measured on a 2-core machine (docs/benchmarks.md): Eigen's two-thread products gain up
+// to 1.4x on the largest settings when the machine is idle but lose up to 10x as soon as anything else wants the other
+// core (the GUI thread, a build, another tenant), because every product waits for the slower thread. More threads
+// are an explicit choice: --threads N in the CLI.
 int hardwareThreads();
 void setThreadCount(int n); // n <= 0: all hardware threads
 int threadCount();
+void useDefaultThreads();   // one thread; both executables call it at start-up
 
 // Calls body(begin, end) on contiguous chunks covering [0, n), on up to threadCount() threads.
 // Exceptions thrown by body are rethrown (the first one) after every chunk has finished.
