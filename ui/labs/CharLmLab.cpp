@@ -68,6 +68,7 @@ CharLmSnapshot snapshotOf(const CharLmTask& task, qint64 every, qint64& lastSamp
         if (!task.corpus().validation.empty()) {
             const EvalResult r = task.validation();
             s.validationNats = task.corpus().options.mode == TextMode::Lines ? r.perLine() : r.perPrediction();
+            s.validationNatsPerChar = r.perPrediction();
         }
     }
     return s;
@@ -439,6 +440,10 @@ void CharLmLab::showSnapshot(const QVariant& v)
     if (s.model) useModel(s.model);
     if (!s.samples.isEmpty()) {
         QString block = QString("Iteration: %1, Loss: %2\n").arg(s.samplesStep).arg(s.smoothedLoss, 0, 'f', 6);
+        if (s.validationNatsPerChar >= 0)
+            block += QString("held out: %1 nats = %2 bits per character\n")
+                         .arg(s.validationNatsPerChar, 0, 'f', 3)
+                         .arg(s.validationNatsPerChar / std::log(2.0), 0, 'f', 3);
         for (const auto& name : s.samples)
             block += (corpus_.options.mode == TextMode::Lines ? capitalised(name) : name) + "\n";
         feed_->appendPlainText(block);

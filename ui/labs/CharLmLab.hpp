@@ -38,7 +38,8 @@ struct CharLmSnapshot {
     std::shared_ptr<const SequenceModel<float>> model;
     QStringList samples;        // non-empty when the step crossed a "sample every" mark
     qint64 samplesStep = 0;
-    double validationNats = -1; // with the samples, when there is held-out data
+    double validationNats = -1;        // with the samples, when there is held-out data: in the curve's unit
+    double validationNatsPerChar = -1; // the same, per predicted character
 };
 
 class CharLmLab : public Lab {
