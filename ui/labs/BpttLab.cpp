@@ -272,6 +272,10 @@ QWidget* BpttLab::setupViews()
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     split->addWidget(scroll);
+    connect(graph_, &UnrolledGraphView::stepHovered, this, [this](int step) {
+        hoveredStep_ = step;
+        refreshGates();
+    });
     connect(graph_, &UnrolledGraphView::nodeClicked, this, [this](int step, UnrolledGraphView::Node node) {
         // Open the clicked node large, with hover readout and export.
         MatD m;
@@ -397,7 +401,7 @@ void BpttLab::setupGatesTab(QTabWidget* tabs)
     row->addWidget(new QLabel("Show"));
     gateCombo_ = new QComboBox;
     row->addWidget(gateCombo_);
-    row->addWidget(new QLabel("over all steps (example 1); the marked column is the current step"));
+    row->addWidget(new QLabel("over all steps (example 1): ▸ the current step, ◆ the step under the mouse"));
     row->addStretch(1);
     v->addLayout(row);
     gates_ = new HeatmapView;
@@ -690,6 +694,8 @@ void BpttLab::refreshGates()
     QStringList labels;
     for (Index t = 0; t < T; ++t) {
         QString l = s.stepText(t).empty() ? QString::number(t + 1) : showChar(qs(s.stepText(t)));
+        // ▸ marks the transport's step, ◆ the step under the mouse in the unrolled graph.
+        if (t == hoveredStep_) l = "◆" + l;
         labels << (t == focusStep() && s.position() > 0 ? "▸" + l : l);
         if (!s.forwardComputed(t)) continue;
         const MatD z = s.gate(t, g);

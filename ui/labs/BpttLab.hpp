@@ -89,6 +89,7 @@ private:
 
     std::unique_ptr<BpttStepper> stepper_;
     bool updatingControls_ = false;
+    Index hoveredStep_ = -1; // the unrolled graph's step under the mouse (-1: none)
 
     // controls
     QComboBox *cell_ = nullptr, *clipMode_ = nullptr, *courseCombo_ = nullptr;
