@@ -4,6 +4,8 @@
 #include "nn/SequenceModel.hpp"
 #include "train/Optimizer.hpp"
 
+#include <cmath>
+
 #include <QTest>
 
 using namespace unroll;
@@ -107,6 +109,33 @@ private slots:
             model.zeroGrads();
         }
         QVERIFY2(last < 0.05 && first > 0.9, qPrintable(QString("loss %1 -> %2").arg(first).arg(last)));
+    }
+
+    void paddedBatchEqualsSeparateExamples()
+    {
+        // Two sequences of lengths 3 and 1 in one batch (m = 2): kNoInput / kNoTarget pad the shorter one. The
+        // padded batch's loss and gradients equal those of the two examples run alone.
+        Rng rng(8);
+        SequenceModelOptions o{.cell = CellKind::Lstm, .inputSize = 4, .hiddenSize = 3, .outputSize = 4,
+                               .reduction = LossReduction::Sum};
+        SequenceModel<double> batch(o);
+        batch.initialize(rng);
+        SequenceModel<double> alone = batch;
+        // step t of example j at t*2 + j
+        const std::vector<std::int32_t> x = {kNoInput, kNoInput, 2, kNoInput, 1, kNoInput};
+        const std::vector<std::int32_t> y = {2, 3, 1, kNoTarget, 0, kNoTarget};
+        const double lb = batch.forward(x, y, 2);
+        batch.backward();
+        const std::vector<std::int32_t> x0 = {kNoInput, 2, 1}, y0 = {2, 1, 0}, x1 = {kNoInput}, y1 = {3};
+        double la = alone.forward(x0, y0, 1);
+        alone.backward();
+        alone.resetState();
+        la += alone.forward(x1, y1, 1);
+        alone.backward();
+        QVERIFY(std::abs(la - lb) < 1e-12);
+        const auto pb = batch.parameters(), pa = alone.parameters();
+        for (size_t k = 0; k < pb.size(); ++k)
+            QVERIFY2((*pb[k].grad - *pa[k].grad).cwiseAbs().maxCoeff() < 1e-12, pb[k].name.c_str());
     }
 
     void badShapesAreRejected()
