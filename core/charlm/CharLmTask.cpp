@@ -235,6 +235,21 @@ std::vector<std::u32string> CharLmTask::sampleNames(int count) const
 
 // --- files ----------------------------------------------------------------------------------------------------------
 
+namespace {
+// Every course-named tensor of the model from the file, shapes checked.
+void readNamedTensors(SequenceModel<float>& model, const ModelFile& f, const std::string& name)
+{
+    for (const auto& p : model.namedTensors()) {
+        const auto it = f.tensors.find(p.name);
+        if (it == f.tensors.end()) throw InputError(name + ": tensor " + p.name + " is missing");
+        const MatF m = matrixFromTensor<float>(it->second);
+        if (m.rows() != p.blockRows() || m.cols() != p.blockCols())
+            throw InputError(name + ": tensor " + p.name + " has the wrong shape");
+        p.valueBlock() = m;
+    }
+}
+} // namespace
+
 ModelFile describeCharModel(const SequenceModel<float>& model, const CharCorpus& corpus, const CharLmOptions& o)
 {
     ModelFile f;
@@ -310,14 +325,7 @@ void CharLmTask::restoreCheckpoint(const std::filesystem::path& path)
         if (it == f.hyper.end()) throw InputError(name + ": not a checkpoint (no " + key + ")");
         return it->second;
     };
-    for (const auto& p : model_->namedTensors()) {
-        const auto it = f.tensors.find(p.name);
-        if (it == f.tensors.end()) throw InputError(name + ": tensor " + p.name + " is missing");
-        const MatF m = matrixFromTensor<float>(it->second);
-        if (m.rows() != p.blockRows() || m.cols() != p.blockCols())
-            throw InputError(name + ": tensor " + p.name + " has the wrong shape");
-        p.valueBlock() = m;
-    }
+    readNamedTensors(*model_, f, name);
     auto& opt = *optimizer_;
     for (size_t i = 0; i < opt.firstMoments().size(); ++i)
         opt.firstMoments()[i] = matrixFromTensor<float>(f.tensors.at("optimizer.v." + params_[i].name));
@@ -363,14 +371,7 @@ LoadedCharModel loadCharModel(const std::filesystem::path& path)
     } catch (const std::logic_error&) {
         throw InputError(name + ": malformed hyper-parameters");
     }
-    for (const auto& p : out.model->namedTensors()) {
-        const auto it = f.tensors.find(p.name);
-        if (it == f.tensors.end()) throw InputError(name + ": tensor " + p.name + " is missing");
-        const MatF m = matrixFromTensor<float>(it->second);
-        if (m.rows() != p.blockRows() || m.cols() != p.blockCols())
-            throw InputError(name + ": tensor " + p.name + " has the wrong shape");
-        p.valueBlock() = m;
-    }
+    readNamedTensors(*out.model, f, name);
     return out;
 }
 

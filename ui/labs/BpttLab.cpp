@@ -7,6 +7,7 @@
 #include "text/Vocabulary.hpp"
 #include "util/Error.hpp"
 #include "widgets/HeatmapView.hpp"
+#include "widgets/NameCombo.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/UnrolledGraphView.hpp"
 
@@ -124,8 +125,7 @@ QWidget* BpttLab::setupControls()
 
     auto* model = new QGroupBox("Model");
     auto* mf = new QFormLayout(model);
-    cell_ = new QComboBox;
-    for (auto name : cellKindNames) cell_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    cell_ = comboFromNames(cellKindNames);
     hidden_ = new QSpinBox;
     hidden_->setRange(1, 32);
     steps_ = new QSpinBox;
@@ -171,8 +171,7 @@ QWidget* BpttLab::setupControls()
 
     auto* clip = new QGroupBox("Gradient clipping");
     auto* cf = new QFormLayout(clip);
-    clipMode_ = new QComboBox;
-    for (auto name : clipModeNames) clipMode_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    clipMode_ = comboFromNames(clipModeNames);
     clipValue_ = new QDoubleSpinBox;
     clipValue_->setRange(0.01, 1000);
     clipValue_->setValue(5);

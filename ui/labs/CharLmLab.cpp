@@ -7,6 +7,7 @@
 #include "util/Error.hpp"
 #include "widgets/ColorMaps.hpp"
 #include "widgets/HeatmapView.hpp"
+#include "widgets/NameCombo.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
@@ -147,8 +148,7 @@ QWidget* CharLmLab::setupControls()
     dataLabel_ = new QLabel;
     dataLabel_->setWordWrap(true);
     dv->addWidget(dataLabel_);
-    mode_ = new QComboBox;
-    for (const char* name : textModeNames) mode_->addItem(name);
+    mode_ = comboFromNames(textModeNames);
     mode_->setToolTip("How the next file you open is read: names and words one per line, or prose as one stream");
     dv->addWidget(mode_);
     auto* row = new QHBoxLayout;
@@ -164,8 +164,7 @@ QWidget* CharLmLab::setupControls()
 
     auto* model = new QGroupBox("Model");
     auto* mf = new QFormLayout(model);
-    cell_ = new QComboBox;
-    for (auto name : cellKindNames) cell_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    cell_ = comboFromNames(cellKindNames);
     hidden_ = new QSpinBox;
     hidden_->setRange(1, 1024);
     hidden_->setValue(50);
@@ -178,8 +177,7 @@ QWidget* CharLmLab::setupControls()
 
     auto* train = new QGroupBox("Training");
     auto* tf = new QFormLayout(train);
-    optimizer_ = new QComboBox;
-    for (auto name : optimizerKindNames) optimizer_->addItem(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    optimizer_ = comboFromNames(optimizerKindNames);
     lr_ = new QDoubleSpinBox;
     lr_->setDecimals(4);
     lr_->setRange(0.0001, 1);
