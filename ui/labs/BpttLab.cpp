@@ -266,7 +266,7 @@ QWidget* BpttLab::setupViews()
 {
     auto* split = new QSplitter(Qt::Vertical);
     graph_ = new UnrolledGraphView;
-    auto* scroll = new QScrollArea;
+    auto* scroll = graphScroll_ = new QScrollArea;
     scroll->setWidget(graph_);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -352,6 +352,8 @@ void BpttLab::setupNormPlot()
     p->setMinimumHeight(140);
     p->yAxis->setScaleType(QCPAxis::stLogarithmic);
     QSharedPointer<QCPAxisTickerLog> log(new QCPAxisTickerLog);
+    log->setTickCount(3); // a label every few decades keeps a short plot readable
+    log->setSubTickCount(0);
     p->yAxis->setTicker(log);
     p->yAxis->setNumberFormat("eb");
     p->yAxis->setNumberPrecision(0);
@@ -653,6 +655,14 @@ void BpttLab::refreshGraph()
         model.steps.push_back(std::move(st));
     }
     graph_->setModel(model);
+    // Keep the step the transport touched in view when T is too long for the window.
+    // Deferred: the view takes its new size (T columns) only when the scroll area lays it out.
+    if (model.currentStep >= 0)
+        QTimer::singleShot(0, this, [this, step = model.currentStep] {
+            if (step >= graph_->steps()) return;
+            const QRect r = graph_->nodeRect(step, UnrolledGraphView::Node::Hidden);
+            graphScroll_->ensureVisible(r.center().x(), r.center().y(), graphScroll_->viewport()->width() / 2, 0);
+        });
 }
 
 void BpttLab::refreshNormPlot()

@@ -16,6 +16,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QRadioButton;
+class QScrollArea;
 class QSlider;
 class QSpinBox;
 class QTabWidget;
@@ -105,6 +106,7 @@ private:
 
     // views
     UnrolledGraphView* graph_ = nullptr;
+    QScrollArea* graphScroll_ = nullptr;
     QCustomPlot* normPlot_ = nullptr;
     QLabel* clipLabel_ = nullptr;
     HeatmapView* gates_ = nullptr;
