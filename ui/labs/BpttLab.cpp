@@ -661,6 +661,8 @@ void BpttLab::refreshGraph()
         QTimer::singleShot(0, this, [this, step = model.currentStep] {
             if (step >= graph_->steps()) return;
             const QRect r = graph_->nodeRect(step, UnrolledGraphView::Node::Hidden);
+            const QRect seen = graph_->visibleRegion().boundingRect();
+            if (seen.contains(r.adjusted(-r.width(), 0, 2 * r.width(), 0))) return; // already in view: stay put
             graphScroll_->ensureVisible(r.center().x(), r.center().y(), graphScroll_->viewport()->width() / 2, 0);
         });
 }
