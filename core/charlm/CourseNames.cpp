@@ -201,14 +201,6 @@ SequenceModel<double> dinosaurSampleModel(std::uint32_t seed)
 
 namespace {
 
-// M (r, c) -> numpy (r, c), C order.
-NdArray fromMatrix(const MatD& M)
-{
-    NdArray a{{M.rows(), M.cols()}, std::vector<double>(std::size_t(M.size()))};
-    for (Index i = 0; i < M.rows(); ++i)
-        for (Index j = 0; j < M.cols(); ++j) a.data[std::size_t(i * M.cols() + j)] = M(i, j);
-    return a;
-}
 
 void addGradients(CourseExample& ex, const std::string& prefix, const CourseRnnGradients& g)
 {

@@ -230,18 +230,12 @@ std::string numpyScalarString(double value)
     return shortest(value, Notation::Scientific); // "1e-05", "1.5e+16"
 }
 
+NdArray fromMatrix(const MatD& M) { return NdArray{{M.rows(), M.cols()}, rowMajorValues<double>(M)}; }
+
 // --- the examples --------------------------------------------------------------------------------------------
 
 namespace {
 
-// M (r, c) -> numpy (r, c).
-NdArray fromMatrix(const MatD& M)
-{
-    NdArray a{{M.rows(), M.cols()}, std::vector<double>(std::size_t(M.size()))};
-    for (Index i = 0; i < M.rows(); ++i)
-        for (Index j = 0; j < M.cols(); ++j) a.data[std::size_t(i * M.cols() + j)] = M(i, j);
-    return a;
-}
 
 // S (n, m*T), step t in columns [t*m, (t+1)*m) -> numpy (n, m, T).
 NdArray fromSequence(const MatD& S, Index m)

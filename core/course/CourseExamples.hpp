@@ -26,6 +26,8 @@
 // Wy, by drawn at random), the hidden-grader tests of course-spec §1.3. Nothing here prints: the text is returned.
 #pragma once
 
+#include "nn/Types.hpp"
+
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -50,6 +52,9 @@ struct NdArray {
     // "(5, 10, 4)", as numpy prints a shape.
     std::string shapeString() const;
 };
+
+// M (r, c) as numpy's (r, c) array.
+NdArray fromMatrix(const MatD& M);
 
 struct CourseExample {
     std::string function;                                // "rnn_forward"

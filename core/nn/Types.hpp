@@ -4,6 +4,8 @@
 
 #include <Eigen/Core>
 
+#include <vector>
+
 namespace unroll {
 
 using Index = Eigen::Index;
@@ -15,5 +17,13 @@ template <class T> using ConstMatRef = const Eigen::Ref<const Mat<T>>&;
 
 using MatF = Mat<float>;
 using MatD = Mat<double>;
+
+// The values of M in row-major (C, numpy) order, converted to Out: M(i, j) lands at i * cols + j. Eigen stores
+// column-major; files, numpy arrays and the heatmap views want rows first.
+template <class Out, class Derived> std::vector<Out> rowMajorValues(const Eigen::MatrixBase<Derived>& M)
+{
+    const Eigen::Matrix<Out, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = M.template cast<Out>();
+    return std::vector<Out>(r.data(), r.data() + r.size());
+}
 
 } // namespace unroll

@@ -50,21 +50,7 @@ namespace {
 
 GraphMatrix toGraph(const MatD& m)
 {
-    GraphMatrix g;
-    g.rows = int(m.rows());
-    g.cols = int(m.cols());
-    g.values.resize(size_t(m.size()));
-    for (Index i = 0; i < m.rows(); ++i)
-        for (Index j = 0; j < m.cols(); ++j) g.values[size_t(i * m.cols() + j)] = float(m(i, j));
-    return g;
-}
-
-std::vector<double> rowMajor(const MatD& m)
-{
-    std::vector<double> v(size_t(m.size()));
-    for (Index i = 0; i < m.rows(); ++i)
-        for (Index j = 0; j < m.cols(); ++j) v[size_t(i * m.cols() + j)] = m(i, j);
-    return v;
+    return GraphMatrix{int(m.rows()), int(m.cols()), rowMajorValues<float>(m)};
 }
 
 QString qs(std::u32string_view s) { return QString::fromStdString(encodeUtf8(s)); }
@@ -303,7 +289,7 @@ QWidget* BpttLab::setupViews()
             heat->setFixedRange(0, 1);
         else
             heat->setSymmetricRange(true);
-        heat->setData(std::span<const double>(rowMajor(m)), int(m.rows()), int(m.cols()));
+        heat->setData(std::span<const double>(rowMajorValues<double>(m)), int(m.rows()), int(m.cols()));
         lay->addWidget(heat);
         dialog->resize(520, 560);
         dialog->show();
@@ -379,16 +365,13 @@ void BpttLab::setupNormPlot()
     cursor->setObjectName("cursor");
     cursor->setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DashLine));
     p->setContextMenuPolicy(Qt::ActionsContextMenu);
-    auto* png = new QAction("Export gradient-flow plot as PNG…", p);
-    connect(png, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export plot", "gradient-flow.png", "PNG (*.png)");
-        if (!f.isEmpty() && !normPlot_->savePng(f, 0, 0, 2.0)) emit statusMessage("Could not write " + f);
-    });
-    auto* pdf = new QAction("Export gradient-flow plot as PDF…", p);
-    connect(pdf, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export plot", "gradient-flow.pdf", "PDF (*.pdf)");
-        if (!f.isEmpty() && !normPlot_->savePdf(f)) emit statusMessage("Could not write " + f);
-    });
+    auto* png =
+        makeExportAction(this, "Gradient-flow plot as PNG…", "PNG", "gradient flow",
+                         [this](const QString& f, QString* e) { return savePlotPng(normPlot_, f, {}, 2.0, e); });
+    auto* pdf = makeExportAction(this, "Gradient-flow plot as PDF…", "PDF", "gradient flow",
+                                 [this](const QString& f, QString* e) {
+                                     return savePlotPdf(normPlot_, f, {}, "Gradient flow", e);
+                                 });
     p->addAction(png);
     p->addAction(pdf);
     exports_ << png << pdf;
@@ -740,7 +723,7 @@ void BpttLab::refreshGradients()
                     .arg(s.steps() - s.backwardDone() + 1).arg(s.steps());
     }
     grads_->setTitle(title);
-    grads_->setData(std::span<const double>(rowMajor(g)), int(g.rows()), int(g.cols()));
+    grads_->setData(std::span<const double>(rowMajorValues<double>(g)), int(g.rows()), int(g.cols()));
 }
 
 void BpttLab::refreshEquations()
@@ -976,24 +959,12 @@ QList<QAction*> BpttLab::exportActions()
     if (exportsComplete_) return exports_;
     exportsComplete_ = true; // built once: the main window asks every time the lab is shown
     QList<QAction*>& actions = exports_;
-    auto* graphPng = new QAction("Unrolled graph as PNG…", this);
-    connect(graphPng, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export the graph", "unrolled.png", "PNG (*.png)");
-        QString error;
-        if (!f.isEmpty() && !graph_->exportPng(f, &error, 2.0)) QMessageBox::warning(this, "Export", error);
-    });
-    auto* graphPdf = new QAction("Unrolled graph as PDF…", this);
-    connect(graphPdf, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export the graph", "unrolled.pdf", "PDF (*.pdf)");
-        QString error;
-        if (!f.isEmpty() && !graph_->exportPdf(f, &error)) QMessageBox::warning(this, "Export", error);
-    });
-    auto* csv = new QAction("Trace as CSV…", this);
-    connect(csv, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export the trace", "bptt-trace.csv", "CSV (*.csv)");
-        QString error;
-        if (!f.isEmpty() && !saveTextAtomically(f, traceCsv(), &error)) QMessageBox::warning(this, "Export", error);
-    });
+    auto* graphPng = makeExportAction(this, "Unrolled graph as PNG…", "PNG", "unrolled",
+                                      [this](const QString& f, QString* e) { return graph_->exportPng(f, e, 2.0); });
+    auto* graphPdf = makeExportAction(this, "Unrolled graph as PDF…", "PDF", "unrolled",
+                                      [this](const QString& f, QString* e) { return graph_->exportPdf(f, e); });
+    auto* csv = makeExportAction(this, "Trace as CSV…", "CSV", "bptt trace",
+                                 [this](const QString& f, QString* e) { return saveTextAtomically(f, traceCsv(), e); });
     auto* weights = new QAction("Weights as safetensors…", this);
     connect(weights, &QAction::triggered, this, &BpttLab::saveModel);
     actions << graphPng << graphPdf << csv << weights;

@@ -135,7 +135,7 @@ CharLmLab::CharLmLab(QWidget* parent) : Lab(parent)
 
 CharLmLab::~CharLmLab() { training_->stopAndWait(); }
 
-// --- controls ---------------------------------------------------------------------------------------------------------
+// --- controls --------------------------------------------------------------------------------------------------------
 
 QWidget* CharLmLab::setupControls()
 {
@@ -308,11 +308,8 @@ void CharLmLab::setupSoftmaxPlot()
     p->plotLayout()->addElement(0, 0, p->legend);
     p->plotLayout()->setRowStretchFactor(0, 0.001);
     p->setContextMenuPolicy(Qt::ActionsContextMenu);
-    auto* png = new QAction("Export softmax chart as PNG…", p);
-    connect(png, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export chart", "softmax.png", "PNG (*.png)");
-        if (!f.isEmpty() && !softmax_->savePng(f, 0, 0, 2.0)) emit statusMessage("Could not write " + f);
-    });
+    auto* png = makeExportAction(this, "Softmax chart as PNG…", "PNG", "softmax",
+                                 [this](const QString& f, QString* e) { return savePlotPng(softmax_, f, {}, 2.0, e); });
     p->addAction(png);
     exports_ << png;
 }
@@ -373,7 +370,7 @@ QWidget* CharLmLab::setupDataTab()
     return dataSummary_;
 }
 
-// --- runs ---------------------------------------------------------------------------------------------------------------
+// --- runs ------------------------------------------------------------------------------------------------------------
 
 CharLmOptions CharLmLab::optionsFromControls() const
 {
@@ -461,7 +458,7 @@ void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model)
     refreshHidden();
 }
 
-// --- transport --------------------------------------------------------------------------------------------------------
+// --- transport -------------------------------------------------------------------------------------------------------
 
 qint64 CharLmLab::stepsDone() const { return training_->stepsShown(); }
 bool CharLmLab::isPlaying() const { return training_->isPlaying(); }
@@ -488,7 +485,7 @@ void CharLmLab::performSteps(int n)
     for (int k = 0; k < 4; ++k) sampleNextCharacter();
 }
 
-// --- sampling view ------------------------------------------------------------------------------------------------------
+// --- sampling view ---------------------------------------------------------------------------------------------------
 
 void CharLmLab::restartSampler()
 {
@@ -577,7 +574,7 @@ void CharLmLab::refreshSoftmax(int chosen)
     softmax_->replot();
 }
 
-// --- hidden-state view --------------------------------------------------------------------------------------------------
+// --- hidden-state view -----------------------------------------------------------------------------------------------
 
 void CharLmLab::refreshHidden()
 {
@@ -616,10 +613,7 @@ void CharLmLab::refreshHidden()
                                "(red):</span><br>")
                            .arg(u + 1) +
                        html);
-    std::vector<float> values(size_t(h.size()));
-    for (Index i = 0; i < h.rows(); ++i)
-        for (Index t = 0; t < h.cols(); ++t) values[size_t(i * h.cols() + t)] = h(i, t);
-    hiddenMap_->setData(std::span<const float>(values), int(h.rows()), int(h.cols()));
+    hiddenMap_->setData(std::span<const float>(rowMajorValues<float>(h)), int(h.rows()), int(h.cols()));
     hiddenMap_->setColumnLabels(labels);
     hiddenMap_->setHighlightedRow(u);
 }
@@ -663,7 +657,7 @@ void CharLmLab::refreshDataSummary()
     dataSummary_->setHtml(html);
 }
 
-// --- files --------------------------------------------------------------------------------------------------------------
+// --- files -----------------------------------------------------------------------------------------------------------
 
 void CharLmLab::openData()
 {
@@ -742,19 +736,11 @@ QList<QAction*> CharLmLab::exportActions()
     if (exportsComplete_) return exports_;
     exportsComplete_ = true; // built once: the main window asks every time the lab is shown
     QList<QAction*>& actions = exports_;
-    auto* samples = new QAction("Samples as text…", this);
-    connect(samples, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, "Export samples", "samples.txt", "Text (*.txt)");
-        QString error;
-        if (!path.isEmpty() && !saveTextAtomically(path, feed_->toPlainText(), &error))
-            QMessageBox::warning(this, "Export samples", error);
+    auto* samples = makeExportAction(this, "Samples as text…", "TXT", "samples", [this](const QString& f, QString* e) {
+        return saveTextAtomically(f, feed_->toPlainText(), e);
     });
-    auto* csv = new QAction("Loss curve as CSV…", this);
-    connect(csv, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, "Export the loss", "loss.csv", "CSV (*.csv)");
-        QString error;
-        if (!path.isEmpty() && !curve_->exportCsv(path, &error)) QMessageBox::warning(this, "Export", error);
-    });
+    auto* csv = makeExportAction(this, "Loss curve as CSV…", "CSV", "loss",
+                                 [this](const QString& f, QString* e) { return curve_->exportCsv(f, e); });
     actions << samples << csv;
     return actions;
 }

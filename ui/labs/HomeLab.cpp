@@ -7,6 +7,7 @@
 #include "charlm/CharLmTask.hpp"
 #include "charlm/Sampling.hpp"
 #include "widgets/HeatmapView.hpp"
+#include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QAction>
@@ -47,9 +48,7 @@ HomeSnapshot snapshotOf(const CharLmTask& task)
     const MatF h = task.lastHidden();
     s.units = int(h.rows());
     s.steps = int(h.cols());
-    s.hidden.resize(size_t(h.size()));
-    for (Index i = 0; i < h.rows(); ++i)
-        for (Index t = 0; t < h.cols(); ++t) s.hidden[size_t(i * h.cols() + t)] = h(i, t);
+    s.hidden = rowMajorValues<float>(h);
     for (char32_t c : task.lastInputText())
         s.chars << (c == U' ' ? QString::fromUtf8("\u2423") : QString::fromStdString(encodeUtf8(c)));
     Rng rng(7);
@@ -152,19 +151,12 @@ QWidget* HomeLab::setupDemo()
     sample_->setMinimumHeight(48);
     grid->addWidget(sample_, 3, 0, 1, 2);
 
-    auto* exportCurve = new QAction("Training curve as PNG…", this);
-    connect(exportCurve, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export training curve", "training-curve.png",
-                                                       "PNG image (*.png)");
-        QString error;
-        if (!f.isEmpty() && !curve_->exportPng(f, {}, 1.0, &error)) emit statusMessage("Export failed: " + error);
-    });
-    auto* exportHeat = new QAction("Hidden-unit heatmap as PNG…", this);
-    connect(exportHeat, &QAction::triggered, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Export heatmap", "hidden-units.png", "PNG image (*.png)");
-        QString error;
-        if (!f.isEmpty() && !heatmap_->exportPng(f, {}, 1.0, &error)) emit statusMessage("Export failed: " + error);
-    });
+    auto* exportCurve =
+        makeExportAction(this, "Training curve as PNG…", "PNG", "training curve",
+                         [this](const QString& f, QString* e) { return curve_->exportPng(f, {}, 2.0, e); });
+    auto* exportHeat =
+        makeExportAction(this, "Hidden-unit heatmap as PNG…", "PNG", "hidden units",
+                         [this](const QString& f, QString* e) { return heatmap_->exportPng(f, {}, 2.0, e); });
     exports_ = {exportCurve, exportHeat};
     return card;
 }

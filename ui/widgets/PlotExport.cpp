@@ -1,6 +1,8 @@
 // Plot export helpers; see PlotExport.hpp.
 #include "widgets/PlotExport.hpp"
 
+#include <QAction>
+
 #include <qcustomplot.h>
 
 #include <QCoreApplication>
@@ -118,6 +120,18 @@ QString askExportPath(QWidget* parent, const QString& kind, const QString& title
 
 void warnExportFailed(QWidget* parent, const QString& error) {
     QMessageBox::warning(parent, tr("Export failed"), error);
+}
+
+QAction* makeExportAction(QWidget* parent, const QString& text, const QString& kind, const QString& title,
+                          std::function<bool(const QString& path, QString* error)> save)
+{
+    auto* action = new QAction(text, parent);
+    QObject::connect(action, &QAction::triggered, parent, [parent, kind, title, save = std::move(save)] {
+        const QString path = askExportPath(parent, kind, title);
+        QString error;
+        if (!path.isEmpty() && !save(path, &error)) warnExportFailed(parent, error);
+    });
+    return action;
 }
 
 void addExportActions(QMenu* menu, QObject* context, const std::function<void(const QString& kind)>& exportAs) {

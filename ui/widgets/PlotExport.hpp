@@ -18,6 +18,8 @@ class QMenu;
 class QObject;
 class QWidget;
 
+class QAction;
+
 namespace unroll {
 
 // One CSV field (RFC 4180): as it is, or in double quotes with inner quotes doubled when it holds a comma, a quote,
@@ -48,6 +50,11 @@ bool savePlotPdf(QCustomPlot* plot, const QString& path, QSize size, const QStri
 // the suffix when the name has none. Empty when the user cancels.
 QString askExportPath(QWidget* parent, const QString& kind, const QString& title);
 void warnExportFailed(QWidget* parent, const QString& error);
+
+// A File → Export / context-menu action: asks for a path for kind ("PNG", "PDF", "CSV", "TXT") offering a name made
+// from title, runs save(path, &error), and warns when it fails. The action belongs to parent.
+QAction* makeExportAction(QWidget* parent, const QString& text, const QString& kind, const QString& title,
+                          std::function<bool(const QString& path, QString* error)> save);
 
 // A plot widget's export dialog: asks for a file, then view->exportPng (at twice the screen's pixels at least),
 // exportPdf or exportCsv, and warns when that fails. PlotWidget: a QWidget with HeatmapView's export functions.
