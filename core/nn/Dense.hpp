@@ -7,6 +7,7 @@
 // Gradients accumulate; zeroGrads() clears them. `scale` is 1 for a summed loss, 1/N for a mean.
 #pragma once
 
+#include "nn/Loss.hpp"
 #include "nn/Params.hpp"
 
 #include <cstdint>
@@ -15,9 +16,6 @@
 namespace unroll {
 
 class Rng;
-
-// A target meaning "no prediction scored here" (padding of a mini-batch of sequences of different lengths).
-inline constexpr std::int32_t kNoTarget = -1;
 
 template <class T> class Dense {
 public:

@@ -75,14 +75,34 @@ private slots:
         QCOMPARE(e.error, QJsonParseError::NoError);
         QVERIFY(doc.object().value("ok").toBool());
         const auto checks = doc.object().value("checks").toArray();
-        QVERIFY(checks.size() > 60);
+        const auto floats = doc.object().value("float_checks").toArray();
+        QCOMPARE(floats.size(), checks.size());
         QStringList names;
         for (const auto& c : checks) {
-            names << c.toObject().value("name").toString();
-            QVERIFY(c.toObject().value("error").toDouble() < 1e-7);
+            const auto o = c.toObject();
+            names << o.value("name").toString();
+            QVERIFY(o.value("error").toDouble() < 1e-7);
+            QVERIFY(o.value("ok").toBool());
+            QVERIFY(!o.value("tensors").toArray().isEmpty());
         }
-        for (const char* n : {"rnn.Wax", "lstm.Wf", "gru.Wr", "lstm.c0", "lstm_stack.layer1.Wo", "gru_stack.Wya"})
+        for (const auto& c : floats) {
+            const auto o = c.toObject();
+            QVERIFY(o.value("ok").toBool());
+            QVERIFY(o.value("error").toDouble() < o.value("tolerance").toDouble());
+        }
+        for (const char* n : {"rnn_step", "lstm_seq", "gru_stack", "linear_tanh", "linear_softmax", "softmax_ce_masked",
+                              "sigmoid_bce"})
             QVERIFY2(names.contains(n), n);
+    }
+
+    void gradcheckFilterRunsOneCheck()
+    {
+        const auto r = cli({"gradcheck", "--json", "--filter", "linear_relu"});
+        QCOMPARE(r.code, 0);
+        const auto checks = QJsonDocument::fromJson(r.out).object().value("checks").toArray();
+        QCOMPARE(checks.size(), 1);
+        QCOMPARE(checks[0].toObject().value("name").toString(), QString("linear_relu"));
+        QCOMPARE(cli({"gradcheck", "--filter", "transformer"}).code, 2);
     }
 
     void benchReportsThroughput()
