@@ -61,6 +61,8 @@ const std::vector<GradCheckDefinition>& gradCheckDefinitions()
         addRecurrentChecks(d);
         addLinearChecks(d);
         addLossChecks(d);
+        addEmbeddingChecks(d);
+        addAttentionChecks(d);
         return d;
     }();
     return defs;

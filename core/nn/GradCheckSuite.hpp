@@ -91,5 +91,7 @@ template <class T> Mat<T> randomMatrix(Rng& rng, Index rows, Index cols, double 
 void addRecurrentChecks(std::vector<GradCheckDefinition>& defs);
 void addLinearChecks(std::vector<GradCheckDefinition>& defs);
 void addLossChecks(std::vector<GradCheckDefinition>& defs);
+void addEmbeddingChecks(std::vector<GradCheckDefinition>& defs);
+void addAttentionChecks(std::vector<GradCheckDefinition>& defs);
 
 } // namespace unroll
