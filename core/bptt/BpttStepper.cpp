@@ -49,7 +49,7 @@ BpttStepper::BpttStepper(const BpttConfig& c) : config_(c)
             targets_.push_back(ids[size_t(t + 1)]);
         }
         layer_ = RecurrentLayer<double>(c.cell, V, c.hidden);
-        output_ = Dense<double>(c.hidden, V);
+        output_ = Linear<double>(c.hidden, V);
     } else {
         require(c.batch >= 1 && c.batch <= 64, "batch size " + std::to_string(c.batch) + " must be 1 … 64");
         require(c.inputSize >= 1 && c.inputSize <= 256 && c.outputSize >= 2 && c.outputSize <= 256,
@@ -60,7 +60,7 @@ BpttStepper::BpttStepper(const BpttConfig& c) : config_(c)
         for (Index t = 0; t < T; ++t) X_.middleCols(t * m_, m_) = rng.randn(c.inputSize, m_);
         for (Index k = 0; k < m_ * T; ++k) targets_.push_back(std::int32_t(rng.randint(0, c.outputSize)));
         layer_ = RecurrentLayer<double>(c.cell, c.inputSize, c.hidden);
-        output_ = Dense<double>(c.hidden, c.outputSize);
+        output_ = Linear<double>(c.hidden, c.outputSize);
     }
     layer_.initialize(rng, {.scale = c.initScale, .forgetBias = c.forgetBias});
     output_.initialize(rng);
@@ -87,9 +87,11 @@ void BpttStepper::setPosition(Index p)
     layer_.beginForward(X_, m_, a0_, c0_);
     for (Index t = 0; t < forwardDone(); ++t) layer_.forwardStep(t);
     if (forwardDone() < T) return;
-    output_.forward(layer_.outputs());
+    output_.forward(layer_.outputs(), logits_);
+    softmaxCrossEntropyForward<double>(logits_.Y, targets_, {}, Reduction::Sum, ce_);
+    softmaxCrossEntropyBackward<double>(ce_, targets_, {}, dLogits_);
     output_.zeroGrads();
-    output_.backward(targets_, 1.0, &dAfromLoss_);
+    output_.backward(layer_.outputs(), logits_, dLogits_, &dAfromLoss_);
     layer_.zeroGrads();
     layer_.beginBackward(dAfromLoss_);
     for (Index k = 0; k < backwardDone(); ++k) layer_.backwardStep(T - 1 - k);
@@ -109,8 +111,8 @@ MatD BpttStepper::gate(Index t, int g) const
 
 MatD BpttStepper::yHat(Index t) const
 {
-    MatD z = output_.Wya * a(t);
-    z.colwise() += output_.by.col(0);
+    MatD z = output_.W * a(t);
+    z.colwise() += output_.b.col(0);
     for (Index j = 0; j < z.cols(); ++j) {
         z.col(j).array() = (z.col(j).array() - z.col(j).maxCoeff()).exp();
         z.col(j) /= z.col(j).sum();
@@ -163,8 +165,8 @@ MatD BpttStepper::paramValue(const std::string& name) const
 {
     const Index k = tensorIndex(name);
     const auto tensors = cellTensorNames(config_.cell, inputSize(), hiddenSize());
-    if (k == Index(tensors.size())) return output_.Wya;
-    if (k == Index(tensors.size()) + 1) return output_.by;
+    if (k == Index(tensors.size())) return output_.W;
+    if (k == Index(tensors.size()) + 1) return output_.b;
     const auto& d = tensors[size_t(k)];
     if (d.isBias) return layer_.b.middleRows(d.row, d.rows);
     return layer_.W.block(d.row, d.col, d.rows, d.cols);
@@ -208,17 +210,22 @@ double BpttStepper::gradNormRatio() const
 void BpttStepper::computeAnalyses()
 {
     RecurrentLayer<double> layer = layer_;
-    Dense<double> out = output_;
+    Linear<double> out = output_;
     layer.forward(X_, m_, a0_, c0_);
-    out.forward(layer.outputs());
-    MatD dA;
-    out.backward(targets_, 1.0, &dA);
+    LinearCache<double> logits;
+    SoftmaxCrossEntropyCache<double> ce;
+    out.forward(layer.outputs(), logits);
+    softmaxCrossEntropyForward<double>(logits.Y, targets_, {}, Reduction::Sum, ce);
+    MatD dZ, dA;
+    softmaxCrossEntropyBackward<double>(ce, targets_, {}, dZ);
+    out.backward(layer.outputs(), logits, dZ, &dA);
     layer.backward(dA);
     normTotal_ = normsPerStep(layer);
 
     // The same, with the gradient of L<T> alone: dA is zero except at the last step.
     ParamList<double> grads = layer.parameters();
-    for (const auto& p : out.parameters()) grads.push_back(p);
+    grads.push_back(wholeParam<double>("Wya", out.W, out.dW));
+    grads.push_back(wholeParam<double>("by", out.b, out.db));
     ParamList<double> copy;
     std::vector<MatD> values, g;
     values.reserve(grads.size());
@@ -245,23 +252,28 @@ void BpttStepper::computeAnalyses()
 
 std::vector<GradCheckResult> BpttStepper::gradCheck() const
 {
+    // On copies: the checker moves every parameter and the stepper's own state stays as the learner left it.
     RecurrentLayer<double> layer = layer_;
-    Dense<double> out = output_;
+    Linear<double> out = output_;
+    LinearCache<double> logits;
+    SoftmaxCrossEntropyCache<double> ce;
     auto loss = [&] {
         layer.forward(X_, m_, a0_, c0_);
-        out.forward(layer.outputs());
-        return out.loss(targets_);
+        out.forward(layer.outputs(), logits);
+        return softmaxCrossEntropyForward<double>(logits.Y, targets_, {}, Reduction::Sum, ce);
     };
     auto lossAndGrad = [&] {
         layer.zeroGrads();
         out.zeroGrads();
         loss();
-        MatD dA;
-        out.backward(targets_, 1.0, &dA);
+        MatD dZ, dA;
+        softmaxCrossEntropyBackward<double>(ce, targets_, {}, dZ);
+        out.backward(layer.outputs(), logits, dZ, &dA);
         layer.backward(dA);
     };
     auto params = layer.namedTensors();
-    for (const auto& p : out.parameters()) params.push_back(p);
+    params.push_back(wholeParam<double>("Wya", out.W, out.dW));
+    params.push_back(wholeParam<double>("by", out.b, out.db));
     return unroll::gradCheck(params, loss, lossAndGrad);
 }
 

@@ -13,7 +13,8 @@
 // with the next character as target (m = 1).
 #pragma once
 
-#include "nn/Dense.hpp"
+#include "nn/Linear.hpp"
+#include "nn/Loss.hpp"
 #include "nn/GradCheck.hpp"
 #include "nn/Recurrent.hpp"
 #include "text/Vocabulary.hpp"
@@ -110,8 +111,11 @@ private:
     std::vector<std::int32_t> targets_;
     MatD a0_, c0_;
     RecurrentLayer<double> layer_;
-    Dense<double> output_;
+    Linear<double> output_; // (n_y, n_a) logits: the course's Wya, by
     Index position_ = 0;
+    LinearCache<double> logits_;  // (n_y, m*T)
+    SoftmaxCrossEntropyCache<double> ce_;
+    MatD dLogits_;                // (n_y, m*T)
     MatD dAfromLoss_;             // (n_a, m*T)
     std::vector<double> normLast_, normTotal_;
     ClipSummary clip_;

@@ -107,8 +107,8 @@ CharLmTask::CharLmTask(CharCorpus corpus, const CharLmOptions& o) : corpus_(std:
         layer.W.rightCols(V) = (rng.randn(n, V) * 0.01).cast<float>();
         layer.W.leftCols(n) = (rng.randn(n, n) * 0.01).cast<float>();
         layer.b.setZero();
-        model_->output.Wya = (rng.randn(V, n) * 0.01).cast<float>();
-        model_->output.by.setZero();
+        model_->output.W = (rng.randn(V, n) * 0.01).cast<float>();
+        model_->output.b.setZero();
     } else {
         model_->initialize(rng);
     }

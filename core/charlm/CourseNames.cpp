@@ -100,8 +100,8 @@ void setCourseRnnGradients(SequenceModel<double>& model, const CourseRnnGradient
     rnnTensor(model, "Waa").gradBlock() = g.dWaa;
     rnnTensor(model, "Wax").gradBlock() = g.dWax;
     rnnTensor(model, "ba").gradBlock() = g.db;
-    model.output.dWya = g.dWya;
-    model.output.dby = g.dby;
+    model.output.dW = g.dWya;
+    model.output.db = g.dby;
 }
 
 } // namespace
@@ -134,23 +134,23 @@ SequenceModel<double> courseRnnModel(const CourseRnnParameters& p)
     rnnTensor(model, "Waa").valueBlock() = p.Waa;
     rnnTensor(model, "Wax").valueBlock() = p.Wax;
     rnnTensor(model, "ba").valueBlock() = p.b;
-    model.output.Wya = p.Wya;
-    model.output.by = p.by;
+    model.output.W = p.Wya;
+    model.output.b = p.by;
     return model;
 }
 
 CourseRnnParameters courseRnnParameters(SequenceModel<double>& model)
 {
     requireCourseRnn(model, "courseRnnParameters");
-    return {rnnTensor(model, "Wax").valueBlock(), rnnTensor(model, "Waa").valueBlock(), model.output.Wya,
-            rnnTensor(model, "ba").valueBlock(), model.output.by};
+    return {rnnTensor(model, "Wax").valueBlock(), rnnTensor(model, "Waa").valueBlock(), model.output.W,
+            rnnTensor(model, "ba").valueBlock(), model.output.b};
 }
 
 CourseRnnGradients courseRnnGradients(SequenceModel<double>& model)
 {
     requireCourseRnn(model, "courseRnnGradients");
-    return {rnnTensor(model, "Waa").gradBlock(), rnnTensor(model, "Wax").gradBlock(), model.output.dWya,
-            rnnTensor(model, "ba").gradBlock(), model.output.dby};
+    return {rnnTensor(model, "Waa").gradBlock(), rnnTensor(model, "Wax").gradBlock(), model.output.dW,
+            rnnTensor(model, "ba").gradBlock(), model.output.db};
 }
 
 // --- optimize ----------------------------------------------------------------------------------------------------
@@ -170,14 +170,18 @@ CourseOptimizeResult courseOptimize(std::span<const std::int32_t> X, std::span<c
     // rnn_forward: a<t> = tanh(Wax x<t> + Waa a<t-1> + b) from a<0> = a_prev, ŷ<t> = softmax(Wya a<t> + by).
     // X: T_x ids -> layer outputs (n_a, T_x) -> probs (n_y, T_x). m = 1; c0 is ignored by an RNN.
     layer.forward(X, 1, aPrev, aPrev);
-    model.output.forward(layer.outputs());
+    LinearCache<double> logits;                   // (n_y, T_x)
+    SoftmaxCrossEntropyCache<double> ce;
+    model.output.forward(layer.outputs(), logits);
     CourseOptimizeResult r;
-    r.loss = model.output.loss(Y); // sum over t of -ln ŷ<t>[Y[t]]: not averaged (course-spec §2.2)
+    // The sum over t of -ln ŷ<t>[Y[t]], not averaged (course-spec §2.2).
+    r.loss = softmaxCrossEntropyForward<double>(logits.Y, Y, {}, Reduction::Sum, ce);
     r.aLast = layer.lastA();
 
     // rnn_backward: dy = ŷ - onehot(Y) unscaled (the summed loss), then BPTT through the layer.
-    MatD dA; // (n_a, T_x)
-    model.output.backward(Y, 1.0, &dA);
+    MatD dZ, dA; // (n_y, T_x), (n_a, T_x)
+    softmaxCrossEntropyBackward<double>(ce, Y, {}, dZ);
+    model.output.backward(layer.outputs(), logits, dZ, &dA);
     layer.backward(dA);
 
     // clip(gradients, 5) element-wise, then update_parameters: θ += -lr dθ.

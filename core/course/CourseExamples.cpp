@@ -1,9 +1,9 @@
-// The course's eight seeded examples (course-spec §1.2) on our RecurrentLayer / Dense / cellBackward; see
+// The course's eight seeded examples (course-spec §1.2) on our RecurrentLayer / Linear / cellBackward; see
 // CourseExamples.hpp. Also numpy's way of printing a float64 array, so the text matches the notebook's lines.
 #include "course/CourseExamples.hpp"
 
 #include "math/Rng.hpp"
-#include "nn/Dense.hpp"
+#include "nn/Linear.hpp"
 #include "nn/Recurrent.hpp"
 
 #include <algorithm>
@@ -269,7 +269,7 @@ Param<double> named(RecurrentLayer<double>& layer, std::string_view name)
 
 // The course's RNN parameters Waa (n_a, n_a), Wax (n_a, n_x), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1), drawn in the
 // notebook's order: Waa first in the forward tests, Wax first in the 2021 backward tests (course-spec §1.2).
-void drawRnnParameters(Rng& rng, RecurrentLayer<double>& layer, Dense<double>& out, bool waxFirst)
+void drawRnnParameters(Rng& rng, RecurrentLayer<double>& layer, Linear<double>& out, bool waxFirst)
 {
     const Index n_a = layer.hiddenSize(), n_x = layer.inputSize();
     if (waxFirst) {
@@ -279,15 +279,15 @@ void drawRnnParameters(Rng& rng, RecurrentLayer<double>& layer, Dense<double>& o
         named(layer, "Waa").valueBlock() = rng.randn(n_a, n_a);
         named(layer, "Wax").valueBlock() = rng.randn(n_a, n_x);
     }
-    out.Wya = rng.randn(out.outputSize(), n_a);
+    out.W = rng.randn(out.outputSize(), n_a);
     named(layer, "ba").valueBlock() = rng.randn(n_a, 1);
-    out.by = rng.randn(out.outputSize(), 1);
+    out.b = rng.randn(out.outputSize(), 1);
 }
 
 // The course's LSTM parameters W_k (n_a, n_a + n_x) acting on [a_prev; x], b_k (n_a, 1), drawn in the notebook's
 // order Wf, bf, Wi, bi, Wo, bo, Wc, bc into our stacked rows; then Wy (n_y, n_a), by (n_y, 1) unless they are zeros
 // (the 2021 lstm_backward test: not drawn).
-void drawLstmParameters(Rng& rng, RecurrentLayer<double>& layer, Dense<double>& out, bool drawOutput)
+void drawLstmParameters(Rng& rng, RecurrentLayer<double>& layer, Linear<double>& out, bool drawOutput)
 {
     const Index n_a = layer.hiddenSize(), n_x = layer.inputSize();
     for (const char* g : {"f", "i", "o", "c"}) {
@@ -295,11 +295,11 @@ void drawLstmParameters(Rng& rng, RecurrentLayer<double>& layer, Dense<double>& 
         named(layer, std::string("b") + g).valueBlock() = rng.randn(n_a, 1);
     }
     if (drawOutput) {
-        out.Wya = rng.randn(out.outputSize(), n_a);
-        out.by = rng.randn(out.outputSize(), 1);
+        out.W = rng.randn(out.outputSize(), n_a);
+        out.b = rng.randn(out.outputSize(), 1);
     } else {
-        out.Wya.setZero();
-        out.by.setZero();
+        out.W.setZero();
+        out.b.setZero();
     }
 }
 
@@ -334,12 +334,13 @@ CourseExample rnnCellForward()
     Rng rng(1);
     const MatD xt = rng.randn(n_x, m), aPrev = rng.randn(n_a, m); // (3, 10), (5, 10)
     RecurrentLayer<double> layer(CellKind::Rnn, n_x, n_a);
-    Dense<double> out(n_a, n_y);
+    Linear<double> out(n_a, n_y, Activation::Softmax);
+    LinearCache<double> y;
     drawRnnParameters(rng, layer, out, false);
     layer.forward(xt, m, aPrev, aPrev); // one step; c0 is ignored by an RNN
-    out.forward(layer.lastA());
+    out.forward(layer.lastA(), y);
     CourseExample ex{"rnn_cell_forward",
-                     {{"a_next", fromMatrix(layer.lastA())}, {"yt_pred", fromMatrix(out.probs())}},
+                     {{"a_next", fromMatrix(layer.lastA())}, {"yt_pred", fromMatrix(y.Y)}},
                      {}};
     ex.printed = {element(ex, "a_next", {4}), shapeLine(ex, "a_next"), element(ex, "yt_pred", {1}),
                   shapeLine(ex, "yt_pred")};
@@ -353,12 +354,13 @@ CourseExample rnnForward()
     const MatD x = drawSequence(rng, n_x, m, T_x); // (3, 10*4)
     const MatD a0 = rng.randn(n_a, m);
     RecurrentLayer<double> layer(CellKind::Rnn, n_x, n_a);
-    Dense<double> out(n_a, n_y);
+    Linear<double> out(n_a, n_y, Activation::Softmax);
+    LinearCache<double> y;
     drawRnnParameters(rng, layer, out, false);
     layer.forward(x, m, a0, a0);
-    out.forward(layer.outputs()); // (2, 10*4)
+    out.forward(layer.outputs(), y); // (2, 10*4)
     CourseExample ex{"rnn_forward",
-                     {{"a", fromSequence(layer.outputs(), m)}, {"y_pred", fromSequence(out.probs(), m)}}, {}};
+                     {{"a", fromSequence(layer.outputs(), m)}, {"y_pred", fromSequence(y.Y, m)}}, {}};
     const NdArray xs = fromSequence(x, m); // caches[1] is x
     ex.printed = {element(ex, "a", {4, 1}), shapeLine(ex, "a"), element(ex, "y_pred", {1, 3}),
                   shapeLine(ex, "y_pred"), "caches[1][1][3] = " + numpyArrayString(xs.lastAxis({1, 3})),
@@ -371,14 +373,15 @@ CourseExample lstmCellForward()
     Rng rng(1);
     const MatD xt = rng.randn(n_x, m), aPrev = rng.randn(n_a, m), cPrev = rng.randn(n_a, m);
     RecurrentLayer<double> layer(CellKind::Lstm, n_x, n_a);
-    Dense<double> out(n_a, n_y);
+    Linear<double> out(n_a, n_y, Activation::Softmax);
+    LinearCache<double> y;
     drawLstmParameters(rng, layer, out, true);
     layer.forward(xt, m, aPrev, cPrev);
-    out.forward(layer.lastA());
+    out.forward(layer.lastA(), y);
     CourseExample ex{"lstm_cell_forward",
                      {{"a_next", fromMatrix(layer.lastA())},
                       {"c_next", fromMatrix(layer.lastC())},
-                      {"yt_pred", fromMatrix(out.probs())}},
+                      {"yt_pred", fromMatrix(y.Y)}},
                      {}};
     // cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters): cache[1][3] is c_next[3].
     ex.printed = {element(ex, "a_next", {4}),
@@ -399,13 +402,14 @@ CourseExample lstmForward()
     const MatD x = drawSequence(rng, n_x, m, T_x); // (3, 10*7)
     const MatD a0 = rng.randn(n_a, m), c0 = MatD::Zero(n_a, m); // c starts at zeros, not drawn
     RecurrentLayer<double> layer(CellKind::Lstm, n_x, n_a);
-    Dense<double> out(n_a, n_y);
+    Linear<double> out(n_a, n_y, Activation::Softmax);
+    LinearCache<double> y;
     drawLstmParameters(rng, layer, out, true);
     layer.forward(x, m, a0, c0);
-    out.forward(layer.outputs());
+    out.forward(layer.outputs(), y);
     CourseExample ex{"lstm_forward",
                      {{"a", fromSequence(layer.outputs(), m)},
-                      {"y", fromSequence(out.probs(), m)},
+                      {"y", fromSequence(y.Y, m)},
                       {"c", fromSequence(layer.C().rightCols(m * T_x), m)}},
                      {}};
     const NdArray xs = fromSequence(x, m);
@@ -420,7 +424,7 @@ CourseExample rnnCellBackward()
     Rng rng(1);
     const MatD xt = rng.randn(n_x, m), aPrev = rng.randn(n_a, m);
     RecurrentLayer<double> layer(CellKind::Rnn, n_x, n_a);
-    Dense<double> out(n_a, n_y); // drawn, unused: the backward pass stops below the output layer
+    Linear<double> out(n_a, n_y, Activation::Softmax); // drawn, unused: the backward pass stops below the output layer
     drawRnnParameters(rng, layer, out, true);
     layer.forward(xt, m, aPrev, aPrev);
     const MatD daNext = rng.randn(n_a, m); // (5, 10)
@@ -444,7 +448,7 @@ CourseExample rnnBackward()
     const MatD x = drawSequence(rng, n_x, m, T_x);
     const MatD a0 = rng.randn(n_a, m);
     RecurrentLayer<double> layer(CellKind::Rnn, n_x, n_a);
-    Dense<double> out(n_a, n_y);
+    Linear<double> out(n_a, n_y, Activation::Softmax);
     drawRnnParameters(rng, layer, out, true);
     layer.forward(x, m, a0, a0);
     const MatD da = drawSequence(rng, n_a, m, T_x); // (5, 10, 4) -> (5, 10*4)
@@ -475,7 +479,7 @@ CourseExample lstmCellBackward()
     Rng rng(1);
     const MatD xt = rng.randn(n_x, m), aPrev = rng.randn(n_a, m), cPrev = rng.randn(n_a, m);
     RecurrentLayer<double> layer(CellKind::Lstm, n_x, n_a);
-    Dense<double> out(n_a, n_y);
+    Linear<double> out(n_a, n_y, Activation::Softmax);
     drawLstmParameters(rng, layer, out, true);
     layer.forward(xt, m, aPrev, cPrev);
     const MatD daNext = rng.randn(n_a, m), dcNext = rng.randn(n_a, m);
@@ -504,7 +508,7 @@ CourseExample lstmBackward()
     const MatD x = drawSequence(rng, n_x, m, T_x); // (3, 10*7)
     const MatD a0 = rng.randn(n_a, m), c0 = MatD::Zero(n_a, m);
     RecurrentLayer<double> layer(CellKind::Lstm, n_x, n_a);
-    Dense<double> out(n_a, n_y); // Wy, by = zeros, not drawn (2021 test); the backward pass does not use them
+    Linear<double> out(n_a, n_y, Activation::Softmax); // Wy, by = zeros, not drawn (2021 test); unused by backward
     drawLstmParameters(rng, layer, out, false);
     // The course runs lstm_forward over all 7 steps, but lstm_backward takes T_x from da.shape and uses only
     // caches[0..3]. Step t depends on steps <= t alone, so a forward over the first 4 steps gives the same caches.

@@ -1,6 +1,7 @@
 // SequenceModel: stacked recurrent layers + softmax output; see SequenceModel.hpp.
 #include "nn/SequenceModel.hpp"
 
+#include "math/Activations.hpp"
 #include "util/Error.hpp"
 
 #include <algorithm>
@@ -13,7 +14,7 @@ template <class T> SequenceModel<T>::SequenceModel(const SequenceModelOptions& o
     if (o.layers < 1 || o.layers > 16) throw InputError("layers must be 1..16, got " + std::to_string(o.layers));
     for (int l = 0; l < o.layers; ++l)
         layers.emplace_back(o.cell, l == 0 ? o.inputSize : o.hiddenSize, o.hiddenSize);
-    output = Dense<T>(o.hiddenSize, o.outputSize);
+    output = Linear<T>(o.hiddenSize, o.outputSize);
     a0_.resize(size_t(o.layers));
     c0_.resize(size_t(o.layers));
 }
@@ -33,8 +34,8 @@ template <class T> ParamList<T> SequenceModel<T>::parameters()
         if (layers.size() > 1) p = prefixed(std::move(p), "layer" + std::to_string(l) + ".");
         out.insert(out.end(), p.begin(), p.end());
     }
-    auto p = output.parameters();
-    out.insert(out.end(), p.begin(), p.end());
+    out.push_back(wholeParam<T>("Wya", output.W, output.dW));
+    out.push_back(wholeParam<T>("by", output.b, output.db));
     return out;
 }
 
@@ -46,8 +47,8 @@ template <class T> ParamList<T> SequenceModel<T>::namedTensors()
         if (layers.size() > 1) p = prefixed(std::move(p), "layer" + std::to_string(l) + ".");
         out.insert(out.end(), p.begin(), p.end());
     }
-    auto p = output.parameters();
-    out.insert(out.end(), p.begin(), p.end());
+    out.push_back(wholeParam<T>("Wya", output.W, output.dW));
+    out.push_back(wholeParam<T>("by", output.b, output.db));
     return out;
 }
 
@@ -67,20 +68,6 @@ template <class T> void SequenceModel<T>::setState(int layer, const Mat<T>& a, c
     a0_[size_t(layer)] = a;
     c0_[size_t(layer)] = c.size() ? c : Mat<T>::Zero(a.rows(), a.cols());
     carry_ = true;
-}
-
-template <class T> T SequenceModel<T>::lossScale() const
-{
-    switch (options_.reduction) {
-    case LossReduction::Sum: return T(1);
-    case LossReduction::SumPerExample: return T(1) / T(layers.front().batch());
-    case LossReduction::Mean: {
-        const auto scored =
-            std::count_if(targets_.begin(), targets_.end(), [](std::int32_t y) { return y != kNoTarget; });
-        return T(1) / T(std::max<std::ptrdiff_t>(1, scored));
-    }
-    }
-    return T(1);
 }
 
 template <class T> void SequenceModel<T>::prepareState(Index m)
@@ -108,14 +95,17 @@ template <class T> void SequenceModel<T>::forwardUpperLayers()
         if (hasCellState(options_.cell)) c0_[l] = layers[l].lastC();
     }
     carry_ = true;
-    output.forward(layers.back().outputs());
+    output.forward(layers.back().outputs(), logits_); // (n_y, m*T)
 }
 
 template <class T> double SequenceModel<T>::forwardRest(std::span<const std::int32_t> targets)
 {
     forwardUpperLayers();
     targets_.assign(targets.begin(), targets.end());
-    return output.loss(targets) * double(lossScale());
+    const Reduction r = options_.reduction == LossReduction::Mean ? Reduction::Mean : Reduction::Sum;
+    const double loss = softmaxCrossEntropyForward<T>(logits_.Y, targets, {}, r, ce_);
+    // SumPerExample: the summed loss over the m examples side by side.
+    return options_.reduction == LossReduction::SumPerExample ? loss / double(layers.front().batch()) : loss;
 }
 
 template <class T>
@@ -143,13 +133,17 @@ template <class T> const Mat<T>& SequenceModel<T>::predict(std::span<const std::
     layers.front().forward(inputs, m, a0_[0], c0_[0]);
     forwardUpperLayers();
     targets_.clear();
-    return output.probs();
+    ce_.P = logits_.Y;
+    softmaxColumnsInPlace<T>(ce_.P);
+    return ce_.P;
 }
 
 template <class T> void SequenceModel<T>::backward()
 {
     if (targets_.empty()) throw InputError("backward() needs a forward() with targets first");
-    output.backward(targets_, lossScale(), &dA_);
+    softmaxCrossEntropyBackward<T>(ce_, targets_, {}, dZ_); // (n_y, m*T)
+    if (options_.reduction == LossReduction::SumPerExample) dZ_ /= T(layers.front().batch());
+    output.backward(layers.back().outputs(), logits_, dZ_, &dA_);
     for (size_t l = layers.size(); l-- > 0;) {
         layers[l].backward(dA_, l > 0 ? &dX_ : nullptr);
         if (l > 0) dA_.swap(dX_);

@@ -1,4 +1,4 @@
-// A stack of recurrent layers with a softmax output at every step: the character language model, the benchmark
+// A stack of recurrent layers with a softmax output at every step (Linear logits -> softmax cross-entropy): the character language model, the benchmark
 // model, and the shape later labs build on.
 //
 //   SequenceModel<float> model({.cell = CellKind::Lstm, .inputSize = V, .hiddenSize = 128, .outputSize = V});
@@ -10,7 +10,8 @@
 // resetState() was called or the batch size changed. Gradients never flow across windows.
 #pragma once
 
-#include "nn/Dense.hpp"
+#include "nn/Linear.hpp"
+#include "nn/Loss.hpp"
 #include "nn/Recurrent.hpp"
 
 #include <cstdint>
@@ -38,7 +39,7 @@ public:
 
     const SequenceModelOptions& options() const { return options_; }
     std::vector<RecurrentLayer<T>> layers;
-    Dense<T> output;
+    Linear<T> output; // (n_y, n_a): the logits; the course's Wya, by
 
     void initialize(Rng& rng, const RecurrentInit& init = {});
     // Whole buffers for optimizers ("W", "b" or "layer0.W", …; "Wya", "by").
@@ -53,7 +54,7 @@ public:
     void backward(); // for the last forward
     // Forward without targets (inference, e.g. sampling one character at a time): probabilities (n_y, m*T).
     const Mat<T>& predict(std::span<const std::int32_t> inputs, Index m);
-    const Mat<T>& probs() const { return output.probs(); }
+    const Mat<T>& probs() const { return ce_.P; } // (n_y, m*T) of the last forward or predict
 
     void resetState(); // the next forward starts from zeros
     // The state the next forward starts from (after resetState: zeros, sized at the next forward).
@@ -65,13 +66,14 @@ public:
 private:
     void prepareState(Index m);
     void forwardUpperLayers();
-    T lossScale() const; // the factor the reduction applies to the summed loss of the last forward
     double forwardRest(std::span<const std::int32_t> targets);
 
     SequenceModelOptions options_;
     std::vector<Mat<T>> a0_, c0_;
     std::vector<std::int32_t> targets_;
-    Mat<T> dA_, dX_;
+    LinearCache<T> logits_;
+    SoftmaxCrossEntropyCache<T> ce_;
+    Mat<T> dZ_, dA_, dX_;
     bool carry_ = false;
 };
 

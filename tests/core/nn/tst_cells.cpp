@@ -2,7 +2,7 @@
 // notebook's seeded "expected output" (course-spec §1.2, the 2021 values), and every gradient against finite
 // differences (the gradient-check suite).
 #include "math/Rng.hpp"
-#include "nn/Dense.hpp"
+#include "nn/Linear.hpp"
 #include "nn/GradCheckSuite.hpp"
 #include "nn/Recurrent.hpp"
 
@@ -97,19 +97,20 @@ private slots:
         RecurrentLayer<double> layer(CellKind::Rnn, 3, 5);
         layer.W.leftCols(5) = rng.randn(5, 5);
         layer.W.rightCols(3) = rng.randn(5, 3);
-        Dense<double> out(5, 2);
-        out.Wya = rng.randn(2, 5);
+        Linear<double> out(5, 2, Activation::Softmax);
+        LinearCache<double> y;
+        out.W = rng.randn(2, 5);
         layer.b = rng.randn(5, 1);
-        out.by = rng.randn(2, 1);
+        out.b = rng.randn(2, 1);
         layer.forward(xt, 10, aPrev, aPrev);
-        out.forward(layer.lastA());
+        out.forward(layer.lastA(), y);
         const double a4[] = {0.59584544, 0.18141802, 0.61311866, 0.99808218, 0.85016201,
                              0.99980978, -0.18887155, 0.99815551, 0.6531151, 0.82872037};
         const double y1[] = {0.9888161, 0.01682021, 0.21140899, 0.36817467, 0.98988387,
                              0.88945212, 0.36920224, 0.9966312, 0.9982559, 0.17746526};
         for (int j = 0; j < 10; ++j) {
             CHECK_CLOSE(layer.lastA()(4, j), a4[j], 1e-7);
-            CHECK_CLOSE(out.probs()(1, j), y1[j], 1e-7);
+            CHECK_CLOSE(y.Y(1, j), y1[j], 1e-7);
         }
     }
 
@@ -123,11 +124,12 @@ private slots:
             layer.W.middleRows(5 * g, 5) = rng.randn(5, 8);
             layer.b.middleRows(5 * g, 5) = rng.randn(5, 1);
         }
-        Dense<double> out(5, 2);
-        out.Wya = rng.randn(2, 5);
-        out.by = rng.randn(2, 1);
+        Linear<double> out(5, 2, Activation::Softmax);
+        LinearCache<double> y;
+        out.W = rng.randn(2, 5);
+        out.b = rng.randn(2, 1);
         layer.forward(xt, 10, aPrev, cPrev);
-        out.forward(layer.lastA());
+        out.forward(layer.lastA(), y);
         const double a4[] = {-0.66408471, 0.0036921, 0.02088357, 0.22834167, -0.85575339,
                              0.00138482, 0.76566531, 0.34631421, -0.00215674, 0.43827275};
         const double c2[] = {0.63267805, 1.00570849, 0.35504474, 0.20690913, -1.64566718,
@@ -137,7 +139,7 @@ private slots:
         for (int j = 0; j < 10; ++j) {
             CHECK_CLOSE(layer.lastA()(4, j), a4[j], 1e-6);
             CHECK_CLOSE(layer.lastC()(2, j), c2[j], 1e-6);
-            CHECK_CLOSE(out.probs()(1, j), y1[j], 1e-6);
+            CHECK_CLOSE(y.Y(1, j), y1[j], 1e-6);
         }
     }
 
