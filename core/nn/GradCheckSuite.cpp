@@ -61,6 +61,7 @@ const std::vector<GradCheckDefinition>& gradCheckDefinitions()
         addRecurrentChecks(d);
         addLinearChecks(d);
         addLossChecks(d);
+        addConvChecks(d);
         return d;
     }();
     return defs;

@@ -91,5 +91,6 @@ template <class T> Mat<T> randomMatrix(Rng& rng, Index rows, Index cols, double 
 void addRecurrentChecks(std::vector<GradCheckDefinition>& defs);
 void addLinearChecks(std::vector<GradCheckDefinition>& defs);
 void addLossChecks(std::vector<GradCheckDefinition>& defs);
+void addConvChecks(std::vector<GradCheckDefinition>& defs);
 
 } // namespace unroll
