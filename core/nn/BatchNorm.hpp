@@ -9,8 +9,9 @@
 //   bn.updateMovingStatistics(cache);                // moving = 0.99 moving + 0.01 batch  (training only)
 //   bn.backward(X, cache, dY, &dX);                  // dgamma, dbeta += ...;  dX assigned
 //
-// Train:  mu = mean_j x_j, var = mean_j (x_j - mu)^2 (biased, as the paper and Keras' tf.nn.moments; PyTorch keeps the
-//         unbiased N/(N-1) var in its running average), xhat = (x - mu) / sqrt(var + eps), y = gamma xhat + beta.
+// Train:  mu = mean_j x_j, var = mean_j (x_j - mu)^2, xhat = (x - mu) / sqrt(var + eps), y = gamma xhat + beta.
+//         The moving variance averages this biased var, as Keras' non-fused path (tf.nn.moments) does for 3-D
+//         (batch, time, channels) inputs; PyTorch and TF's fused 4-D kernel average the unbiased N/(N-1) var instead.
 // Infer:  the same with the moving mean and variance in place of mu and var.
 // Backward, train (the paper's chain through mu and var, per channel, over N columns):
 //         dxhat = gamma dy;  dx = (1 / (N sqrt(var + eps))) (N dxhat - sum dxhat - xhat sum(dxhat xhat)).

@@ -115,7 +115,11 @@ void Conv1D<T>::backward(ConstMatRef<T> X, Conv1DCache<T>& cache, ConstMatRef<T>
     if (dY.rows() != filters() || dY.cols() != m * T_out)
         throw InputError("conv1d backward: dY is (" + str(dY.rows()) + ", " + str(dY.cols()) + "), expected (" +
                          str(filters()) + ", " + str(m * T_out) + ")");
-    dW.noalias() += dY * cache.cols.transpose(); // (n_f, m*T_out) (m*T_out, K) -> (n_f, K)
+    // dW += dY cols^T, computed transposed: Eigen's kernel runs 20-30% faster on (K, n_f) = (K, m*T_out)(m*T_out, n_f),
+    // whose 1515 result rows fill its row blocks, than on (n_f, K) with 196 (measured at the course sizes, float).
+    cache.dWT.resize(K, filters());
+    cache.dWT.noalias() = cache.cols * dY.transpose(); // (K, m*T_out) (m*T_out, n_f) -> (K, n_f)
+    dW += cache.dWT.transpose();
     db.col(0) += dY.rowwise().sum();
     if (!dX) return;
     cache.dcols.resize(K, m * T_out);

@@ -49,6 +49,7 @@ template <class T> struct Conv1DCache {
     Mat<T> cols;  // (k*n_x, m*T_out): the unfolded windows, one per output column
     Mat<T> Y;     // (n_f, m*T_out): the output
     Mat<T> dcols; // (k*n_x, m*T_out): backward's scratch, dL/dcols
+    Mat<T> dWT;   // (k*n_x, n_f): backward's scratch, this call's dW transposed
 };
 
 template <class T> class Conv1D {
