@@ -74,12 +74,13 @@ int runBench(const QStringList& args)
             printText("Usage: unroll-cli bench rnn [options]   (unroll-cli bench rnn --help)");
             return Ok;
         }
-        throw InputError("bench needs a benchmark name: rnn or charlm-course");
+        throw InputError("bench needs a benchmark name: rnn, charlm-course or layers");
     }
     const QString which = args.at(1);
     if (which == "rnn") return benchRnn(args);
     if (which == "charlm-course") return benchCharlmCourse(args);
-    throw InputError(("unknown benchmark '" + which + "': expected rnn or charlm-course").toStdString());
+    if (which == "layers") return benchLayers(args);
+    throw InputError(("unknown benchmark '" + which + "': expected rnn, charlm-course or layers").toStdString());
 }
 
 } // namespace unroll::cli

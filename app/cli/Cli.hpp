@@ -42,6 +42,7 @@ int runTrain(const QStringList& args);
 int runSample(const QStringList& args);
 int runEval(const QStringList& args);
 int benchCharlmCourse(const QStringList& args); // bench charlm-course
+int benchLayers(const QStringList& args);       // bench layers (LayerBench.cpp)
 int runCourseExamples(const QStringList& args);
 
 } // namespace unroll::cli

@@ -63,6 +63,7 @@ const std::vector<GradCheckDefinition>& gradCheckDefinitions()
         addLossChecks(d);
         addEmbeddingChecks(d);
         addAttentionChecks(d);
+        addConvChecks(d);
         return d;
     }();
     return defs;

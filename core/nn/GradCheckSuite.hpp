@@ -93,5 +93,6 @@ void addLinearChecks(std::vector<GradCheckDefinition>& defs);
 void addLossChecks(std::vector<GradCheckDefinition>& defs);
 void addEmbeddingChecks(std::vector<GradCheckDefinition>& defs);
 void addAttentionChecks(std::vector<GradCheckDefinition>& defs);
+void addConvChecks(std::vector<GradCheckDefinition>& defs);
 
 } // namespace unroll

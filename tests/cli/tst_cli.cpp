@@ -55,6 +55,8 @@ private slots:
         QTest::newRow("bad number") << QStringList{"bench", "rnn", "--hidden", "lots"};
         QTest::newRow("zero batch") << QStringList{"bench", "rnn", "--batch", "0"};
         QTest::newRow("bad threads") << QStringList{"gradcheck", "--threads", "-3"};
+        QTest::newRow("unknown layer") << QStringList{"bench", "layers", "--layer", "transformer"};
+        QTest::newRow("missing torch json") << QStringList{"bench", "layers", "--torch", "/nonexistent.json"};
     }
     void badInputExitsTwoWithOneLine()
     {
@@ -115,6 +117,30 @@ private slots:
         QCOMPARE(o.value("chars_per_s_reps").toArray().size(), 2);
         QCOMPARE(o.value("threads").toInt(), 1);
         QVERIFY(o.value("final_loss").toDouble() > 0);
+    }
+
+    void benchLayersListsConv1d()
+    {
+        // The course sizes at batch 1, one repetition; a PyTorch run given with --torch fills torch_ms and speedup.
+        QTemporaryDir dir;
+        const QString torchJson = dir.filePath("torch.json");
+        QFile f(torchJson);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"layers": [{"name": "conv1d", "ms": 1000.0}]})");
+        f.close();
+        const auto r = cli({"bench", "layers", "--batch", "1", "--reps", "1", "--warmup", "0", "--json", "--torch",
+                            torchJson});
+        QCOMPARE(r.code, 0);
+        const auto o = QJsonDocument::fromJson(r.out).object();
+        const auto layers = o.value("layers").toArray();
+        QCOMPARE(layers.size(), 1);
+        const auto conv = layers[0].toObject();
+        QCOMPARE(conv.value("name").toString(), QString("conv1d"));
+        QVERIFY(conv.value("ms").toDouble() > 0);
+        QCOMPARE(o.value("conv1d_ms").toDouble(), conv.value("ms").toDouble());
+        QCOMPARE(conv.value("torch_ms").toDouble(), 1000.0);
+        QCOMPARE(conv.value("speedup").toDouble(), 1000.0 / conv.value("ms").toDouble());
+        QVERIFY(conv.value("shape").toString().contains("T_out1375"));
     }
 
     void courseExamplesPrintOneObjectKeyedByFunction()
