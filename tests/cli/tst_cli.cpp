@@ -40,7 +40,59 @@ private slots:
         QVERIFY(r.out.startsWith("unroll-cli "));
         r = cli({"--help"});
         QCOMPARE(r.code, 0);
-        QVERIFY(r.out.contains("gradcheck") && r.out.contains("bench"));
+        // Every command file's registration reached the executable (none was dropped by the linker).
+        for (const char* c : {"train <lab>", "bench <what>", "gradcheck", "course-examples", "bptt", "sample", "eval",
+                              "charlm", "charlm-course, rnn"})
+            QVERIFY2(r.out.contains(c), c);
+    }
+
+    void trainAndBenchListWhatIsRegistered()
+    {
+        auto r = cli({"train", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty());
+        QCOMPARE(QString::fromUtf8(r.out).split('\n').filter("  charlm  ").size(), 1); // one line per lab
+        r = cli({"bench", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("  rnn ") && r.out.contains("  charlm-course "));
+        r = cli({"charlm", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("sample") && r.out.contains("eval") && r.out.contains("train"));
+        r = cli({"bench", "rnn", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith("Usage: unroll-cli bench rnn [options]"), r.out.left(80).constData());
+    }
+
+    void trainWithoutAKnownLabNamesTheLabs_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no lab") << QStringList{"train"} << "train needs a lab: charlm";
+        QTest::newRow("option, no lab") << QStringList{"train", "--iterations", "3"} << "train needs a lab: charlm";
+        QTest::newRow("unknown lab") << QStringList{"train", "wordlm"} << "unknown lab 'wordlm' for train: expected charlm";
+        QTest::newRow("unknown bench") << QStringList{"bench", "gpu"} << "expected charlm-course, rnn";
+        QTest::newRow("unknown verb") << QStringList{"charlm", "dance"} << "unknown verb 'dance' of lab charlm";
+        QTest::newRow("extra word") << QStringList{"train", "charlm", "now"} << "unexpected argument 'now'";
+    }
+    void trainWithoutAKnownLabNamesTheLabs()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const auto r = cli(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+    }
+
+    void labVerbsRunWithAndWithoutTheLabName()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("m.safetensors");
+        QCOMPARE(cli({"charlm", "train", "--iterations", "5", "--save", model, "--json"}).code, 0);
+        const auto bare = cli({"sample", "--model", model, "--n", "2", "--json"});
+        const auto qualified = cli({"charlm", "sample", "--model", model, "--n", "2", "--json"});
+        QCOMPARE(bare.code, 0);
+        QCOMPARE(qualified.out, bare.out);
     }
 
     void badInputExitsTwoWithOneLine_data()
