@@ -176,8 +176,7 @@ StepMetrics CharLmTask::step()
     StepMetrics m;
     m.loss = model_->forward(x_, y_, options_.batch);
     checkFiniteLoss(m.loss, steps_);
-    model_->backward();
-    checkFiniteGradients(params_, steps_);
+    model_->backward(); // a NaN or Inf gradient stops optimizer_->step() before it updates anything
     m.learningRate = optimizer_->currentLearningRate();
     m.gradNorm = optimizer_->step();
     model_->zeroGrads();
