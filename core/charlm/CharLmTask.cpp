@@ -6,6 +6,7 @@
 #include "io/ModelFile.hpp"
 #include "io/Safetensors.hpp"
 #include "math/Rng.hpp"
+#include "train/OptimizerState.hpp"
 #include "util/Error.hpp"
 
 #include <algorithm>
@@ -298,13 +299,8 @@ void CharLmTask::saveCheckpoint(const std::filesystem::path& path) const
     char exact[32];
     const auto end = std::to_chars(exact, exact + sizeof exact, smoothed_).ptr; // shortest round-trip form
     f.hyper["checkpoint_smoothed_loss"] = std::string(exact, end);
-    f.hyper["checkpoint_optimizer_steps"] = std::to_string(optimizer_->steps());
     f.hyper["checkpoint_carries_state"] = model_->carriesState() ? "1" : "0";
-    auto& opt = *optimizer_;
-    for (size_t i = 0; i < opt.firstMoments().size(); ++i)
-        f.tensors["optimizer.v." + params_[i].name] = tensorFromMatrix(opt.firstMoments()[i]);
-    for (size_t i = 0; i < opt.secondMoments().size(); ++i)
-        f.tensors["optimizer.s." + params_[i].name] = tensorFromMatrix(opt.secondMoments()[i]);
+    saveOptimizerState(*optimizer_, f);
     if (model_->carriesState())
         for (int l = 0; l < options_.layers; ++l) {
             f.tensors["state.a." + std::to_string(l)] = tensorFromMatrix(model_->stateA(l));
@@ -324,21 +320,34 @@ void CharLmTask::restoreCheckpoint(const std::filesystem::path& path)
         if (it == f.hyper.end()) throw InputError(name + ": not a checkpoint (no " + key + ")");
         return it->second;
     };
+    auto count = [&](const std::string& key) -> std::int64_t {
+        const std::string text = need(key);
+        std::int64_t v = -1;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < 0)
+            throw InputError(name + ": " + key + " \"" + text + "\" is not a count");
+        return v;
+    };
+    auto tensor = [&](const std::string& key) {
+        const auto it = f.tensors.find(key);
+        if (it == f.tensors.end()) throw InputError(name + ": tensor " + key + " is missing");
+        return matrixFromTensor<float>(it->second);
+    };
+    const std::int64_t steps = count("checkpoint_step"), position = count("checkpoint_position");
+    double smoothed = 0;
+    const std::string smoothedText = need("checkpoint_smoothed_loss");
+    const auto r = std::from_chars(smoothedText.data(), smoothedText.data() + smoothedText.size(), smoothed);
+    if (r.ec != std::errc() || r.ptr != smoothedText.data() + smoothedText.size())
+        throw InputError(name + ": checkpoint_smoothed_loss \"" + smoothedText + "\" is not a number");
+    restoreOptimizerState(*optimizer_, f, name); // first: it changes nothing when it refuses
     readNamedTensors(*model_, f, name);
-    auto& opt = *optimizer_;
-    for (size_t i = 0; i < opt.firstMoments().size(); ++i)
-        opt.firstMoments()[i] = matrixFromTensor<float>(f.tensors.at("optimizer.v." + params_[i].name));
-    for (size_t i = 0; i < opt.secondMoments().size(); ++i)
-        opt.secondMoments()[i] = matrixFromTensor<float>(f.tensors.at("optimizer.s." + params_[i].name));
-    opt.setSteps(std::stoll(need("checkpoint_optimizer_steps")));
-    steps_ = std::stoll(need("checkpoint_step"));
-    position_ = std::stoll(need("checkpoint_position"));
-    smoothed_ = std::stod(need("checkpoint_smoothed_loss"));
+    steps_ = steps;
+    position_ = position;
+    smoothed_ = smoothed;
     model_->resetState();
     if (need("checkpoint_carries_state") == "1")
         for (int l = 0; l < options_.layers; ++l)
-            model_->setState(l, matrixFromTensor<float>(f.tensors.at("state.a." + std::to_string(l))),
-                             matrixFromTensor<float>(f.tensors.at("state.c." + std::to_string(l))));
+            model_->setState(l, tensor("state.a." + std::to_string(l)), tensor("state.c." + std::to_string(l)));
 }
 
 LoadedCharModel loadCharModel(const std::filesystem::path& path)

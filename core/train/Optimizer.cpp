@@ -76,6 +76,22 @@ template <class T> void Optimizer<T>::reset()
     }
 }
 
+template <class T> void Optimizer<T>::restoreState(std::vector<Mat<T>> v, std::vector<Mat<T>> s, std::int64_t steps)
+{
+    const auto sameShapes = [](const std::vector<Mat<T>>& a, const std::vector<Mat<T>>& b) {
+        if (a.size() != b.size()) return false;
+        for (size_t k = 0; k < a.size(); ++k)
+            if (a[k].rows() != b[k].rows() || a[k].cols() != b[k].cols()) return false;
+        return true;
+    };
+    if (!sameShapes(v, v_) || !sameShapes(s, s_))
+        throw InputError("optimizer state: the moments do not match the optimizer's parameters");
+    if (steps < 0) throw InputError("optimizer state: step count " + std::to_string(steps) + " is negative");
+    v_ = std::move(v);
+    s_ = std::move(s);
+    t_ = steps;
+}
+
 template <class T> double Optimizer<T>::currentLearningRate() const
 {
     return options_.schedule ? options_.schedule(t_ + 1) : options_.learningRate;

@@ -59,10 +59,14 @@ public:
     const OptimizerOptions& options() const { return options_; }
     void setLearningRate(double lr) { options_.learningRate = lr; }
     void reset(); // forget the moments and the step count
-    // The optimizer's state, for checkpoints: first moments (momentum, Adam), second moments (Adam), step count.
-    std::vector<Mat<T>>& firstMoments() { return v_; }
-    std::vector<Mat<T>>& secondMoments() { return s_; }
-    void setSteps(std::int64_t t) { t_ = t; }
+    // The optimizer's state, for checkpoints (train/OptimizerState.hpp): the parameters it steps, first moments
+    // (momentum, Adam; else empty), second moments (Adam; else empty), one per parameter in parameters()' order.
+    const ParamList<T>& parameters() const { return params_; }
+    const std::vector<Mat<T>>& firstMoments() const { return v_; }
+    const std::vector<Mat<T>>& secondMoments() const { return s_; }
+    // Replaces the moments and the update count.
+    //   requires: v and s sized and shaped as firstMoments() and secondMoments(); steps >= 0 (else InputError).
+    void restoreState(std::vector<Mat<T>> v, std::vector<Mat<T>> s, std::int64_t steps);
 
 private:
     OptimizerOptions options_;

@@ -237,6 +237,25 @@ private slots:
         QCOMPARE(cli({"sample", "--model", data.fileName()}).code, 2); // not a model file
     }
 
+    void resumeWithAnotherOptimizerIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString ckpt = dir.filePath("run.ckpt");
+        QCOMPARE(cli({"train", "charlm", "--iterations", "20", "--optimizer", "sgd", "--checkpoint", ckpt, "--json"}).code,
+                 0);
+        auto r = cli({"train", "charlm", "--iterations", "40", "--optimizer", "adam", "--resume", ckpt, "--json"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.contains("run.ckpt: the checkpoint's optimizer is sgd, this run's is adam"), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+        r = cli({"train", "charlm", "--iterations", "40", "--lr", "0.02", "--resume", ckpt, "--json"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("optimizer_lr is 0.01, this run's is 0.02"), r.err.constData());
+        r = cli({"train", "charlm", "--iterations", "40", "--resume", ckpt, "--json"}); // the same settings resume
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value("iterations").toInt(), 40);
+    }
+
     void screenshotWritesTheWindow()
     {
         QTemporaryDir dir;
