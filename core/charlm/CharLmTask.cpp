@@ -18,7 +18,17 @@ namespace unroll {
 
 namespace {
 
-std::string kindOf(CellKind cell) { return "char-" + std::string(cellKindId(cell)); }
+// The model kind this lab writes and reads (docs/formats.md); the cell is the hyper-parameter "cell".
+constexpr const char* kCharLmKind = "charlm";
+
+// Throws unless the file holds a character language model: another lab's kind or a word vocabulary is named.
+void requireCharModel(const ModelFile& f, const std::string& name)
+{
+    if (f.kind != kCharLmKind)
+        throw InputError(name + ": a '" + f.kind + "' model, not a character language model (kind 'charlm')");
+    if (f.vocabType != VocabType::Chars)
+        throw InputError(name + ": a character language model needs a character vocabulary; this file's is of words");
+}
 
 SequenceModelOptions modelOptions(const CharCorpus& corpus, const CharLmOptions& o)
 {
@@ -253,7 +263,7 @@ void readNamedTensors(SequenceModel<float>& model, const ModelFile& f, const std
 ModelFile describeCharModel(const SequenceModel<float>& model, const CharCorpus& corpus, const CharLmOptions& o)
 {
     ModelFile f;
-    f.kind = kindOf(o.cell);
+    f.kind = kCharLmKind;
     f.hyper = {{"cell", std::string(cellKindId(o.cell))},
                {"n_a", std::to_string(o.hidden)},
                {"layers", std::to_string(o.layers)},
@@ -313,8 +323,14 @@ void CharLmTask::restoreCheckpoint(const std::filesystem::path& path)
 {
     const ModelFile f = loadModel(path);
     const std::string name = path.filename().string();
-    if (f.kind != kindOf(options_.cell) || f.vocab != corpus_.vocab.symbolsUtf8())
-        throw InputError(name + ": the checkpoint was made with another model or other data");
+    requireCharModel(f, name);
+    const auto cell = f.hyper.find("cell");
+    const std::string runCell(cellKindId(options_.cell));
+    if (cell == f.hyper.end() || cell->second != runCell)
+        throw InputError(name + ": the checkpoint's cell is " + (cell == f.hyper.end() ? "not named" : cell->second) +
+                         ", this run's is " + runCell);
+    if (f.vocab != corpus_.vocab.symbolsUtf8())
+        throw InputError(name + ": the checkpoint was made with other data (another vocabulary)");
     auto need = [&](const std::string& key) {
         const auto it = f.hyper.find(key);
         if (it == f.hyper.end()) throw InputError(name + ": not a checkpoint (no " + key + ")");
@@ -354,7 +370,7 @@ LoadedCharModel loadCharModel(const std::filesystem::path& path)
 {
     const ModelFile f = loadModel(path);
     const std::string name = path.filename().string();
-    if (f.kind.rfind("char-", 0) != 0) throw InputError(name + ": a '" + f.kind + "' model, not a character model");
+    requireCharModel(f, name);
     auto hyper = [&](const std::string& key) {
         const auto it = f.hyper.find(key);
         if (it == f.hyper.end()) throw InputError(name + ": hyper-parameter " + key + " is missing");

@@ -81,7 +81,7 @@ public:
     // The corpus and options must match, the optimizer's kind and hyper-parameters included (train/OptimizerState);
     // a mismatch throws InputError naming it.
     void restoreCheckpoint(const std::filesystem::path& path);
-    // The model alone, in the format of docs/formats.md (kind "char-rnn" / "char-gru" / "char-lstm").
+    // The model alone, in the format of docs/formats.md (kind "charlm", the cell in the hyper-parameter "cell").
     void saveModel(const std::filesystem::path& path) const;
 
 private:
