@@ -42,7 +42,7 @@ private slots:
         QCOMPARE(r.code, 0);
         // Every command file's registration reached the executable (none was dropped by the linker).
         for (const char* c : {"train <lab>", "bench <what>", "gradcheck", "course-examples", "bptt", "sample", "eval",
-                              "charlm", "charlm-course, rnn"})
+                              "charlm", "charlm-course, layers, rnn"})
             QVERIFY2(r.out.contains(c), c);
     }
 
@@ -70,7 +70,7 @@ private slots:
         QTest::newRow("no lab") << QStringList{"train"} << "train needs a lab: charlm";
         QTest::newRow("option, no lab") << QStringList{"train", "--iterations", "3"} << "train needs a lab: charlm";
         QTest::newRow("unknown lab") << QStringList{"train", "wordlm"} << "unknown lab 'wordlm' for train: expected charlm";
-        QTest::newRow("unknown bench") << QStringList{"bench", "gpu"} << "expected charlm-course, rnn";
+        QTest::newRow("unknown bench") << QStringList{"bench", "gpu"} << "expected charlm-course, layers, rnn";
         QTest::newRow("unknown verb") << QStringList{"charlm", "dance"} << "unknown verb 'dance' of lab charlm";
         QTest::newRow("extra word") << QStringList{"train", "charlm", "now"} << "unexpected argument 'now'";
     }
@@ -167,6 +167,19 @@ private slots:
         QCOMPARE(o.value("chars_per_s_reps").toArray().size(), 2);
         QCOMPARE(o.value("threads").toInt(), 1);
         QVERIFY(o.value("final_loss").toDouble() > 0);
+    }
+
+    void benchLayersTimesTheAttentionStep()
+    {
+        const auto r = cli({"bench", "layers", "--reps", "2", "--iters", "1", "--json", "--threads", "1"});
+        QCOMPARE(r.code, 0);
+        const auto layers = QJsonDocument::fromJson(r.out).object().value("layers").toArray();
+        QCOMPARE(layers.size(), 1);
+        const auto step = layers.at(0).toObject();
+        QCOMPARE(step.value("name").toString(), QString("attention_step"));
+        QVERIFY(step.value("median_ms").toDouble() > 0);
+        QCOMPARE(step.value("ms_reps").toArray().size(), 2);
+        QCOMPARE(cli({"bench", "layers", "--iters", "0"}).code, 2);
     }
 
     void courseExamplesPrintOneObjectKeyedByFunction()
