@@ -1,5 +1,6 @@
-// `unroll-cli bench rnn …`: training throughput with the flags and the work of ../shared/bench/bench_torch_rnn.py.
+// `unroll-cli bench rnn …`: training throughput with the flags and the work of scripts/bench/bench_torch_rnn.py.
 #include "Cli.hpp"
+#include "Registry.hpp"
 
 #include "train/RnnBench.hpp"
 #include "util/Error.hpp"
@@ -10,10 +11,10 @@
 namespace unroll::cli {
 
 namespace {
+
 int benchRnn(const QStringList& args)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument("rnn", "The benchmark: rnn.");
     parser.addOption({"cell", "rnn, gru or lstm.", "CELL", "rnn"});
     parser.addOption({"hidden", "Hidden units H.", "H", "100"});
     parser.addOption({"batch", "Batch size B.", "B", "1"});
@@ -28,8 +29,8 @@ int benchRnn(const QStringList& args)
                           "clip (value 5) -> optimizer step, B*T characters per step. Same flags as "
                           "bench_torch_rnn.py."))
         return Ok;
-    if (parser.positionalArguments().size() != 1)
-        throw InputError("unexpected argument '" + parser.positionalArguments().value(1).toStdString() + "'");
+    if (!parser.positionalArguments().isEmpty())
+        throw InputError("unexpected argument '" + parser.positionalArguments().first().toStdString() + "'");
     RnnBenchOptions o;
     o.cell = parseCellKind(parser.value("cell").toStdString());
     o.hidden = intOption(parser, "hidden", 1, 8192);
@@ -65,22 +66,10 @@ int benchRnn(const QStringList& args)
     }
     return Ok;
 }
-} // namespace
 
-int runBench(const QStringList& args)
-{
-    if (args.size() < 2 || args.at(1).startsWith('-')) {
-        if (args.size() >= 2 && (args.at(1) == "--help" || args.at(1) == "-h")) {
-            printText("Usage: unroll-cli bench rnn [options]   (unroll-cli bench rnn --help)");
-            return Ok;
-        }
-        throw InputError("bench needs a benchmark name: rnn, charlm-course or layers");
-    }
-    const QString which = args.at(1);
-    if (which == "rnn") return benchRnn(args);
-    if (which == "charlm-course") return benchCharlmCourse(args);
-    if (which == "layers") return benchLayers(args);
-    throw InputError(("unknown benchmark '" + which + "': expected rnn, charlm-course or layers").toStdString());
-}
+const Benchmark reg{{"rnn", "character-model training throughput: the work and flags of scripts/bench/bench_torch_rnn.py",
+                     benchRnn}};
+
+} // namespace
 
 } // namespace unroll::cli

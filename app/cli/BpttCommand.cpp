@@ -1,6 +1,7 @@
 // `unroll-cli bptt …`: the BPTT lab's analyses for scripts — how far the last step's loss reaches back
 // (‖dL<T>/da<t>‖), the total loss's ‖dL/da<t>‖, and the gradient check of the configuration.
 #include "Cli.hpp"
+#include "Registry.hpp"
 
 #include "bptt/BpttStepper.hpp"
 #include "util/Error.hpp"
@@ -8,6 +9,8 @@
 #include <QJsonArray>
 
 namespace unroll::cli {
+
+namespace {
 
 int runBptt(const QStringList& args)
 {
@@ -63,5 +66,10 @@ int runBptt(const QStringList& args)
     }
     return Ok;
 }
+
+const GeneralCommand reg{
+    {"bptt", "backpropagation through time on one sequence: gradient norms per step, gradient check", runBptt}};
+
+} // namespace
 
 } // namespace unroll::cli

@@ -2,9 +2,10 @@
 //   unroll-cli train charlm [--data FILE] … [--save MODEL] [--checkpoint FILE] [--resume FILE] [--json]
 //   unroll-cli sample --model MODEL [--n 10] [--temperature T] [--top-k K] [--greedy] [--prime TEXT] [--seed S]
 //   unroll-cli eval --model MODEL --data FILE [--json]
-//   unroll-cli bench charlm-course [--json]     (the work of ../shared/bench/bench_np_rnn.py d)
+//   unroll-cli bench charlm-course [--json]     (the course's loop; docs/benchmarks.md times it against numpy)
 // Ctrl-C during training stops at the next step boundary and still writes --save and --checkpoint.
 #include "Cli.hpp"
+#include "Registry.hpp"
 
 #include "charlm/CharLmTask.hpp"
 #include "charlm/Sampling.hpp"
@@ -64,7 +65,6 @@ struct TrainObserver : TrainingObserver {
 int trainCharlm(const QStringList& args)
 {
     QCommandLineParser p;
-    p.addPositionalArgument("charlm", "What to train: charlm.");
     p.addOption({"data", "Training text (default: the built-in dinosaur names).", "FILE"});
     p.addOption({"mode", "lines (one example per line) or continuous (prose).", "MODE", "lines"});
     p.addOption({"lowercase", "Lower-case the text (the built-in names always are)."});
@@ -86,7 +86,8 @@ int trainCharlm(const QStringList& args)
     if (!parseCommandLine(p, args, "Train a character language model; by default the course's Dinosaur Island "
                                    "setting (RNN n_a = 50, SGD 0.01, clip ±5, one name per step)."))
         return Ok;
-    if (p.positionalArguments() != QStringList{"charlm"}) throw InputError("usage: unroll-cli train charlm [options]");
+    if (!p.positionalArguments().isEmpty())
+        throw InputError("unexpected argument '" + p.positionalArguments().first().toStdString() + "'");
     const CharCorpus corpus = loadData(p, doubleOption(p, "held-out", 0, 0.45));
     CharLmOptions o;
     o.cell = parseCellKind(p.value("cell").toStdString());
@@ -140,14 +141,6 @@ int trainCharlm(const QStringList& args)
                       .arg(result.status == RunStatus::Cancelled ? " (interrupted)" : ""));
     }
     return Ok;
-}
-
-} // namespace
-
-int runTrain(const QStringList& args)
-{
-    if (args.size() >= 2 && args.at(1) == "charlm") return trainCharlm(args);
-    throw InputError("usage: unroll-cli train charlm [options] (see unroll-cli train charlm --help)");
 }
 
 int runSample(const QStringList& args)
@@ -231,11 +224,10 @@ int runEval(const QStringList& args)
 int benchCharlmCourse(const QStringList& args)
 {
     QCommandLineParser p;
-    p.addPositionalArgument("charlm-course", "The course's Dinosaur Island training loop.");
     p.addOption({"steps", "Names per repetition.", "N", "3000"});
     p.addOption({"reps", "Repetitions (the median is reported).", "K", "5"});
     if (!parseCommandLine(p, args, "Throughput of the course's loop: RNN n_a = 50 on the built-in names, one name "
-                                   "per SGD step, clipping, carried state (as bench_np_rnn.py d)."))
+                                   "per SGD step, clipping, carried state."))
         return Ok;
     const auto steps = intOption(p, "steps", 1, 100000000);
     const int reps = int(intOption(p, "reps", 1, 1000));
@@ -261,5 +253,17 @@ int benchCharlmCourse(const QStringList& args)
     }
     return Ok;
 }
+
+const LabCommands reg{{
+    .lab = "charlm",
+    .title = "character language model (the course's Dinosaur Island; char-rnn on any text)",
+    .train = trainCharlm,
+    .benches = {{"charlm-course", "the course's Dinosaur Island loop: names and characters per second",
+                 benchCharlmCourse}},
+    .verbs = {{"sample", "sample text from a character model", runSample},
+              {"eval", "negative log-likelihood of a text file under a character model", runEval}},
+}};
+
+} // namespace
 
 } // namespace unroll::cli

@@ -1,28 +1,15 @@
-// Command table and shared option handling for unroll-cli; see Cli.hpp.
+// Shared option handling and output for unroll-cli; see Cli.hpp.
 #include "Cli.hpp"
 
 #include "util/Error.hpp"
 #include "util/Threads.hpp"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 
 #include <cstdio>
 
 namespace unroll::cli {
-
-const std::vector<Command>& commandTable()
-{
-    static const std::vector<Command> table = {
-        {"gradcheck", "check every cell's and layer's backward pass against finite differences", runGradcheck},
-        {"bench", "measure training throughput (bench rnn: the work of bench_torch_rnn.py)", runBench},
-        {"train", "train a model (train charlm: the character language model)", runTrain},
-        {"sample", "sample text from a character model", runSample},
-        {"eval", "negative log-likelihood of a text file under a character model", runEval},
-        {"bptt", "backpropagation through time on one sequence: gradient norms per step, gradient check", runBptt},
-        {"course-examples", "the course's eight seeded RNN/LSTM examples, the notebook's numbers", runCourseExamples},
-    };
-    return table;
-}
 
 bool parseCommandLine(QCommandLineParser& parser, const QStringList& args, const QString& description)
 {
@@ -33,7 +20,11 @@ bool parseCommandLine(QCommandLineParser& parser, const QStringList& args, const
     parser.addOption(help);
     if (!parser.parse(args)) throw InputError(parser.errorText().toStdString());
     if (parser.isSet(help)) {
-        printText(parser.helpText());
+        // Qt's usage line names the executable; name the command instead ("unroll-cli bench rnn").
+        QString text = parser.helpText();
+        const QString program = QCoreApplication::arguments().value(0), usage = "Usage: ";
+        if (!program.isEmpty() && text.startsWith(usage + program)) text.replace(usage.size(), program.size(), args.value(0));
+        printText(text);
         return false;
     }
     if (parser.isSet("threads")) setThreadCount(int(intOption(parser, "threads", 1, 1024)));

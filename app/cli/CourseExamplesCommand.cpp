@@ -11,6 +11,7 @@
 //           the core's lists.
 // Leaves out: options to change the seed or sizes — these are the notebooks' fixed tests.
 #include "Cli.hpp"
+#include "Registry.hpp"
 
 #include "charlm/CourseNames.hpp"
 #include "course/CourseExamples.hpp"
@@ -64,9 +65,7 @@ QJsonObject toJson(const CourseExample& ex)
     return out;
 }
 
-} // namespace
-
-int runCourseExamples(const QStringList& args)
+int courseExamples(const QStringList& args)
 {
     QCommandLineParser parser;
     if (!parseCommandLine(parser, args,
@@ -77,7 +76,7 @@ int runCourseExamples(const QStringList& args)
         return Ok;
     if (!parser.positionalArguments().isEmpty())
         throw InputError("unexpected argument '" + parser.positionalArguments().first().toStdString() + "'");
-    auto examples = unroll::runCourseExamples(); // qualified: this function's name hides the core's
+    auto examples = runCourseExamples();
     for (auto& ex : runDinosaurExamples()) examples.push_back(std::move(ex));
     if (jsonRequested(parser)) {
         QJsonObject all;
@@ -88,5 +87,11 @@ int runCourseExamples(const QStringList& args)
     }
     return Ok;
 }
+
+const GeneralCommand reg{
+    {"course-examples", "the course's seeded RNN/LSTM and Dinosaur Island examples, the notebooks' numbers",
+     courseExamples}};
+
+} // namespace
 
 } // namespace unroll::cli

@@ -2,6 +2,7 @@
 // (core/nn/GradCheckSuite): in double against central differences, and in float against the double run.
 // Exit 1 if any check fails its tolerance.
 #include "Cli.hpp"
+#include "Registry.hpp"
 
 #include "nn/GradCheckSuite.hpp"
 #include "util/Error.hpp"
@@ -24,8 +25,6 @@ QJsonArray entriesJson(const std::vector<GradCheckEntry>& entries)
     }
     return out;
 }
-
-} // namespace
 
 int runGradcheck(const QStringList& args)
 {
@@ -68,5 +67,10 @@ int runGradcheck(const QStringList& args)
     printText(text);
     return ok ? Ok : InternalError;
 }
+
+const GeneralCommand reg{{"gradcheck", "check every layer's and loss's backward pass against finite differences",
+                          runGradcheck}};
+
+} // namespace
 
 } // namespace unroll::cli

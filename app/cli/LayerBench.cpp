@@ -2,6 +2,7 @@
 // scripts/bench/bench_torch_layers.py. Each layer is one entry of layerTable(); the JSON is a list of entries,
 // {"layers": [{"name": "conv1d", "ms": ..., "torch_ms": null, ...}], ...}, so more layers add rows, not fields.
 #include "Cli.hpp"
+#include "Registry.hpp"
 
 #include "math/Rng.hpp"
 #include "nn/Attention.hpp"
@@ -161,14 +162,11 @@ QJsonObject torchTimes(const QString& path)
     return byName;
 }
 
-} // namespace
-
 int benchLayers(const QStringList& args)
 {
     QStringList names;
     for (const auto& e : layerTable()) names << e.name;
     QCommandLineParser parser;
-    parser.addPositionalArgument("layers", "The benchmark: layers.");
     parser.addOption({"layer", "Comma-separated layers to time: " + names.join(", ") + " (default all).", "NAMES",
                       names.join(",")});
     parser.addOption({"batch", "Batch size m (default: each layer's course batch).", "M", "0"});
@@ -182,8 +180,8 @@ int benchLayers(const QStringList& args)
                           "bench_torch_layers.py.\nconv1d: Conv1D(196, 15, strides=4) on (5511, 101), batch 8.\n"
                           "attention_step: one attention decoder step of the date model, batch 100."))
         return Ok;
-    if (parser.positionalArguments().size() != 1)
-        throw InputError("unexpected argument '" + parser.positionalArguments().value(1).toStdString() + "'");
+    if (!parser.positionalArguments().isEmpty())
+        throw InputError("unexpected argument '" + parser.positionalArguments().first().toStdString() + "'");
     LayerBenchSettings s;
     s.batch = intOption(parser, "batch", 0, 4096);
     s.reps = int(intOption(parser, "reps", 1, 1000));
@@ -243,5 +241,10 @@ int benchLayers(const QStringList& args)
     }
     return Ok;
 }
+
+const Benchmark reg{{"layers", "forward + backward of single layers at the course's sizes: the work of "
+                                "scripts/bench/bench_torch_layers.py", benchLayers}};
+
+} // namespace
 
 } // namespace unroll::cli

@@ -1,7 +1,8 @@
 // unroll-cli: the labs' work without a display. `unroll-cli <command> [options]`; see `unroll-cli --help`.
 // Exit codes: 0 success, 1 internal error, 2 bad input (unknown command or option included). Errors are one line on
-// stderr; --json prints one JSON document on stdout.
+// stderr; --json prints one JSON document on stdout. The commands register themselves (Registry.hpp).
 #include "Cli.hpp"
+#include "Registry.hpp"
 
 #include "util/Error.hpp"
 #include "util/Resources.hpp"
@@ -15,16 +16,6 @@
 using namespace unroll;
 
 namespace {
-
-QString usage()
-{
-    QString text = "Usage: unroll-cli <command> [options]\n\nUnroll's labs without a display: train, check, measure, "
-                   "print JSON.\n\nCommands:\n";
-    for (const auto& c : cli::commandTable()) text += QString("  %1  %2\n").arg(c.name, -10).arg(c.summary);
-    text += "\nOptions:\n  -h, --help     Show this help (or a command's: unroll-cli <command> --help).\n"
-            "  -v, --version  Show the version.\n\nExit codes: 0 success, 1 internal error, 2 bad input.";
-    return text;
-}
 
 void fail(const char* what)
 {
@@ -41,23 +32,11 @@ int main(int argc, char** argv)
     useDefaultThreads(); // --threads N changes it
     const QStringList args = app.arguments();
     try {
-        if (args.size() < 2) throw InputError("no command given (try unroll-cli --help)");
-        const QString first = args.at(1);
-        if (first == "-h" || first == "--help" || first == "help") {
-            cli::printText(usage());
-            return cli::Ok;
-        }
-        if (first == "-v" || first == "--version") {
+        if (args.size() >= 2 && (args.at(1) == "-v" || args.at(1) == "--version")) {
             cli::printText(QString("unroll-cli %1").arg(versionString()));
             return cli::Ok;
         }
-        for (const auto& c : cli::commandTable()) {
-            if (c.name != first) continue;
-            QStringList rest = args.mid(2);
-            rest.prepend("unroll-cli " + c.name);
-            return c.run(rest);
-        }
-        throw InputError(("unknown command '" + first + "' (try unroll-cli --help)").toStdString());
+        return cli::registry().dispatch(args);
     } catch (const InputError& e) {
         fail(e.what());
         return cli::BadInput;

@@ -6,6 +6,7 @@
 #include "io/ModelFile.hpp"
 #include "io/Safetensors.hpp"
 #include "math/Rng.hpp"
+#include "train/OptimizerState.hpp"
 #include "util/Error.hpp"
 
 #include <algorithm>
@@ -17,7 +18,17 @@ namespace unroll {
 
 namespace {
 
-std::string kindOf(CellKind cell) { return "char-" + std::string(cellKindId(cell)); }
+// The model kind this lab writes and reads (docs/formats.md); the cell is the hyper-parameter "cell".
+constexpr const char* kCharLmKind = "charlm";
+
+// Throws unless the file holds a character language model: another lab's kind or a word vocabulary is named.
+void requireCharModel(const ModelFile& f, const std::string& name)
+{
+    if (f.kind != kCharLmKind)
+        throw InputError(name + ": a '" + f.kind + "' model, not a character language model (kind 'charlm')");
+    if (f.vocabType != VocabType::Chars)
+        throw InputError(name + ": a character language model needs a character vocabulary; this file's is of words");
+}
 
 SequenceModelOptions modelOptions(const CharCorpus& corpus, const CharLmOptions& o)
 {
@@ -176,8 +187,7 @@ StepMetrics CharLmTask::step()
     StepMetrics m;
     m.loss = model_->forward(x_, y_, options_.batch);
     checkFiniteLoss(m.loss, steps_);
-    model_->backward();
-    checkFiniteGradients(params_, steps_);
+    model_->backward(); // a NaN or Inf gradient stops optimizer_->step() before it updates anything
     m.learningRate = optimizer_->currentLearningRate();
     m.gradNorm = optimizer_->step();
     model_->zeroGrads();
@@ -253,7 +263,7 @@ void readNamedTensors(SequenceModel<float>& model, const ModelFile& f, const std
 ModelFile describeCharModel(const SequenceModel<float>& model, const CharCorpus& corpus, const CharLmOptions& o)
 {
     ModelFile f;
-    f.kind = kindOf(o.cell);
+    f.kind = kCharLmKind;
     f.hyper = {{"cell", std::string(cellKindId(o.cell))},
                {"n_a", std::to_string(o.hidden)},
                {"layers", std::to_string(o.layers)},
@@ -299,13 +309,8 @@ void CharLmTask::saveCheckpoint(const std::filesystem::path& path) const
     char exact[32];
     const auto end = std::to_chars(exact, exact + sizeof exact, smoothed_).ptr; // shortest round-trip form
     f.hyper["checkpoint_smoothed_loss"] = std::string(exact, end);
-    f.hyper["checkpoint_optimizer_steps"] = std::to_string(optimizer_->steps());
     f.hyper["checkpoint_carries_state"] = model_->carriesState() ? "1" : "0";
-    auto& opt = *optimizer_;
-    for (size_t i = 0; i < opt.firstMoments().size(); ++i)
-        f.tensors["optimizer.v." + params_[i].name] = tensorFromMatrix(opt.firstMoments()[i]);
-    for (size_t i = 0; i < opt.secondMoments().size(); ++i)
-        f.tensors["optimizer.s." + params_[i].name] = tensorFromMatrix(opt.secondMoments()[i]);
+    saveOptimizerState(*optimizer_, f);
     if (model_->carriesState())
         for (int l = 0; l < options_.layers; ++l) {
             f.tensors["state.a." + std::to_string(l)] = tensorFromMatrix(model_->stateA(l));
@@ -318,35 +323,54 @@ void CharLmTask::restoreCheckpoint(const std::filesystem::path& path)
 {
     const ModelFile f = loadModel(path);
     const std::string name = path.filename().string();
-    if (f.kind != kindOf(options_.cell) || f.vocab != corpus_.vocab.symbolsUtf8())
-        throw InputError(name + ": the checkpoint was made with another model or other data");
+    requireCharModel(f, name);
+    const auto cell = f.hyper.find("cell");
+    const std::string runCell(cellKindId(options_.cell));
+    if (cell == f.hyper.end() || cell->second != runCell)
+        throw InputError(name + ": the checkpoint's cell is " + (cell == f.hyper.end() ? "not named" : cell->second) +
+                         ", this run's is " + runCell);
+    if (f.vocab != corpus_.vocab.symbolsUtf8())
+        throw InputError(name + ": the checkpoint was made with other data (another vocabulary)");
     auto need = [&](const std::string& key) {
         const auto it = f.hyper.find(key);
         if (it == f.hyper.end()) throw InputError(name + ": not a checkpoint (no " + key + ")");
         return it->second;
     };
+    auto count = [&](const std::string& key) -> std::int64_t {
+        const std::string text = need(key);
+        std::int64_t v = -1;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < 0)
+            throw InputError(name + ": " + key + " \"" + text + "\" is not a count");
+        return v;
+    };
+    auto tensor = [&](const std::string& key) {
+        const auto it = f.tensors.find(key);
+        if (it == f.tensors.end()) throw InputError(name + ": tensor " + key + " is missing");
+        return matrixFromTensor<float>(it->second);
+    };
+    const std::int64_t steps = count("checkpoint_step"), position = count("checkpoint_position");
+    double smoothed = 0;
+    const std::string smoothedText = need("checkpoint_smoothed_loss");
+    const auto r = std::from_chars(smoothedText.data(), smoothedText.data() + smoothedText.size(), smoothed);
+    if (r.ec != std::errc() || r.ptr != smoothedText.data() + smoothedText.size())
+        throw InputError(name + ": checkpoint_smoothed_loss \"" + smoothedText + "\" is not a number");
+    restoreOptimizerState(*optimizer_, f, name); // first: it changes nothing when it refuses
     readNamedTensors(*model_, f, name);
-    auto& opt = *optimizer_;
-    for (size_t i = 0; i < opt.firstMoments().size(); ++i)
-        opt.firstMoments()[i] = matrixFromTensor<float>(f.tensors.at("optimizer.v." + params_[i].name));
-    for (size_t i = 0; i < opt.secondMoments().size(); ++i)
-        opt.secondMoments()[i] = matrixFromTensor<float>(f.tensors.at("optimizer.s." + params_[i].name));
-    opt.setSteps(std::stoll(need("checkpoint_optimizer_steps")));
-    steps_ = std::stoll(need("checkpoint_step"));
-    position_ = std::stoll(need("checkpoint_position"));
-    smoothed_ = std::stod(need("checkpoint_smoothed_loss"));
+    steps_ = steps;
+    position_ = position;
+    smoothed_ = smoothed;
     model_->resetState();
     if (need("checkpoint_carries_state") == "1")
         for (int l = 0; l < options_.layers; ++l)
-            model_->setState(l, matrixFromTensor<float>(f.tensors.at("state.a." + std::to_string(l))),
-                             matrixFromTensor<float>(f.tensors.at("state.c." + std::to_string(l))));
+            model_->setState(l, tensor("state.a." + std::to_string(l)), tensor("state.c." + std::to_string(l)));
 }
 
 LoadedCharModel loadCharModel(const std::filesystem::path& path)
 {
     const ModelFile f = loadModel(path);
     const std::string name = path.filename().string();
-    if (f.kind.rfind("char-", 0) != 0) throw InputError(name + ": a '" + f.kind + "' model, not a character model");
+    requireCharModel(f, name);
     auto hyper = [&](const std::string& key) {
         const auto it = f.hyper.find(key);
         if (it == f.hyper.end()) throw InputError(name + ": hyper-parameter " + key + " is missing");

@@ -78,8 +78,10 @@ public:
 
     // Everything needed to continue exactly: weights, optimizer moments and step, carried state, data position.
     void saveCheckpoint(const std::filesystem::path& path) const;
-    void restoreCheckpoint(const std::filesystem::path& path); // the corpus and options must match
-    // The model alone, in the format of docs/formats.md (kind "char-rnn" / "char-gru" / "char-lstm").
+    // The corpus and options must match, the optimizer's kind and hyper-parameters included (train/OptimizerState);
+    // a mismatch throws InputError naming it.
+    void restoreCheckpoint(const std::filesystem::path& path);
+    // The model alone, in the format of docs/formats.md (kind "charlm", the cell in the hyper-parameter "cell").
     void saveModel(const std::filesystem::path& path) const;
 
 private:

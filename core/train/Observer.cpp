@@ -38,16 +38,6 @@ template <class T> void checkFiniteGradients(const ParamList<T>& params, std::in
     }
 }
 
-template <class T> void checkFiniteValues(const ParamList<T>& params, std::int64_t step)
-{
-    for (const auto& p : params) {
-        if (p.valueBlock().allFinite()) continue;
-        double bad = 0;
-        allFinite(p.valueBlock(), &bad);
-        throw NumericError("step " + std::to_string(step) + ": parameter " + p.name + " is " + kindOf(bad));
-    }
-}
-
 RunResult runTraining(TrainingTask& task, TrainingObserver& observer, const RunOptions& options)
 {
     using Clock = std::chrono::steady_clock;
@@ -69,6 +59,7 @@ RunResult runTraining(TrainingTask& task, TrainingObserver& observer, const RunO
         m.step = options.firstStep + k;
         m.seconds = active;
         checkFiniteLoss(m.loss, m.step);
+        if (std::isnan(m.gradNorm)) throw NumericError("step " + std::to_string(m.step) + ": gradient norm is NaN");
         ++result.stepsDone;
         observer.onStep(m);
         observer.onProgress(result.stepsDone, options.steps);
@@ -79,7 +70,5 @@ RunResult runTraining(TrainingTask& task, TrainingObserver& observer, const RunO
 
 template void checkFiniteGradients<float>(const ParamList<float>&, std::int64_t);
 template void checkFiniteGradients<double>(const ParamList<double>&, std::int64_t);
-template void checkFiniteValues<float>(const ParamList<float>&, std::int64_t);
-template void checkFiniteValues<double>(const ParamList<double>&, std::int64_t);
 
 } // namespace unroll

@@ -4,8 +4,12 @@
 //   RunResult r = runTraining(task, observer, {.steps = 10000});
 //
 // runTraining checks for cancellation and pause at every step boundary, never inside a step, and stops the run with a
-// NumericError naming the step and the tensor as soon as a loss or a gradient is NaN or Inf (checkFinite). The
-// observer is called on the training thread: a GUI observer must copy what it needs and post it (TrainingWorker).
+// NumericError naming the step as soon as the loss or a gradient is NaN or Inf:
+//   - the loss: runTraining checks StepMetrics::loss after every step (checkFiniteLoss);
+//   - a gradient: Optimizer::step throws before it updates anything, naming the tensor (Optimizer.hpp); it reads the
+//     global norm clipping computes anyway, so the check costs nothing in the benchmarks. For a task that steps
+//     without an Optimizer, runTraining stops on a NaN StepMetrics::gradNorm.
+// The observer is called on the training thread: a GUI observer must copy what it needs and post it (TrainingWorker).
 #pragma once
 
 #include "nn/Params.hpp"
@@ -58,8 +62,8 @@ struct RunResult {
 RunResult runTraining(TrainingTask& task, TrainingObserver& observer, const RunOptions& options);
 
 // Throws NumericError("step 12: loss is NaN") / ("step 12: gradient of layer0.W is Inf") when anything is not finite.
+// checkFiniteGradients scans every gradient; Optimizer::step calls it only when the norm says something is wrong.
 void checkFiniteLoss(double loss, std::int64_t step);
 template <class T> void checkFiniteGradients(const ParamList<T>& params, std::int64_t step);
-template <class T> void checkFiniteValues(const ParamList<T>& params, std::int64_t step);
 
 } // namespace unroll

@@ -1,10 +1,12 @@
 // Optimizers and clipping; see Optimizer.hpp.
 #include "train/Optimizer.hpp"
 
+#include "train/Observer.hpp"
 #include "util/Error.hpp"
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 namespace unroll {
 
@@ -26,18 +28,29 @@ template <class T> double globalGradNorm(const ParamList<T>& params)
 {
     double sq = 0;
     for (const auto& p : params) sq += double(p.gradBlock().squaredNorm());
+    if (std::isfinite(sq) || std::is_same_v<T, double>) return std::sqrt(sq);
+    // A float's square overflows from 1.8e19 on: sum again in double, where only a NaN or Inf gradient is not finite.
+    sq = 0;
+    for (const auto& p : params) sq += p.gradBlock().template cast<double>().squaredNorm();
     return std::sqrt(sq);
 }
 
-template <class T> double clipGradients(const ParamList<T>& params, ClipMode mode, double value)
+namespace {
+template <class T> void clipGivenNorm(const ParamList<T>& params, ClipMode mode, double value, double norm)
 {
-    const double norm = globalGradNorm(params);
     if (mode == ClipMode::Value) {
         for (const auto& p : params) p.gradBlock() = p.gradBlock().cwiseMax(T(-value)).cwiseMin(T(value));
     } else if (mode == ClipMode::GlobalNorm && norm > value) {
         const T factor = T(value / norm);
         for (const auto& p : params) p.gradBlock() *= factor;
     }
+}
+} // namespace
+
+template <class T> double clipGradients(const ParamList<T>& params, ClipMode mode, double value)
+{
+    const double norm = globalGradNorm(params);
+    clipGivenNorm(params, mode, value, norm);
     return norm;
 }
 
@@ -63,6 +76,22 @@ template <class T> void Optimizer<T>::reset()
     }
 }
 
+template <class T> void Optimizer<T>::restoreState(std::vector<Mat<T>> v, std::vector<Mat<T>> s, std::int64_t steps)
+{
+    const auto sameShapes = [](const std::vector<Mat<T>>& a, const std::vector<Mat<T>>& b) {
+        if (a.size() != b.size()) return false;
+        for (size_t k = 0; k < a.size(); ++k)
+            if (a[k].rows() != b[k].rows() || a[k].cols() != b[k].cols()) return false;
+        return true;
+    };
+    if (!sameShapes(v, v_) || !sameShapes(s, s_))
+        throw InputError("optimizer state: the moments do not match the optimizer's parameters");
+    if (steps < 0) throw InputError("optimizer state: step count " + std::to_string(steps) + " is negative");
+    v_ = std::move(v);
+    s_ = std::move(s);
+    t_ = steps;
+}
+
 template <class T> double Optimizer<T>::currentLearningRate() const
 {
     return options_.schedule ? options_.schedule(t_ + 1) : options_.learningRate;
@@ -70,7 +99,11 @@ template <class T> double Optimizer<T>::currentLearningRate() const
 
 template <class T> double Optimizer<T>::step()
 {
-    const double norm = clipGradients(params_, options_.clip, options_.clipValue);
+    // The norm clipping needs anyway is finite unless a gradient is NaN or Inf; only then are the gradients scanned,
+    // to name the tensor, and the throw comes before clipping or updating has changed anything.
+    const double norm = globalGradNorm(params_);
+    if (!std::isfinite(norm)) checkFiniteGradients(params_, t_ + 1);
+    clipGivenNorm(params_, options_.clip, options_.clipValue, norm);
     const double lr = currentLearningRate();
     ++t_;
     const T b1 = T(options_.beta1), b2 = T(options_.beta2);

@@ -1,4 +1,4 @@
-// `unroll-cli bench rnn`: the same work as ../shared/bench/bench_torch_rnn.py, so the two can run side by side.
+// `unroll-cli bench rnn`: the same work as scripts/bench/bench_torch_rnn.py (PyTorch), so the two can run side by side.
 //
 // A character model one-hot(V) -> RNN/GRU/LSTM(H) -> dense(V) -> softmax cross-entropy (mean over B*T), trained on
 // uniform random characters with truncated BPTT over windows of T (state carried, reset when the data wraps),
@@ -26,7 +26,7 @@ struct RnnBenchOptions {
 struct RnnBenchResult {
     std::vector<double> charsPerSecond; // one per repetition
     double medianCharsPerSecond = 0, minCharsPerSecond = 0, maxCharsPerSecond = 0;
-    double flopsPerChar = 0; // the same count as bench_torch_rnn.py
+    double flopsPerChar = 0; // the same count as scripts/bench/bench_torch_rnn.py
     double medianGflops = 0;
     double finalLoss = 0;
 };

@@ -40,7 +40,59 @@ private slots:
         QVERIFY(r.out.startsWith("unroll-cli "));
         r = cli({"--help"});
         QCOMPARE(r.code, 0);
-        QVERIFY(r.out.contains("gradcheck") && r.out.contains("bench"));
+        // Every command file's registration reached the executable (none was dropped by the linker).
+        for (const char* c : {"train <lab>", "bench <what>", "gradcheck", "course-examples", "bptt", "sample", "eval",
+                              "charlm", "charlm-course, layers, rnn"})
+            QVERIFY2(r.out.contains(c), c);
+    }
+
+    void trainAndBenchListWhatIsRegistered()
+    {
+        auto r = cli({"train", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty());
+        QCOMPARE(QString::fromUtf8(r.out).split('\n').filter("  charlm  ").size(), 1); // one line per lab
+        r = cli({"bench", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("  rnn ") && r.out.contains("  charlm-course "));
+        r = cli({"charlm", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("sample") && r.out.contains("eval") && r.out.contains("train"));
+        r = cli({"bench", "rnn", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith("Usage: unroll-cli bench rnn [options]"), r.out.left(80).constData());
+    }
+
+    void trainWithoutAKnownLabNamesTheLabs_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no lab") << QStringList{"train"} << "train needs a lab: charlm";
+        QTest::newRow("option, no lab") << QStringList{"train", "--iterations", "3"} << "train needs a lab: charlm";
+        QTest::newRow("unknown lab") << QStringList{"train", "wordlm"} << "unknown lab 'wordlm' for train: expected charlm";
+        QTest::newRow("unknown bench") << QStringList{"bench", "gpu"} << "expected charlm-course, layers, rnn";
+        QTest::newRow("unknown verb") << QStringList{"charlm", "dance"} << "unknown verb 'dance' of lab charlm";
+        QTest::newRow("extra word") << QStringList{"train", "charlm", "now"} << "unexpected argument 'now'";
+    }
+    void trainWithoutAKnownLabNamesTheLabs()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const auto r = cli(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+    }
+
+    void labVerbsRunWithAndWithoutTheLabName()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("m.safetensors");
+        QCOMPARE(cli({"charlm", "train", "--iterations", "5", "--save", model, "--json"}).code, 0);
+        const auto bare = cli({"sample", "--model", model, "--n", "2", "--json"});
+        const auto qualified = cli({"charlm", "sample", "--model", model, "--n", "2", "--json"});
+        QCOMPARE(bare.code, 0);
+        QCOMPARE(qualified.out, bare.out);
     }
 
     void badInputExitsTwoWithOneLine_data()
@@ -133,7 +185,7 @@ private slots:
         QCOMPARE(r.code, 0);
         const auto o = QJsonDocument::fromJson(r.out).object();
         const auto layers = o.value("layers").toArray();
-        QCOMPARE(layers.size(), 1);
+        QCOMPARE(layers.size(), 2); // conv1d, attention_step
         const auto conv = layers[0].toObject();
         QCOMPARE(conv.value("name").toString(), QString("conv1d"));
         QVERIFY(conv.value("ms").toDouble() > 0);
@@ -141,6 +193,21 @@ private slots:
         QCOMPARE(conv.value("torch_ms").toDouble(), 1000.0);
         QCOMPARE(conv.value("speedup").toDouble(), 1000.0 / conv.value("ms").toDouble());
         QVERIFY(conv.value("shape").toString().contains("T_out1375"));
+    }
+
+    void benchLayersTimesTheAttentionStep()
+    {
+        const auto r = cli({"bench", "layers", "--layer", "attention_step", "--batch", "4", "--reps", "2", "--warmup",
+                            "0", "--json", "--threads", "1"});
+        QCOMPARE(r.code, 0);
+        const auto layers = QJsonDocument::fromJson(r.out).object().value("layers").toArray();
+        QCOMPARE(layers.size(), 1);
+        const auto step = layers.at(0).toObject();
+        QCOMPARE(step.value("name").toString(), QString("attention_step"));
+        QVERIFY(step.value("ms").toDouble() > 0);
+        QCOMPARE(step.value("ms_reps").toArray().size(), 2);
+        QVERIFY(step.value("shape").toString().startsWith("m4 T_x30"));
+        QCOMPARE(cli({"bench", "layers", "--reps", "0"}).code, 2);
     }
 
     void courseExamplesPrintOneObjectKeyedByFunction()
@@ -209,6 +276,25 @@ private slots:
         QCOMPARE(cli({"eval", "--model", dir.filePath("missing.safetensors"), "--data", data.fileName()}).code, 2);
         QCOMPARE(cli({"train", "charlm", "--data", dir.filePath("missing.txt")}).code, 2);
         QCOMPARE(cli({"sample", "--model", data.fileName()}).code, 2); // not a model file
+    }
+
+    void resumeWithAnotherOptimizerIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString ckpt = dir.filePath("run.ckpt");
+        QCOMPARE(cli({"train", "charlm", "--iterations", "20", "--optimizer", "sgd", "--checkpoint", ckpt, "--json"}).code,
+                 0);
+        auto r = cli({"train", "charlm", "--iterations", "40", "--optimizer", "adam", "--resume", ckpt, "--json"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.contains("run.ckpt: the checkpoint's optimizer is sgd, this run's is adam"), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+        r = cli({"train", "charlm", "--iterations", "40", "--lr", "0.02", "--resume", ckpt, "--json"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("optimizer_lr is 0.01, this run's is 0.02"), r.err.constData());
+        r = cli({"train", "charlm", "--iterations", "40", "--resume", ckpt, "--json"}); // the same settings resume
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value("iterations").toInt(), 40);
     }
 
     void screenshotWritesTheWindow()

@@ -2,6 +2,8 @@
 // reproducible sampling, save → open → eval, and exact resumption from a checkpoint.
 #include "charlm/CharLmTask.hpp"
 #include "charlm/Sampling.hpp"
+#include "io/ModelFile.hpp"
+#include "io/Safetensors.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
 
@@ -154,7 +156,7 @@ private slots:
         task.saveModel(path);
         const auto loaded = loadCharModel(path);
         QVERIFY(loaded.lowercase);
-        QCOMPARE(loaded.kind, std::string("char-lstm"));
+        QCOMPARE(loaded.kind, std::string("charlm"));
         const auto a = evaluateLines(task.model(), task.vocabulary(), task.corpus().validation);
         const auto b = evaluateLines(*loaded.model, loaded.vocab, task.corpus().validation);
         QCOMPARE(a.total, b.total);
@@ -163,6 +165,49 @@ private slots:
         const auto c = evaluateLines(*loaded.model, loaded.vocab, {U"abc", U"ab1"});
         QCOMPARE(c.lines, std::int64_t(1));
         QCOMPARE(c.unknown, std::int64_t(1));
+    }
+
+    void modelOfVersionOneStillOpens()
+    {
+        // A model as format_version 1 wrote it (kind "char-gru", no vocab_type) opens and scores the same.
+        QTemporaryDir dir;
+        CharLmTask task(builtInDinosaurs(0.05), {.cell = CellKind::Gru, .hidden = 8});
+        for (int i = 0; i < 50; ++i) task.step();
+        const std::string path = dir.filePath("old.safetensors").toStdString();
+        task.saveModel(path);
+        TensorFile f = readSafetensors(path);
+        QCOMPARE(f.metadata.at("kind"), std::string("charlm"));
+        f.metadata.insert_or_assign("format_version", std::string("1"));
+        f.metadata["kind"] = "char-gru";
+        f.metadata.erase("vocab_type");
+        writeSafetensors(path, f);
+        const auto loaded = loadCharModel(path);
+        QCOMPARE(loaded.kind, std::string("charlm"));
+        QCOMPARE(evaluateLines(*loaded.model, loaded.vocab, task.corpus().validation).total,
+                 task.validation().total);
+    }
+
+    void fileOfAnotherKindIsRefusedByName()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("other.safetensors").toStdString();
+        ModelFile bptt{.kind = "bptt", .hyper = {{"cell", "rnn"}}, .vocab = {"a", "b"}, .tensors = {}};
+        saveModel(path, bptt);
+        const auto message = [&] {
+            try {
+                loadCharModel(path);
+            } catch (const InputError& e) {
+                return QString(e.what());
+            }
+            return QString("no exception");
+        };
+        QCOMPARE(message(), QString("other.safetensors: a 'bptt' model, not a character language model (kind 'charlm')"));
+        CharLmTask task(builtInDinosaurs(0.0), {});
+        QVERIFY_THROWS_EXCEPTION(InputError, task.restoreCheckpoint(path));
+
+        ModelFile words{.kind = "charlm", .hyper = {{"cell", "rnn"}}, .vocabType = VocabType::Words, .vocab = {"ab"}, .tensors = {}};
+        saveModel(path, words);
+        QVERIFY(message().contains("needs a character vocabulary; this file's is of words"));
     }
 
     void checkpointResumesExactly()
@@ -187,7 +232,12 @@ private slots:
         QCOMPARE(resumed.smoothedLoss(), straight.smoothedLoss());
         // A checkpoint of another model is refused.
         CharLmTask other(builtInDinosaurs(0.0), {.cell = CellKind::Lstm, .hidden = 12});
-        QVERIFY_THROWS_EXCEPTION(InputError, other.restoreCheckpoint(path));
+        try {
+            other.restoreCheckpoint(path);
+            QFAIL("no exception");
+        } catch (const InputError& e) {
+            QCOMPARE(QString(e.what()), QString("run.ckpt: the checkpoint's cell is gru, this run's is lstm"));
+        }
     }
 };
 

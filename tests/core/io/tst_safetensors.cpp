@@ -1,6 +1,8 @@
 // Tests for io/AtomicFile, io/Safetensors and io/ModelFile. Independent references: the numpy reader of
 // docs/formats.md (tests/data/model_fixture.numpy.json, made by scripts/refs/make_safetensors_reference.py from
 // tests/data/model_fixture.safetensors) and a file written by numpy alone (tests/data/numpy_written.safetensors).
+// tests/data/model_fixture_v1.safetensors is the same model as written by format_version 1 (kind "char-lstm", no
+// vocab_type), kept byte for byte so that files of the old version are shown to open; never regenerate it.
 // To regenerate the fixtures after a deliberate format change (the first command rewrites the Unroll-written one):
 //   UNROLL_REGENERATE_FIXTURES=1 tst_safetensors writerReproducesFixtureBytes
 //   /usr/bin/python3 scripts/refs/make_safetensors_reference.py
@@ -131,7 +133,7 @@ Tensor fixtureTensor(std::vector<std::int64_t> shape, int& t)
 ModelFile fixtureModel()
 {
     ModelFile m;
-    m.kind = "char-lstm";
+    m.kind = "charlm";
     m.hyper = {{"n_x", "7"}, {"n_a", "3"}, {"n_y", "7"}, {"layers", "2"}, {"cell", "lstm"}};
     m.vocab = {"\n", " ", "a", "z", "\xC3\xA9" /* é */, "\xE2\x82\xAC" /* € */, "\xF0\x9D\x84\x9E" /* 𝄞 */};
     m.normalization = "lowercase";
@@ -212,6 +214,9 @@ private slots:
     void modelMetadataIsAllStrings();
     void modelRefusesUnknownOrNewerVersions();
     void modelRefusesNonModelFiles();
+    void modelOfVersionOneOpensAsVersionTwo();
+    void wordVocabularyRoundTripsByteExact();
+    void modelRejectsMalformedWordVocab();
     void modelRejectsMalformedVocab();
     void saveModelRejectsBadContent();
     void recurrentTensorNameFollowsConvention();
@@ -774,8 +779,9 @@ void TestSafetensors::modelMetadataIsAllStrings()
 {
     const TensorFile f = toTensorFile(fixtureModel());
     QCOMPARE(f.metadata.at("format"), std::string("unroll-model"));
-    QCOMPARE(f.metadata.at("format_version"), std::string("1"));
-    QCOMPARE(f.metadata.at("kind"), std::string("char-lstm"));
+    QCOMPARE(f.metadata.at("format_version"), std::string("2"));
+    QCOMPARE(f.metadata.at("kind"), std::string("charlm"));
+    QCOMPARE(f.metadata.at("vocab_type"), std::string("chars"));
     QCOMPARE(f.metadata.at("normalization"), std::string("lowercase"));
     QCOMPARE(f.metadata.at("n_a"), std::string("3"));
     // The vocabulary is a JSON list in index order; multi-byte characters stay UTF-8, "\n" is escaped.
@@ -786,15 +792,15 @@ void TestSafetensors::modelMetadataIsAllStrings()
 void TestSafetensors::modelRefusesUnknownOrNewerVersions()
 {
     TensorFile f = toTensorFile(fixtureModel());
-    f.metadata["format_version"] = "2";
+    f.metadata["format_version"] = "3";
     const QString newer = messageOf<FormatError>([&] { modelFromTensorFile(f, "future.safetensors"); });
-    QVERIFY2(newer.contains("future.safetensors: format_version 2 is newer than this build of Unroll reads "
-                            "format_version 1"),
+    QVERIFY2(newer.contains("future.safetensors: format_version 3 is newer than this build of Unroll reads "
+                            "format_version 2 (and the older 1)"),
              qPrintable(newer));
 
     for (const char* version : {"0", "1.0", "01", "abc", "", "-1", "99999999999999999999"}) {
         f.metadata["format_version"] = version;
-        VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(f, "x"), "reads format_version 1");
+        VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(f, "x"), "reads format_version 2");
     }
     f.metadata.erase("format_version");
     VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(f, "x"), "no \"format_version\"");
@@ -814,17 +820,104 @@ void TestSafetensors::modelRefusesNonModelFiles()
     plain.tensors["w"] = Tensor{{1}, {1}};
     VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(plain, "plain"),
                        "plain: not an Unroll model file: its __metadata__ has no \"format\" key");
-    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(plain, "plain"), "format_version 1");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(plain, "plain"), "format_version 2");
 
     TensorFile other = toTensorFile(fixtureModel());
     other.metadata["format"] = "pt";
     VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(other, "x"), "format is \"pt\", expected \"unroll-model\"");
 
-    for (const char* key : {"kind", "vocab", "normalization"}) {
+    for (const char* key : {"kind", "vocab_type", "vocab", "normalization"}) {
         TensorFile missing = toTensorFile(fixtureModel());
         missing.metadata.erase(key);
         VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(missing, "x"), QString("has no \"%1\"").arg(key));
     }
+}
+
+void TestSafetensors::modelOfVersionOneOpensAsVersionTwo()
+{
+    // The fixture as version 1 wrote it: the same model, its kind "char-lstm" read as "charlm" (cell already "lstm").
+    const TensorFile v1 = readSafetensors(dataPath("model_fixture_v1.safetensors"));
+    QCOMPARE(v1.metadata.at("format_version"), std::string("1"));
+    QCOMPARE(v1.metadata.at("kind"), std::string("char-lstm"));
+    QCOMPARE(v1.metadata.count("vocab_type"), std::size_t(0));
+    QCOMPARE(loadModel(dataPath("model_fixture_v1.safetensors")), fixtureModel());
+
+    // A version-1 kind moves its cell into the hyper-parameters when they lack it; other kinds pass unchanged.
+    TensorFile f = toTensorFile(fixtureModel());
+    f.metadata["format_version"] = "1";
+    f.metadata.erase("vocab_type");
+    f.metadata.erase("cell");
+    f.metadata["kind"] = "bptt-gru";
+    ModelFile m = modelFromTensorFile(f, "old");
+    QCOMPARE(m.kind, std::string("bptt"));
+    QCOMPARE(m.hyper.at("cell"), std::string("gru"));
+    QCOMPARE(m.vocabType, VocabType::Chars);
+    f.metadata["kind"] = "other";
+    f.metadata["vocab_type"] = "x"; // not a reserved key in version 1: a hyper-parameter
+    m = modelFromTensorFile(f, "old");
+    QCOMPARE(m.kind, std::string("other"));
+    QCOMPARE(m.hyper.at("vocab_type"), std::string("x"));
+}
+
+void TestSafetensors::wordVocabularyRoundTripsByteExact()
+{
+    ModelFile words;
+    words.kind = "wordlm";
+    words.vocabType = VocabType::Words;
+    words.vocab = {"the",
+                   "\xC3\xA9t\xC3\xA9" /* été */,
+                   "\xE6\x97\xA5\xE6\x9C\xAC" /* 日本 */,
+                   "\xF0\x9D\x84\x9E" /* 𝄞 */,
+                   "a b",
+                   "\n",
+                   "\xFF\xFE" "ab" /* not UTF-8 */,
+                   "\xC3" /* a truncated é */,
+                   std::string("nul\0byte", 8)};
+    words.tensors["E"] = Tensor{{9, 2}, std::vector<float>(18, 0.5f)};
+    const TensorFile f = toTensorFile(words);
+    QCOMPARE(f.metadata.at("vocab_type"), std::string("words"));
+    // Valid UTF-8 stays a readable string; a token that is not is the list of its bytes.
+    QCOMPARE(f.metadata.at("vocab"), std::string("[\"the\",\"\xC3\xA9t\xC3\xA9\",\"\xE6\x97\xA5\xE6\x9C\xAC\","
+                                                 "\"\xF0\x9D\x84\x9E\",\"a b\",\"\\n\",[255,254,97,98],[195],"
+                                                 "\"nul\\u0000byte\"]"));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const fs::path path = fs::path(dir.path().toStdString()) / "words.safetensors";
+    saveModel(path, words);
+    const ModelFile back = loadModel(path);
+    QCOMPARE(back, words);
+    QCOMPARE(back.vocab[6], std::string("\xFF\xFE" "ab")); // byte for byte
+}
+
+void TestSafetensors::modelRejectsMalformedWordVocab()
+{
+    ModelFile m;
+    m.kind = "wordlm";
+    m.vocabType = VocabType::Words;
+    m.vocab = {"a", ""};
+    VERIFY_THROWS_WITH(InputError, toTensorFile(m), "vocab[1] = \"\" is empty");
+    m.vocab = {"\xFF", "b", "\xFF"};
+    VERIFY_THROWS_WITH(InputError, toTensorFile(m), "vocab[2] = \"\\xff\" appears twice; each token has one index");
+
+    const auto withVocab = [](const std::string& type, const std::string& vocab) {
+        TensorFile f = toTensorFile(fixtureModel());
+        f.metadata["vocab_type"] = type;
+        f.metadata["vocab"] = vocab;
+        return f;
+    };
+    QCOMPARE(modelFromTensorFile(withVocab("words", "[\"ab\",[99,255]]"), "x").vocab,
+             (std::vector<std::string>{"ab", "c\xFF"}));
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("words", "[[256]]"), "x"),
+                       "vocab[0] holds 256, not a byte value from 0 to 255");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("words", "[[-1]]"), "x"), "not a byte value");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("words", "[[1.5]]"), "x"), "not a byte value");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("words", "[[]]"), "x"), "is empty");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("words", "[\"ab\",[97,98]]"), "x"), "appears twice");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("words", "[[[1]]]"), "x"), "nests deeper");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("words", "[{\"a\":1}]"), "x"), "holds objects");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("chars", "[[97]]"), "x"), "nests lists");
+    VERIFY_THROWS_WITH(FormatError, modelFromTensorFile(withVocab("tokens", "[]"), "x"),
+                       "vocab_type is \"tokens\", expected \"chars\" or \"words\"");
 }
 
 void TestSafetensors::modelRejectsMalformedVocab()

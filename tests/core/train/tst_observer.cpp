@@ -1,6 +1,7 @@
 // The shared training loop: steps are counted and reported, cancellation and pause act at step boundaries, and a
-// NaN or Inf stops the run with a message naming the step and the tensor.
+// NaN or Inf loss or gradient stops the run with a message naming the step (and the tensor).
 #include "train/Observer.hpp"
+#include "train/Optimizer.hpp"
 #include "util/Error.hpp"
 
 #include <QTest>
@@ -19,6 +20,33 @@ struct CountingTask : TrainingTask {
         ++calls;
         StepMetrics m;
         m.loss = calls == nanAt ? std::numeric_limits<double>::quiet_NaN() : 1.0 / calls;
+        return m;
+    }
+};
+// One weight trained by Adam towards 0; at step nanAt its gradient turns NaN (as after an overflow in backward).
+struct NanGradientTask : TrainingTask {
+    MatD w = MatD::Constant(2, 1, 1.0), g = MatD::Zero(2, 1);
+    Optimizer<double> opt{{.kind = OptimizerKind::Adam, .learningRate = 0.1}, {{"layer0.W", &w, &g}}};
+    int calls = 0, nanAt = 3;
+    StepMetrics step() override
+    {
+        ++calls;
+        g = w; // d(w^2/2)/dw
+        if (calls == nanAt) g(1, 0) = std::numeric_limits<double>::quiet_NaN();
+        StepMetrics m;
+        m.loss = 0.5 * w.squaredNorm();
+        m.gradNorm = opt.step();
+        return m;
+    }
+};
+// A task that reports its gradient norm without an Optimizer.
+struct NormOnlyTask : TrainingTask {
+    int calls = 0;
+    StepMetrics step() override
+    {
+        StepMetrics m;
+        m.loss = 1;
+        m.gradNorm = ++calls == 4 ? std::numeric_limits<double>::quiet_NaN() : 1.0;
         return m;
     }
 };
@@ -68,6 +96,35 @@ private slots:
             QFAIL("no exception");
         } catch (const NumericError& e) {
             QCOMPARE(QString(e.what()), QString("step 4: loss is NaN"));
+        }
+        QCOMPARE(int(rec.seen.size()), 3);
+    }
+
+    void nanGradientStopsTheRunNamingStepAndTensor()
+    {
+        NanGradientTask task;
+        Recorder rec;
+        MatD before;
+        try {
+            runTraining(task, rec, {.steps = 10});
+            QFAIL("no exception");
+        } catch (const NumericError& e) {
+            QCOMPARE(QString(e.what()), QString("step 3: gradient of layer0.W is NaN"));
+        }
+        QCOMPARE(int(rec.seen.size()), 2); // steps 1 and 2 were reported, step 3 was not
+        QVERIFY(task.w.allFinite());       // the bad step changed no weight
+        QCOMPARE(task.opt.steps(), std::int64_t(2));
+    }
+
+    void nanGradientNormOfATaskWithoutOptimizerStopsTheRun()
+    {
+        NormOnlyTask task;
+        Recorder rec;
+        try {
+            runTraining(task, rec, {.steps = 10, .firstStep = 11});
+            QFAIL("no exception");
+        } catch (const NumericError& e) {
+            QCOMPARE(QString(e.what()), QString("step 14: gradient norm is NaN"));
         }
         QCOMPARE(int(rec.seen.size()), 3);
     }

@@ -2,10 +2,12 @@
 // by hand, momentum, the learning-rate schedule hook, and global-norm clipping.
 #include "math/Rng.hpp"
 #include "train/Optimizer.hpp"
+#include "util/Error.hpp"
 
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace unroll;
 
@@ -106,6 +108,35 @@ private slots:
         const double norm = opt.step();
         QVERIFY(norm > 1e6);
         QVERIFY(w.cwiseAbs().maxCoeff() <= 0.5 + 1e-15);
+    }
+
+    void hugeFiniteFloatGradientsAreNotMistakenForInf()
+    {
+        // 1e30^2 overflows a float; the norm must still be finite (summed in double) and the step must go through.
+        MatF w = MatF::Zero(2, 1), g(2, 1);
+        g << 1e30f, -1e30f;
+        Optimizer<float> opt({.kind = OptimizerKind::Sgd, .learningRate = 0.1, .clip = ClipMode::Value,
+                              .clipValue = 5}, {{"w", &w, &g}});
+        const double norm = opt.step();
+        QVERIFY(std::isfinite(norm));
+        QVERIFY(std::abs(norm / (std::sqrt(2.0) * 1e30) - 1) < 1e-6);
+        QCOMPARE(w(0, 0), -0.5f);
+    }
+
+    void infGradientThrowsBeforeAnyUpdate()
+    {
+        MatF w = MatF::Constant(1, 2, 1.0f), g(1, 2);
+        g << 0.5f, std::numeric_limits<float>::infinity();
+        Optimizer<float> opt({.kind = OptimizerKind::Adam, .learningRate = 0.1}, {{"Wya", &w, &g}});
+        QVERIFY_THROWS_EXCEPTION(NumericError, opt.step());
+        try {
+            opt.step();
+        } catch (const NumericError& e) {
+            QCOMPARE(QString(e.what()), QString("step 1: gradient of Wya is Inf"));
+        }
+        QCOMPARE(w, MatF(MatF::Constant(1, 2, 1.0f)));
+        QCOMPARE(opt.steps(), std::int64_t(0));
+        QCOMPARE(g(0, 0), 0.5f); // not clipped either
     }
 
     void badOptionsAreRejected()
