@@ -1,4 +1,4 @@
-// The Dinosaur Island learner functions (course-spec §2.3) and their seeded examples (§2.4); see CourseNames.hpp.
+// The Dinosaur Island learner functions and their seeded examples; see CourseNames.hpp.
 #include "charlm/CourseNames.hpp"
 
 #include "math/Rng.hpp"
@@ -172,7 +172,7 @@ CourseOptimizeResult courseOptimize(std::span<const std::int32_t> X, std::span<c
     layer.forward(X, 1, aPrev, aPrev);
     model.output.forward(layer.outputs());
     CourseOptimizeResult r;
-    r.loss = model.output.loss(Y); // sum over t of -ln ŷ<t>[Y[t]]: not averaged (course-spec §2.2)
+    r.loss = model.output.loss(Y); // sum over t of -ln ŷ<t>[Y[t]]: not averaged (utils.py)
     r.aLast = layer.lastA();
 
     // rnn_backward: dy = ŷ - onehot(Y) unscaled (the summed loss), then BPTT through the layer.
@@ -191,7 +191,7 @@ CourseOptimizeResult courseOptimize(std::span<const std::int32_t> X, std::span<c
     return r;
 }
 
-// --- the §2.4 examples -------------------------------------------------------------------------------------------
+// --- the seeded examples ----------------------------------------------------------------------------------------
 
 SequenceModel<double> dinosaurSampleModel(std::uint32_t seed)
 {
