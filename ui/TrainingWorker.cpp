@@ -6,6 +6,8 @@
 #include <QCoreApplication>
 #include <QEvent>
 
+#include <utility>
+
 namespace unroll {
 
 using Clock = std::chrono::steady_clock;
@@ -48,10 +50,9 @@ public:
     void flush()
     {
         lastFlush_ = Clock::now();
-        if (!pending_.isEmpty()) {
-            emit w_->metricsReady(pending_);
-            pending_.clear();
-        }
+        // Hand the batch over and start a new buffer: clear() would keep the old one once the GUI has dropped its
+        // copy, and the next append would write where the GUI thread read.
+        if (!pending_.isEmpty()) emit w_->metricsReady(std::exchange(pending_, {}));
         if (snapshot_) emit w_->snapshotReady(snapshot_());
         emit w_->progress(done_, total_);
     }

@@ -419,12 +419,15 @@ void CharLmLab::newRun()
     emit transportChanged();
 }
 
+// Called by LabTraining with no run going, so the task may be read here (and only here).
 TrainingRun CharLmLab::nextRun()
 {
+    if (!task_) return {};
     const qint64 every = sampleEvery_->value();
-    auto lastSampled = std::make_shared<qint64>(task_->stepsDone());
+    const qint64 done = task_->stepsDone();
+    auto lastSampled = std::make_shared<qint64>(done);
     unsaved_ = true;
-    return {task_, task_->stepsDone(), [task = task_, every, lastSampled] {
+    return {task_, done, std::max<qint64>(0, iterations_->value() - done), [task = task_, every, lastSampled] {
                 return QVariant::fromValue(snapshotOf(*task, every, *lastSampled));
             }};
 }
@@ -462,13 +465,10 @@ void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model)
 
 qint64 CharLmLab::stepsDone() const { return training_->stepsShown(); }
 bool CharLmLab::isPlaying() const { return training_->isPlaying(); }
-void CharLmLab::play() { training_->play(task_ ? iterations_->value() - task_->stepsDone() : 0); }
+void CharLmLab::play() { training_->play(); }
 void CharLmLab::pause() { training_->pause(); }
 
-void CharLmLab::stepOnce()
-{
-    if (task_) training_->stepOnce(std::max<qint64>(1, iterations_->value() - task_->stepsDone()));
-}
+void CharLmLab::stepOnce() { training_->stepOnce(); }
 
 void CharLmLab::reset()
 {
@@ -708,20 +708,22 @@ void CharLmLab::openModel()
 
 bool CharLmLab::maybeKeepWork()
 {
-    if (!unsaved_ || !task_ || task_->stepsDone() == 0) return true;
-    training_->pause();
+    if (!unsaved_ || !task_) return true;
+    // Stopped, not paused: the step count is then exact and the checkpoint may read the task. Play goes on from here.
+    training_->stopAndWait();
+    const qint64 steps = training_->stepsShown();
+    if (steps == 0) return true;
     const auto answer = QMessageBox::question(
         this, "Keep the training run?",
         QString("The character model has trained for %1 steps. Save a checkpoint to continue it later "
                 "(unroll-cli train charlm --resume)?")
-            .arg(task_->stepsDone()),
+            .arg(steps),
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
     if (answer == QMessageBox::Cancel) return false;
     if (answer == QMessageBox::Discard) return true;
     const QString path = QFileDialog::getSaveFileName(this, "Save a checkpoint", "charlm.ckpt.safetensors",
                                                       "safetensors (*.safetensors)");
     if (path.isEmpty()) return false;
-    training_->stopAndWait(); // the task is only read once the training thread has stopped
     try {
         task_->saveCheckpoint(path.toStdString());
     } catch (const std::exception& e) {

@@ -210,16 +210,19 @@ void HomeLab::newTask()
     demoStatus_->setText("Not trained yet. Press Play (Space) or take one step (→).");
 }
 
+// Called by LabTraining with no run going, so the task may be read here (and only here).
 TrainingRun HomeLab::nextRun() const
 {
-    return {task_, task_->stepsDone(), [task = task_] { return QVariant::fromValue(snapshotOf(*task)); }};
+    const qint64 done = task_->stepsDone();
+    return {task_, done, std::max<qint64>(0, kDemoSteps - done),
+            [task = task_] { return QVariant::fromValue(snapshotOf(*task)); }};
 }
 
 qint64 HomeLab::stepsDone() const { return training_->stepsShown(); }
 bool HomeLab::isPlaying() const { return training_->isPlaying(); }
-void HomeLab::play() { training_->play(kDemoSteps - task_->stepsDone()); }
+void HomeLab::play() { training_->play(); }
 void HomeLab::pause() { training_->pause(); }
-void HomeLab::stepOnce() { training_->stepOnce(kDemoSteps - task_->stepsDone()); }
+void HomeLab::stepOnce() { training_->stepOnce(); }
 void HomeLab::performSteps(int n) { training_->performSteps(n); }
 
 void HomeLab::reset()
