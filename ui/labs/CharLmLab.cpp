@@ -1,7 +1,6 @@
 // The character language model lab; see CharLmLab.hpp.
 #include "labs/CharLmLab.hpp"
 
-#include "LabTraining.hpp"
 #include "charlm/Sampling.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
@@ -26,7 +25,6 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -76,64 +74,17 @@ CharLmSnapshot snapshotOf(const CharLmTask& task, qint64 every, qint64& lastSamp
 }
 } // namespace
 
-CharLmLab::CharLmLab(QWidget* parent) : Lab(parent)
+CharLmLab::CharLmLab(QWidget* parent) : TrainingLab(parent)
 {
     qRegisterMetaType<CharLmSnapshot>();
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(8, 8, 8, 8);
-    layout->setSpacing(8);
-    auto* controls = new QScrollArea;
-    controls->setWidget(setupControls());
-    controls->setWidgetResizable(true);
-    controls->setFixedWidth(280);
-    controls->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    controls->setFrameShape(QFrame::NoFrame);
-    layout->addWidget(controls);
-
-    auto* split = new QSplitter(Qt::Vertical);
-    auto* top = new QSplitter(Qt::Horizontal);
-    curve_ = new TrainingCurveView;
-    curve_->setTitle("Loss");
-    curve_->setValueLabel("loss (nats)");
-    curve_->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.99});
-    top->addWidget(curve_);
-    auto* feedBox = new QWidget;
-    auto* fv = new QVBoxLayout(feedBox);
-    fv->setContentsMargins(0, 0, 0, 0);
-    auto* feedTitle = new QLabel("<b>Samples as training runs</b> (the course's sample(): seeds 0 … 6)");
-    feedTitle->setWordWrap(true);
-    fv->addWidget(feedTitle);
-    feed_ = new QPlainTextEdit;
-    feed_->setReadOnly(true);
-    feed_->setMaximumBlockCount(5000);
-    feed_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;");
-    fv->addWidget(feed_, 1);
-    rateLabel_ = new QLabel;
-    fv->addWidget(rateLabel_);
-    top->addWidget(feedBox);
-    top->setSizes({640, 340});
-    split->addWidget(top);
-
-    auto* tabs = new QTabWidget;
-    tabs->addTab(setupSamplingTab(), "Sampling");
-    tabs->addTab(setupHiddenTab(), "Hidden state");
-    tabs->addTab(setupDataTab(), "Data");
-    split->addWidget(tabs);
-    split->setSizes({430, 430});
-    layout->addWidget(split, 1);
-
-    training_ = new LabTraining(this, curve_, [this] { return nextRun(); });
-    connect(training_, &LabTraining::snapshotReady, this, &CharLmLab::showSnapshot);
-    connect(training_, &LabTraining::speedMeasured, this, [this](qint64 step, double perSecond) {
+    setupScaffold(setupControls(), setupViews());
+    connect(training(), &LabTraining::speedMeasured, this, [this](qint64 step, double perSecond) {
         rateLabel_->setText(QString("step %1 · %2 steps/s").arg(step).arg(perSecond, 0, 'f', 0));
     });
-    connect(training_, &LabTraining::failed, this,
-            [this](const QString& msg) { QMessageBox::warning(this, "Training stopped", msg); });
-
     setCorpus(builtInDinosaurs());
 }
 
-CharLmLab::~CharLmLab() { training_->stopAndWait(); }
+CharLmLab::~CharLmLab() = default;
 
 // --- controls --------------------------------------------------------------------------------------------------------
 
@@ -213,6 +164,40 @@ QWidget* CharLmLab::setupControls()
     v->addWidget(note);
     v->addStretch(1);
     return box;
+}
+
+QWidget* CharLmLab::setupViews()
+{
+    auto* split = new QSplitter(Qt::Vertical);
+    auto* top = new QSplitter(Qt::Horizontal);
+    curve()->setTitle("Loss");
+    curve()->setValueLabel("loss (nats)");
+    curve()->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.99});
+    top->addWidget(curve());
+    auto* feedBox = new QWidget;
+    auto* fv = new QVBoxLayout(feedBox);
+    fv->setContentsMargins(0, 0, 0, 0);
+    auto* feedTitle = new QLabel("<b>Samples as training runs</b> (the course's sample(): seeds 0 … 6)");
+    feedTitle->setWordWrap(true);
+    fv->addWidget(feedTitle);
+    feed_ = new QPlainTextEdit;
+    feed_->setReadOnly(true);
+    feed_->setMaximumBlockCount(5000);
+    feed_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;");
+    fv->addWidget(feed_, 1);
+    rateLabel_ = new QLabel;
+    fv->addWidget(rateLabel_);
+    top->addWidget(feedBox);
+    top->setSizes({640, 340});
+    split->addWidget(top);
+
+    auto* tabs = new QTabWidget;
+    tabs->addTab(setupSamplingTab(), "Sampling");
+    tabs->addTab(setupHiddenTab(), "Hidden state");
+    tabs->addTab(setupDataTab(), "Data");
+    split->addWidget(tabs);
+    split->setSizes({430, 430});
+    return split;
 }
 
 QWidget* CharLmLab::setupSamplingTab()
@@ -389,6 +374,7 @@ CharLmOptions CharLmLab::optionsFromControls() const
 
 void CharLmLab::setCorpus(CharCorpus corpus)
 {
+    training()->stopAndWait();
     corpus_ = std::move(corpus);
     refreshDataSummary();
     newRun();
@@ -396,21 +382,19 @@ void CharLmLab::setCorpus(CharCorpus corpus)
 
 void CharLmLab::newRun()
 {
-    training_->stopAndWait();
     try {
         task_ = std::make_shared<CharLmTask>(corpus_, optionsFromControls());
     } catch (const std::exception& e) {
         QMessageBox::warning(this, "Character model", QString::fromUtf8(e.what()));
         return;
     }
-    training_->resetCurve(corpus_.options.mode == TextMode::Lines ? "loss per name (training)"
+    resetCurve(corpus_.options.mode == TextMode::Lines ? "loss per name (training)"
                                                                    : "loss per character (training)");
     validRun_ = corpus_.validation.empty()
                     ? -1
-                    : curve_->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (held out)"
+                    : curve()->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (held out)"
                                                                              : "loss per character (held out)");
     feed_->clear();
-    unsaved_ = false;
     rateLabel_->setText(QString("%1 training examples · vocabulary of %2")
                             .arg(corpus_.train.size()).arg(corpus_.vocab.size()));
     modelVocab_ = corpus_.vocab;
@@ -419,14 +403,13 @@ void CharLmLab::newRun()
     emit transportChanged();
 }
 
-// Called by LabTraining with no run going, so the task may be read here (and only here).
+// No run is going (TrainingLab's promise), so the task may be read here.
 TrainingRun CharLmLab::nextRun()
 {
     if (!task_) return {};
     const qint64 every = sampleEvery_->value();
     const qint64 done = task_->stepsDone();
     auto lastSampled = std::make_shared<qint64>(done);
-    unsaved_ = true;
     return {task_, done, std::max<qint64>(0, iterations_->value() - done), [task = task_, every, lastSampled] {
                 return QVariant::fromValue(snapshotOf(*task, every, *lastSampled));
             }};
@@ -446,7 +429,7 @@ void CharLmLab::showSnapshot(const QVariant& v)
             block += (corpus_.options.mode == TextMode::Lines ? capitalised(name) : name) + "\n";
         feed_->appendPlainText(block);
         if (validRun_ >= 0 && s.validationNats >= 0)
-            curve_->addPoint(validRun_, double(s.samplesStep), training_->elapsedSeconds(), s.validationNats);
+            curve()->addPoint(validRun_, double(s.samplesStep), training()->elapsedSeconds(), s.validationNats);
     }
     emit statusMessage(QString("Step %1 · smoothed loss %2 (the course's 0.999 / 0.001)")
                            .arg(s.step).arg(s.smoothedLoss, 0, 'f', 4));
@@ -463,23 +446,16 @@ void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model)
 
 // --- transport -------------------------------------------------------------------------------------------------------
 
-qint64 CharLmLab::stepsDone() const { return training_->stepsShown(); }
-bool CharLmLab::isPlaying() const { return training_->isPlaying(); }
-void CharLmLab::play() { training_->play(); }
-void CharLmLab::pause() { training_->pause(); }
-
-void CharLmLab::stepOnce() { training_->stepOnce(); }
-
 void CharLmLab::reset()
 {
-    newRun();
+    TrainingLab::reset();
     emit statusMessage("A new run from the same seed, with the settings on the left.");
 }
 
 void CharLmLab::performSteps(int n)
 {
     if (n <= 0 || !task_) return;
-    training_->performSteps(n);
+    TrainingLab::performSteps(n);
     // The sampling view picks up the trained model and draws a few characters, so the softmax is on screen.
     restartSampler();
     for (int k = 0; k < 4; ++k) sampleNextCharacter();
@@ -681,7 +657,7 @@ void CharLmLab::saveModel()
     if (path.isEmpty()) return;
     try {
         saveCharModel(path.toStdString(), *model_, corpus_, optionsFromControls());
-        unsaved_ = false;
+        markSaved();
         emit statusMessage("Saved " + path);
     } catch (const std::exception& e) {
         QMessageBox::warning(this, "Save the model", QString::fromUtf8(e.what()));
@@ -695,7 +671,7 @@ void CharLmLab::openModel()
     if (path.isEmpty()) return;
     try {
         auto loaded = loadCharModel(path.toStdString());
-        training_->stopAndWait();
+        training()->stopAndWait();
         modelVocab_ = loaded.vocab;
         model_.reset();
         useModel(std::shared_ptr<const SequenceModel<float>>(std::move(loaded.model)));
@@ -706,32 +682,15 @@ void CharLmLab::openModel()
     }
 }
 
-bool CharLmLab::maybeKeepWork()
+void CharLmLab::showFailure(const QString& message) { QMessageBox::warning(this, "Training stopped", message); }
+
+std::optional<TrainingLab::Checkpoint> CharLmLab::checkpoint() const
 {
-    if (!unsaved_ || !task_) return true;
-    // Stopped, not paused: the step count is then exact and the checkpoint may read the task. Play goes on from here.
-    training_->stopAndWait();
-    const qint64 steps = training_->stepsShown();
-    if (steps == 0) return true;
-    const auto answer = QMessageBox::question(
-        this, "Keep the training run?",
-        QString("The character model has trained for %1 steps. Save a checkpoint to continue it later "
-                "(unroll-cli train charlm --resume)?")
-            .arg(steps),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Cancel) return false;
-    if (answer == QMessageBox::Discard) return true;
-    const QString path = QFileDialog::getSaveFileName(this, "Save a checkpoint", "charlm.ckpt.safetensors",
-                                                      "safetensors (*.safetensors)");
-    if (path.isEmpty()) return false;
-    try {
-        task_->saveCheckpoint(path.toStdString());
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, "Save a checkpoint", QString::fromUtf8(e.what()));
-        return false;
-    }
-    return true;
+    if (!task_) return std::nullopt;
+    return Checkpoint{"The character model", " (unroll-cli train charlm --resume)", "charlm.ckpt.safetensors"};
 }
+
+void CharLmLab::saveCheckpoint(const QString& path) { task_->saveCheckpoint(path.toStdString()); }
 
 QList<QAction*> CharLmLab::exportActions()
 {
@@ -742,14 +701,14 @@ QList<QAction*> CharLmLab::exportActions()
         return saveTextAtomically(f, feed_->toPlainText(), e);
     });
     auto* csv = makeExportAction(this, "Loss curve as CSV…", "CSV", "loss",
-                                 [this](const QString& f, QString* e) { return curve_->exportCsv(f, e); });
+                                 [this](const QString& f, QString* e) { return curve()->exportCsv(f, e); });
     actions << samples << csv;
     return actions;
 }
 
 void CharLmLab::setPresentationMode(bool on)
 {
-    curve_->setPresentationMode(on);
+    TrainingLab::setPresentationMode(on);
     hiddenMap_->setPresentationMode(on);
 }
 
