@@ -258,7 +258,7 @@ QWidget* CharLmLab::setupSamplingTab()
     connect(prime_, &QLineEdit::editingFinished, this, &CharLmLab::restartSampler);
     auto adjust = [this] {
         temperatureLabel_->setText(QString::number(temperature_->value() / 100.0, 'f', 2));
-        refreshSoftmax(-1); // the distribution the next draw uses changes live
+        refreshSoftmax(); // the distribution the next draw uses changes live
     };
     connect(temperature_, &QSlider::valueChanged, this, adjust);
     connect(topK_, &QSpinBox::valueChanged, this, adjust);
@@ -481,7 +481,7 @@ void CharLmLab::restartSampler()
     }
     sampleSeed_ = 0;
     sampleText_->setText(sampledText());
-    refreshSoftmax(-1);
+    refreshSoftmax();
 }
 
 void CharLmLab::sampleNextCharacter()
@@ -489,28 +489,10 @@ void CharLmLab::sampleNextCharacter()
     if (!sampler_) return;
     if (!sampler_->text().empty() && sampler_->text().back() == U'\n') restartSampler();
     Rng rng(sampleSeed_++);
-    const SamplingOptions o{.temperature = temperature_->value() / 100.0,
-                            .topK = topK_->value(),
-                            .greedy = greedy_->isChecked()};
-    const auto distribution = adjustedDistribution(sampler_->probabilities(), o); // what this draw uses
-    const int chosen = sampler_->next(rng, o);
+    const auto distribution = drawDistribution(); // what this draw uses
+    const int chosen = sampler_->next(rng, samplingOptions());
     sampleText_->setText(sampledText());
-    // Show the distribution the character was drawn from, with the drawn one highlighted.
-    QVector<double> keys, values, ck, cv;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (int i = 0; i < int(distribution.size()); ++i) {
-        keys << i;
-        values << (i == chosen ? 0.0 : distribution[size_t(i)]);
-        ticker->addTick(i, shown(modelVocab_.symbol(i)));
-    }
-    ck << chosen;
-    cv << distribution[size_t(chosen)];
-    bars_->setData(keys, values);
-    chosenBar_->setData(ck, cv);
-    softmax_->xAxis->setTicker(ticker);
-    softmax_->xAxis->setRange(-0.7, double(distribution.size()) - 0.3);
-    softmax_->yAxis->setRange(0, std::max(0.05, *std::max_element(distribution.begin(), distribution.end()) * 1.1));
-    softmax_->replot();
+    showDistribution(distribution, chosen);
 }
 
 QString CharLmLab::sampledText() const
@@ -521,29 +503,44 @@ QString CharLmLab::sampledText() const
     return t.isEmpty() ? QString("(press Next character)") : t;
 }
 
-void CharLmLab::refreshSoftmax(int chosen)
+SamplingOptions CharLmLab::samplingOptions() const
 {
-    if (!sampler_) return;
-    const SamplingOptions o{.temperature = temperature_->value() / 100.0,
-                            .topK = topK_->value(),
-                            .greedy = greedy_->isChecked()};
+    return {.temperature = temperature_->value() / 100.0, .topK = topK_->value(), .greedy = greedy_->isChecked()};
+}
+
+std::vector<double> CharLmLab::drawDistribution() const
+{
+    const SamplingOptions o = samplingOptions();
     std::vector<double> p = adjustedDistribution(sampler_->probabilities(), o);
-    if (p.size() != modelVocab_.size()) return;
-    if (o.greedy) {
+    if (o.greedy) { // CharSampler::next takes the most likely character: all the mass is there
         const auto best = size_t(std::max_element(p.begin(), p.end()) - p.begin());
         std::fill(p.begin(), p.end(), 0.0);
         p[best] = 1.0;
     }
-    QVector<double> keys, values;
+    return p;
+}
+
+void CharLmLab::refreshSoftmax()
+{
+    if (sampler_) showDistribution(drawDistribution(), -1);
+}
+
+void CharLmLab::showDistribution(const std::vector<double>& p, int chosen)
+{
+    if (p.empty() || p.size() != modelVocab_.size()) return;
+    QVector<double> keys, values, chosenKey, chosenValue;
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     for (int i = 0; i < int(p.size()); ++i) {
         keys << i;
-        values << p[size_t(i)];
+        values << (i == chosen ? 0.0 : p[size_t(i)]); // the drawn character is its own bar, in the accent colour
         ticker->addTick(i, shown(modelVocab_.symbol(i)));
     }
+    if (chosen >= 0 && chosen < int(p.size())) {
+        chosenKey << chosen;
+        chosenValue << p[size_t(chosen)];
+    }
     bars_->setData(keys, values);
-    chosenBar_->setData(QVector<double>{}, QVector<double>{});
-    Q_UNUSED(chosen);
+    chosenBar_->setData(chosenKey, chosenValue);
     softmax_->xAxis->setTicker(ticker);
     softmax_->xAxis->setRange(-0.7, double(p.size()) - 0.3);
     softmax_->yAxis->setRange(0, std::max(0.05, *std::max_element(p.begin(), p.end()) * 1.1));
@@ -714,21 +711,38 @@ void CharLmLab::setPresentationMode(bool on)
 
 QString CharLmLab::guideHtml() const
 {
-    return "<h2>Character language model</h2>"
-           "<p>The model reads a name one character at a time and, at every step, predicts the next character with a "
-           "softmax over the vocabulary; the newline ends a name. It starts from x⟨1⟩ = 0. The loss is the "
-           "cross-entropy summed over the name (course-spec §2).</p>"
+    // The loss and its unit depend on how the data is read (CharLmTask: SumPerExample for lines, Mean for a stream).
+    const bool lines = corpus_.options.mode == TextMode::Lines;
+    const QString loss =
+        lines ? "The model reads a name one character at a time and, at every step, predicts the next character with "
+                "a softmax over the vocabulary; the newline ends a name. It starts from x⟨1⟩ = 0. The loss is the "
+                "cross-entropy summed over the name, newline included, and averaged over the names of a step: nats "
+                "per name (the course's <i>Dinosaur Island</i> notebook, Sequence Models week 1)."
+              : "The model reads the text as one stream, a window of characters per step, and predicts each next "
+                "character with a softmax over the vocabulary; the hidden state carries over from one window to the "
+                "next. The loss is the cross-entropy averaged over the characters of a step: nats per character.";
+    const QString heldOut =
+        corpus_.validation.empty()
+            ? "This data has no held-out part, so there is only the training curve."
+        : lines ? "The second run is the loss on the held-out names, measured at each sample: summed over each name "
+                  "and averaged over the names, in nats per name like the training curve. The sample feed gives it "
+                  "per character as well (nats and bits)."
+                : "The second run is the loss on the held-out text, measured at each sample, in nats per character "
+                  "like the training curve; the sample feed gives it in bits as well.";
+    return "<h2>Character language model</h2><p>" + loss + "</p>" +
            "<ul><li><b>Defaults</b> are the course's Dinosaur Island setting: a vanilla RNN with 50 units, SGD with "
            "learning rate 0.01, gradients clipped to ±5, one name per step, the hidden state carried from one name to "
            "the next, samples every 1000 iterations from seeds 0 … 6.</li>"
            "<li><b>Beyond the course</b>: GRU and LSTM, up to 3 layers, Adam, mini-batches of names, and continuous "
            "text (File → Open data with the mode “Continuous text”).</li>"
            "<li><b>Sampling</b>: draw one character at a time and watch the softmax; the temperature divides the "
-           "log-probabilities (below 1: safer, above 1: wilder), top-k keeps the k most likely.</li>"
+           "log-probabilities (below 1: safer, above 1: wilder), top-k keeps the k most likely, greedy always takes "
+           "the most likely. The bars show the distribution the next draw uses; after a draw, the drawn character "
+           "is highlighted in the distribution it came from.</li>"
            "<li><b>Hidden state</b>: type a text and see it coloured by one unit's activation; “Most varying unit” "
            "finds a unit that reacts to this text.</li>"
-           "<li>The faint curve is the loss of each step, the bold one its moving average; the second run is the "
-           "loss on held-out names, in nats per character.</li></ul>"
+           "<li>The faint curve is the loss of each step, the bold one its moving average. " +
+           heldOut + "</li></ul>"
            "<p>Save the model with Ctrl+S; <code>unroll-cli sample --model FILE</code> and "
            "<code>unroll-cli eval</code> read it.</p>";
 }

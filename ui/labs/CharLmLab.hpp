@@ -6,10 +6,12 @@
 
 #include "TrainingLab.hpp"
 #include "charlm/CharLmTask.hpp"
+#include "charlm/Sampling.hpp"
 
 #include <QVariant>
 
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -88,7 +90,10 @@ private:
     CharLmOptions optionsFromControls() const;
     void useModel(std::shared_ptr<const SequenceModel<float>> model); // for sampling and the hidden-state view
     void restartSampler();
-    void refreshSoftmax(int chosen);
+    SamplingOptions samplingOptions() const;      // from the sampling controls
+    std::vector<double> drawDistribution() const; // what the next draw uses (needs a sampler)
+    void refreshSoftmax();                        // shows drawDistribution(), nothing highlighted
+    void showDistribution(const std::vector<double>& p, int chosen); // chosen >= 0: that bar highlighted
     void refreshHidden();
     void refreshDataSummary();
 
