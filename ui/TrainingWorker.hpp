@@ -1,7 +1,7 @@
 // TrainingWorker: the one bridge between a lab (GUI thread) and a training run (its own thread).
 //
 //   worker->start(std::move(task), 5000, [task = task.get()] { return QVariant::fromValue(makeSnapshot(*task)); });
-//   connect(worker, &TrainingWorker::metricsReady, curve, …);   // batches of StepMetrics, queued
+//   connect(worker, &TrainingWorker::metricsReady, curve, …);   // batches of StepMetrics, on the GUI thread
 //   connect(worker, &TrainingWorker::snapshotReady, lab, …);    // value snapshots, never a live buffer
 //
 // The run is unroll::runTraining on a std::thread; pause, single steps and stop are flags checked at step boundaries.
