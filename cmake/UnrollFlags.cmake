@@ -13,3 +13,8 @@ if(UNROLL_SANITIZE)
                          -fno-omit-frame-pointer)
   target_link_options(unroll_flags INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all)
 endif()
+if(UNROLL_TSAN)
+  # -O1 -g keeps the reports readable; every target (core, ui, tests) is instrumented, Qt's libraries are not.
+  target_compile_options(unroll_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(unroll_flags INTERFACE -fsanitize=thread)
+endif()

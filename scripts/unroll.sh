@@ -3,8 +3,9 @@
 #   run       launches the app (extra arguments go to it, e.g. --lab home)
 #   test      runs the whole test suite (CTest; GUI tests run on Qt's offscreen platform)
 #   sanitize  builds unroll_core and its tests with AddressSanitizer + UBSan (-O1 -g) and runs them
+#   tsan      builds the tests that run a training thread with ThreadSanitizer (-O1 -g, no OpenMP) and runs them
 #   build     only builds
-# Build folders: build/ (or $UNROLL_BUILD_DIR) and build-asan/ for the sanitizer pass.
+# Build folders: build/ (or $UNROLL_BUILD_DIR), build-asan/ and build-tsan/ for the sanitizer passes.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 what=${1:-run}
@@ -31,8 +32,21 @@ case "$what" in
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$asan" -L core --output-on-failure -j "$jobs"
     ;;
+  tsan)
+    # The tests whose code runs on more than one thread: the worker, the labs that train or check off the GUI
+    # thread, and the main window driving them. Qt's own libraries are not instrumented, so TSan cannot see the
+    # locks they take: ignore_noninstrumented_modules stops it checking the accesses Qt makes inside them (its
+    # thread pool, the test watchdog), while every access our code makes is still checked. No suppressions.
+    tsan="$root/build-tsan"
+    tests=(tst_threads tst_trainingworker tst_traininglab tst_charlmlab tst_bpttlab tst_mainwindow)
+    cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+      -DUNROLL_TSAN=ON -DUNROLL_OPENMP=OFF -DUNROLL_TEST_TIMEOUT_SCALE=10
+    cmake --build "$tsan" -j "$jobs" --target "${tests[@]}"
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1" \
+      ctest --test-dir "$tsan" --output-on-failure -j "$jobs" -R "^($(IFS='|'; echo "${tests[*]}"))\$"
+    ;;
   *)
-    echo "usage: scripts/unroll.sh run|test|sanitize|build [app arguments]" >&2
+    echo "usage: scripts/unroll.sh run|test|sanitize|tsan|build [app arguments]" >&2
     exit 2
     ;;
 esac

@@ -5,6 +5,7 @@
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QEventLoop>
+#include <QTimer>
 
 namespace unroll {
 
@@ -31,11 +32,21 @@ int LabTraining::resetCurve(const QString& runName)
     return run_;
 }
 
-void LabTraining::start(qint64 steps, bool paused)
+bool LabTraining::start(bool paused, std::optional<qint64> steps)
 {
+    // A worker that has gone idle may still be winding down its thread: join it, so nextRun reads a task no other
+    // thread touches.
+    worker_->stopAndWait();
     TrainingRun run = nextRun_();
+    if (!run.task) return false;
+    qint64 n = steps.value_or(run.steps);
+    if (n == 0) {
+        if (!paused) return false; // the lab's target is reached
+        n = 1;
+    }
     runFirstStep_ = run.stepsDone + 1;
-    worker_->start(std::move(run.task), steps, std::move(run.snapshot), paused, runFirstStep_);
+    worker_->start(std::move(run.task), n, std::move(run.snapshot), paused, runFirstStep_);
+    return true;
 }
 
 void LabTraining::showMetrics(const QList<StepMetrics>& batch)
@@ -63,13 +74,14 @@ void LabTraining::finish(TrainingWorker::Outcome outcome, const QString& message
 }
 
 bool LabTraining::isPlaying() const { return worker_->state() == TrainingWorker::State::Running; }
+bool LabTraining::isActive() const { return worker_->isActive(); }
 
-void LabTraining::play(qint64 steps)
+void LabTraining::play()
 {
     if (worker_->isActive())
         worker_->resume();
-    else if (steps > 0)
-        start(steps, false);
+    else
+        start(false);
     emit transportChanged();
 }
 
@@ -79,21 +91,42 @@ void LabTraining::pause()
     emit transportChanged();
 }
 
-void LabTraining::stepOnce(qint64 steps)
+void LabTraining::stepOnce()
 {
-    if (!worker_->isActive()) start(steps, true);
-    worker_->step(1);
+    if (worker_->isActive() || start(true)) worker_->step(1);
     emit transportChanged();
 }
 
-void LabTraining::performSteps(qint64 n)
+bool LabTraining::performSteps(qint64 n)
 {
-    if (n <= 0) return;
-    worker_->stopAndWait();
+    if (n <= 0) return true;
+    // Connected before the run starts (a short run may finish before a later connect), armed after: start()'s
+    // stopAndWait delivers the previous run's finished(), which must not count. This run's signals are queued, so
+    // none arrives before the loop runs.
+    bool armed = false, finished = false, completed = false;
     QEventLoop loop;
-    connect(worker_, &TrainingWorker::finished, &loop, &QEventLoop::quit);
-    start(n, false);
+    connect(worker_, &TrainingWorker::finished, &loop, [&](TrainingWorker::Outcome outcome) {
+        if (!armed) return;
+        finished = true;
+        completed = outcome == TrainingWorker::Outcome::Completed;
+        loop.quit();
+    });
+    if (!start(false, n)) return false;
+    armed = true;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+    timeout.start(stepsTimeout_);
     loop.exec();
+    if (finished) return completed; // a failure has been reported by finish()
+    // A step that never returns cannot be interrupted (stop acts between steps); ask, and do not wait for it.
+    worker_->stop();
+    const QString message = QString("%1 steps did not finish within %2 s; the run was asked to stop")
+                                .arg(n)
+                                .arg(double(stepsTimeout_.count()) / 1000.0);
+    emit failed(message);
+    emit statusMessage("Training stopped: " + message);
+    return false;
 }
 
 void LabTraining::stopAndWait() { worker_->stopAndWait(); }

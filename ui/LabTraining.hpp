@@ -3,16 +3,22 @@
 // the worker's progress, state changes and failures become the lab's progressChanged, transportChanged and
 // statusMessage; and the lab's transport (play, pause, one step, n steps and wait) maps onto the worker.
 // What it leaves out: the task, what a snapshot holds and the views that show it are the lab's. The lab says how a run
-// starts (nextRun) and how many steps a run started now should take.
+// starts (nextRun), including how many steps it should take.
+//
+// Threads: the task belongs to the training thread while a worker run goes. nextRun is the one place the GUI thread
+// may read it, and LabTraining calls it only after joining the previous run's thread; everything else the GUI
+// learns about the task (the step count, the snapshots) arrives by the worker's signals.
 //
 //   training_ = new LabTraining(this, curve_, [this] { return nextRun(); }); // in the lab's constructor
-//   void HomeLab::play() { training_->play(kDemoSteps - task_->stepsDone()); }
+//   TrainingRun HomeLab::nextRun() { return {task_, task_->stepsDone(), kDemoSteps - task_->stepsDone(), …}; }
 #pragma once
 
 #include "TrainingWorker.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace unroll {
 
@@ -21,48 +27,62 @@ class TrainingCurveView;
 
 // What a lab hands over when a worker run starts.
 struct TrainingRun {
-    std::shared_ptr<TrainingTask> task;
+    std::shared_ptr<TrainingTask> task;        // null: nothing to train (no run starts)
     qint64 stepsDone = 0;                      // the task's steps so far: the run numbers its steps from stepsDone + 1
+    qint64 steps = -1;                         // a run started now takes: > 0 that many steps; 0 none (the lab's
+                                               // target is reached: play does nothing, one step still steps);
+                                               // < 0 steps until stopped
     TrainingWorker::SnapshotFunction snapshot; // runs on the training thread, between steps (see TrainingWorker)
 };
 
 class LabTraining : public QObject {
     Q_OBJECT
 public:
-    // Owned by lab. nextRun is called on the GUI thread each time a worker run starts.
+    // Owned by lab. nextRun is called on the GUI thread each time a worker run starts, with no run going.
     LabTraining(Lab* lab, TrainingCurveView* curve, std::function<TrainingRun()> nextRun);
 
     // A new curve: clears it and adds the run the loss goes to (returns its id); the step count and the clock start
     // again at 0. Call with no run going (after stopAndWait()).
     int resetCurve(const QString& runName);
 
-    // Transport. steps: how long a run started here lasts (<= 0: until stopped). Each emits transportChanged().
+    // Transport. Each emits transportChanged().
     bool isPlaying() const;
-    void play(qint64 steps);     // resumes a paused run, or starts one when there is none and steps > 0
+    bool isActive() const; // a worker run is going (playing or paused)
+    void play();           // resumes a paused run, or starts one of nextRun().steps when there is none
     void pause();
-    void stepOnce(qint64 steps); // one step; with no run going, starts one paused first
-    // Runs n steps and returns when they are done and shown (a local event loop runs meanwhile). n <= 0: nothing.
-    void performSteps(qint64 n);
+    void stepOnce();       // one step; with no run going, starts one paused first
+    // Runs n steps and returns when they are done and shown (a local event loop runs meanwhile): true when all n
+    // were done. It waits at most stepsTimeout(): then it asks the run to stop, says so by failed() and
+    // statusMessage(), and returns false without waiting for the step in progress. n <= 0: nothing, true.
+    bool performSteps(qint64 n);
+    void setStepsTimeout(std::chrono::milliseconds timeout) { stepsTimeout_ = timeout; }
+    std::chrono::milliseconds stepsTimeout() const { return stepsTimeout_; }
     // Stops the run and delivers its last signals: afterwards nothing of it arrives. The lab's destructor calls this,
     // while the views the signals reach are still alive.
     void stopAndWait();
 
-    qint64 stepsShown() const { return stepsShown_; }                       // the last step on the curve
+    // The last step on the curve: the task's step count as the worker reported it (exact once no run is going).
+    qint64 stepsShown() const { return stepsShown_; }
     double elapsedSeconds() const { return secondsOffset_ + lastSeconds_; } // the curve's clock now
+
+    // Generous: performSteps serves screenshots of long runs; it only has to end a run that is stuck.
+    static constexpr std::chrono::milliseconds kDefaultStepsTimeout{std::chrono::minutes(10)};
 
 signals:
     void snapshotReady(const QVariant& snapshot); // what the run's snapshot function returned
     // After a batch of steps is on the curve: the last step, and the speed of the current worker run. Not emitted
     // while that run's clock still reads 0 s.
     void speedMeasured(qint64 step, double stepsPerSecond);
-    void failed(const QString& message); // a step threw; the run has stopped. Comes before the statusMessage.
+    void failed(const QString& message); // a step threw or performSteps timed out. Comes before the statusMessage.
     // Connected to the lab's signals of the same names.
     void progressChanged(qint64 done, qint64 total);
     void transportChanged();
     void statusMessage(const QString& text);
 
 private:
-    void start(qint64 steps, bool paused);
+    // Joins the previous run, asks the lab for the next; steps: its length (unset: the lab's, at least one when
+    // starting paused). False when no run started.
+    bool start(bool paused, std::optional<qint64> steps = {});
     void showMetrics(const QList<StepMetrics>& batch);
     void finish(TrainingWorker::Outcome outcome, const QString& message);
 
@@ -73,6 +93,7 @@ private:
     qint64 stepsShown_ = 0;
     qint64 runFirstStep_ = 1;                    // the first step of the current worker run
     double secondsOffset_ = 0, lastSeconds_ = 0; // the clock: the worker runs before this one, and this one so far
+    std::chrono::milliseconds stepsTimeout_ = kDefaultStepsTimeout;
 };
 
 } // namespace unroll

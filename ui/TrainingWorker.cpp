@@ -6,6 +6,8 @@
 #include <QCoreApplication>
 #include <QEvent>
 
+#include <utility>
+
 namespace unroll {
 
 using Clock = std::chrono::steady_clock;
@@ -48,12 +50,12 @@ public:
     void flush()
     {
         lastFlush_ = Clock::now();
-        if (!pending_.isEmpty()) {
-            emit w_->metricsReady(pending_);
-            pending_.clear();
-        }
-        if (snapshot_) emit w_->snapshotReady(snapshot_());
-        emit w_->progress(done_, total_);
+        QVariant snapshot = snapshot_ ? snapshot_() : QVariant();
+        w_->post([&](Mailbox& m) {
+            m.metrics.append(std::exchange(pending_, {}));
+            if (snapshot_) m.snapshots.append(std::move(snapshot));
+            m.progress = {done_, total_};
+        });
     }
 
 private:
@@ -69,6 +71,30 @@ TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<unroll::StepMetrics>();
     qRegisterMetaType<QList<unroll::StepMetrics>>();
+    connect(this, &TrainingWorker::mailboxFilled, this, &TrainingWorker::deliver, Qt::QueuedConnection);
+}
+
+template <class Put> void TrainingWorker::post(Put&& put)
+{
+    {
+        std::lock_guard lock(mailboxMutex_);
+        put(mailbox_);
+    }
+    emit mailboxFilled();
+}
+
+void TrainingWorker::deliver()
+{
+    Mailbox m;
+    {
+        std::lock_guard lock(mailboxMutex_);
+        std::swap(m, mailbox_);
+    }
+    if (!m.metrics.isEmpty()) emit metricsReady(m.metrics);
+    for (const QVariant& s : m.snapshots) emit snapshotReady(s);
+    if (m.progress) emit progress(m.progress->first, m.progress->second);
+    for (State s : m.states) emit stateChanged(s);
+    if (m.finished) emit finished(m.finished->first, m.finished->second);
 }
 
 TrainingWorker::~TrainingWorker()
@@ -108,7 +134,7 @@ void TrainingWorker::run(std::shared_ptr<unroll::TrainingTask> task, qint64 step
     }
     observer.flush();
     setState(State::Idle);
-    emit finished(outcome, message);
+    post([&](Mailbox& m) { m.finished = {outcome, message}; });
 }
 
 void TrainingWorker::pause()
@@ -158,7 +184,11 @@ void TrainingWorker::setMaxUpdatesPerSecond(int n) { maxUpdates_ = std::max(1, n
 
 void TrainingWorker::setState(State s)
 {
-    if (state_.exchange(s) != s) emit stateChanged(s);
+    if (state_.exchange(s) == s) return;
+    if (std::this_thread::get_id() == owner_)
+        emit stateChanged(s); // start(), on the GUI thread
+    else
+        post([s](Mailbox& m) { m.states.append(s); });
 }
 
 } // namespace unroll

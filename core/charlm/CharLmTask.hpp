@@ -1,4 +1,5 @@
-// Training a character language model: the course's Dinosaur Island loop by default, Karpathy's char-rnn beyond it.
+// Training a character language model: the Dinosaur Island loop of the Sequence Models course (deeplearning.ai,
+// week 1) by default, Karpathy's char-rnn beyond it.
 //
 //   CharLmTask task(builtInDinosaurs(), {});          // RNN n_a = 50, SGD lr 0.01, clip ±5, one name per step
 //   runTraining(task, observer, {.steps = 22001});
@@ -6,7 +7,7 @@
 //   task.sampleNames(7);                               // the course's sample() with seeds 0..6
 //
 // Lines mode (names, words): each step trains on `batch` examples, x<1> = 0 then the characters, predicting every
-// next character and finally '\n' (course-spec §2.1). With batch 1 the hidden state carries from one example to the
+// next character and finally '\n' (as the course). With batch 1 the hidden state carries from one example to the
 // next as in the course; with larger batches the examples are padded (kNoInput / kNoTarget) and start from zero.
 // The loss is summed over the steps of an example and averaged over the batch (the course's loss for batch 1).
 // Continuous mode (prose): `batch` streams read the text side by side in windows of `window` characters, truncated

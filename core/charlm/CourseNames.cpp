@@ -1,4 +1,4 @@
-// The Dinosaur Island learner functions (course-spec §2.3) and their seeded examples (§2.4); see CourseNames.hpp.
+// The Dinosaur Island learner functions and their seeded examples; see CourseNames.hpp.
 #include "charlm/CourseNames.hpp"
 
 #include "math/Rng.hpp"
@@ -174,7 +174,7 @@ CourseOptimizeResult courseOptimize(std::span<const std::int32_t> X, std::span<c
     SoftmaxCrossEntropyCache<double> ce;
     model.output.forward(layer.outputs(), logits);
     CourseOptimizeResult r;
-    // The sum over t of -ln ŷ<t>[Y[t]], not averaged (course-spec §2.2).
+    // The sum over t of -ln ŷ<t>[Y[t]], not averaged (the notebook's utils.py).
     r.loss = softmaxCrossEntropyForward<double>(logits.Y, Y, {}, Reduction::Sum, ce);
     r.aLast = layer.lastA();
 
@@ -195,7 +195,7 @@ CourseOptimizeResult courseOptimize(std::span<const std::int32_t> X, std::span<c
     return r;
 }
 
-// --- the §2.4 examples -------------------------------------------------------------------------------------------
+// --- the seeded examples ----------------------------------------------------------------------------------------
 
 SequenceModel<double> dinosaurSampleModel(std::uint32_t seed)
 {

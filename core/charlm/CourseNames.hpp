@@ -1,5 +1,5 @@
-// The learner functions of the course's "Dinosaur Island — character-level language model" (course-spec §2.3) on our
-// SequenceModel, exact to the notebook's numbers, and its three seeded examples (course-spec §2.4).
+// The learner functions of the notebook "Dinosaur Island — character-level language model" (Sequence Models course by
+// deeplearning.ai, week 1) on our SequenceModel, exact to the notebook's numbers, and its three seeded examples.
 //
 //   auto ids = courseSample(model, /*newline*/ 0, /*seed*/ 0);          // sample(parameters, char_to_ix, 0)
 //   auto r = courseOptimize(X, Y, aPrev, rnn, 0.01);                   // optimize(X, Y, a_prev, parameters, 0.01)
@@ -10,13 +10,13 @@
 //   b (n_a, 1)                      -> the layer's b, tensor "ba" (see cellTensorNames, nn/Cells.hpp)
 //   Wya (n_y, n_a), by (n_y, 1)     -> the Dense output layer's Wya, by
 // The notebook's forward adds Wax x + Waa a_prev + b; ours adds (Wax x + b) + Waa a_prev, and dot products are summed
-// in another order (Eigen's, not numpy's BLAS), so results can differ in the last bits. Of the §2.4 prints only the
-// 17-digit ones notice: optimize's loss and two gradients agree to ~13-15 digits (numpy 1.24.2 itself gives
+// in another order (Eigen's, not numpy's BLAS), so results can differ in the last bits. Of the notebook's prints only
+// the 17-digit ones notice: optimize's loss and two gradients agree to ~13-15 digits (numpy 1.24.2 itself gives
 // Loss = 126.50397572165356 where the 2021 notebook printed …389; ours is …392). See also courseSample on chaotic
 // models.
 //
-// Leaves out: the training loop `model()` (its names need bit-exact np.random.shuffle over dinos.txt, course-spec §9),
-// the data helpers of utils.py, and the optional Keras Shakespeare part (§2.5). Nothing here prints.
+// Leaves out: the training loop `model()` (its names need bit-exact np.random.shuffle over dinos.txt),
+// the data helpers of utils.py, and the optional Keras part (Shakespeare). Nothing here prints.
 #pragma once
 
 #include "course/CourseExamples.hpp"
@@ -30,12 +30,12 @@ namespace unroll {
 
 class Rng;
 
-// The course's 27-symbol vocabulary (course-spec §2.1): '\n' -> 0, 'a' -> 1, …, 'z' -> 26.
+// The course's 27-symbol vocabulary (the notebook): '\n' -> 0, 'a' -> 1, …, 'z' -> 26.
 inline constexpr std::int32_t kDinosaurVocabularySize = 27;
 inline constexpr std::int32_t kDinosaurNewline = 0;
 char dinosaurChar(std::int32_t index); // ix_to_char; InputError outside [0, 27)
 
-// The course's sample() (course-spec §2.3) for any SequenceModel (RNN, GRU, LSTM, stacked), on a copy of the model:
+// The course's sample() (the notebook) for any SequenceModel (RNN, GRU, LSTM, stacked), on a copy of the model:
 //   x<1> = 0 (kNoInput), a<0> = 0 (and c<0> = 0); at step k = 0, 1, …: p = the model's softmax output (n_y,);
 //   np.random.seed(k + seed_k) with seed_k = seed + k, i.e. Rng(seed + 2k); idx = np.random.choice(n_y, p = p);
 //   append idx; feed it back as x<k+2>. Stops after the newline index or after maxLength characters, and then — as
@@ -43,7 +43,7 @@ char dinosaurChar(std::int32_t index); // ix_to_char; InputError outside [0, 27)
 // For T = double the probabilities go to Rng::choice as they are (numpy's choice, bit for bit). For float they are
 // widened to double and divided by their sum, since numpy's choice rejects p whose sum is off by more than ~1.5e-8.
 // A model with large recurrent weights is chaotic: a last-bit difference in a<t> grows about 2.3x per step in the
-// §2.4 v3a setup, so indices past ~40 steps depend on the order of the sums (numpy's, BLAS's, Eigen's).
+// notebook's v3a setup, so indices past ~40 steps depend on the order of the sums (numpy's, BLAS's, Eigen's).
 // requires: inputSize == outputSize (the sample is fed back), newlineIndex in [0, n_y), maxLength >= 1, seed + 2
 // (maxLength - 1) below 2^32; else InputError.
 // ensures: 1 .. maxLength + 1 indices in [0, n_y); the last one is newlineIndex. The model is not changed.
@@ -51,17 +51,17 @@ template <class T>
 std::vector<std::int32_t> courseSample(const SequenceModel<T>& model, std::int32_t newlineIndex, std::uint32_t seed,
                                        int maxLength = 50);
 
-// The course's parameter dictionary (course-spec §2.2, utils.py), in numpy's shapes.
+// The course's parameter dictionary (the notebook, utils.py), in numpy's shapes.
 struct CourseRnnParameters {
     MatD Wax, Waa, Wya, b, by; // (n_a, n_x), (n_a, n_a), (n_y, n_a), (n_a, 1), (n_y, 1)
 };
 
-// The course's gradient dictionary as optimize() returns it (clip's keys, course-spec §2.3).
+// The course's gradient dictionary as optimize() returns it (clip's keys, the notebook).
 struct CourseRnnGradients {
     MatD dWaa, dWax, dWya, db, dby; // (n_a, n_a), (n_a, n_x), (n_y, n_a), (n_a, 1), (n_y, 1)
 };
 
-// np.random.randn draws in the §2.4 tests' order: Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), b (n_a, 1),
+// np.random.randn draws in the notebook tests' order: Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), b (n_a, 1),
 // by (n_y, 1), unscaled.
 CourseRnnParameters drawCourseRnnParameters(Rng& rng, Index n_x, Index n_a, Index n_y);
 
@@ -78,7 +78,7 @@ struct CourseOptimizeResult {
     MatD aLast;                   // a<T_x> (n_a, 1), the course's a[len(X) - 1]
 };
 
-// The course's optimize(X, Y, a_prev, parameters, learning_rate) (course-spec §2.3): rnn_forward from a_prev, the
+// The course's optimize(X, Y, a_prev, parameters, learning_rate) (the notebook): rnn_forward from a_prev, the
 // summed loss, rnn_backward, clip(gradients, 5) element-wise (ClipMode::Value), then SGD θ -= lr dθ — the model's
 // parameters are updated in place, as the course's dictionary is.
 //   X: T_x input indices, kNoInput for the course's None (a zero input); Y: T_x targets; aPrev: (n_a, 1).
@@ -89,7 +89,7 @@ struct CourseOptimizeResult {
 CourseOptimizeResult courseOptimize(std::span<const std::int32_t> X, std::span<const std::int32_t> Y,
                                     const MatD& aPrev, SequenceModel<double>& model, double learningRate = 0.01);
 
-// The three seeded examples of course-spec §2.4 (2021 notebook), in its order, with the lines its tests print:
+// The notebook's three seeded examples (2021 version), in its order, with the lines its tests print:
 //   clip      keys "maxValue_10/dWaa" … "maxValue_10/dby", "maxValue_5/dWaa" … (a key "group/name" is array `name`
 //             of group `group`): np.random.seed(3); dWax (5,3), dWaa (5,5), dWya (2,5), db (5,1), dby (2,1) = randn
 //             * 10; clipped to ±10 and to ±5.

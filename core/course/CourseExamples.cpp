@@ -1,4 +1,4 @@
-// The course's eight seeded examples (course-spec §1.2) on our RecurrentLayer / Linear / cellBackward; see
+// The course's eight seeded examples (Sequence Models, week 1) on our RecurrentLayer / Linear / cellBackward; see
 // CourseExamples.hpp. Also numpy's way of printing a float64 array, so the text matches the notebook's lines.
 #include "course/CourseExamples.hpp"
 
@@ -268,7 +268,7 @@ Param<double> named(RecurrentLayer<double>& layer, std::string_view name)
 }
 
 // The course's RNN parameters Waa (n_a, n_a), Wax (n_a, n_x), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1), drawn in the
-// notebook's order: Waa first in the forward tests, Wax first in the 2021 backward tests (course-spec §1.2).
+// notebook's order: Waa first in the forward tests, Wax first in the 2021 backward tests (the notebook).
 void drawRnnParameters(Rng& rng, RecurrentLayer<double>& layer, Linear<double>& out, bool waxFirst)
 {
     const Index n_a = layer.hiddenSize(), n_x = layer.inputSize();
@@ -327,7 +327,7 @@ void gradientLines(CourseExample& ex, const std::vector<std::pair<std::string, s
     }
 }
 
-constexpr Index n_x = 3, n_a = 5, n_y = 2, m = 10; // the sizes of every §1.2 test
+constexpr Index n_x = 3, n_a = 5, n_y = 2, m = 10; // the sizes of every seeded test
 
 CourseExample rnnCellForward()
 {

@@ -5,10 +5,10 @@
 //   std::string text = courseExamplesText(examples); // what the notebook's test cells print
 //
 // Each example seeds unroll::Rng (numpy's legacy RandomState, bit for bit) with 1, draws its inputs and parameters
-// in the 2021 notebook's order (course-spec §1.2: rnn_cell_backward and rnn_backward draw Wax before Waa;
+// in the 2021 notebook's order (rnn_cell_backward and rnn_backward draw Wax before Waa;
 // lstm_backward does not draw Wy, by, and its da has 4 steps while x has 7, so only steps 0..3 are used) and runs
 // them through RecurrentLayer / Dense / cellBackward in double precision. The results are the course's return values
-// in numpy's shapes and C (row-major) order, under the course's names (course-spec §1.1):
+// in numpy's shapes and C (row-major) order, under the course's names:
 //   rnn_cell_forward   a_next (5,10), yt_pred (2,10)
 //   rnn_forward        a (5,10,4), y_pred (2,10,4)
 //   lstm_cell_forward  a_next, c_next (5,10), yt_pred (2,10)
@@ -19,11 +19,11 @@
 //   lstm_backward      dx (3,10,4), da0 (5,10), dWf … dbo
 // A 3-D numpy array x (n, m, T) is element x[i][j][t] of our sequence matrix X (n, m*T) at X(i, t*m + j).
 //
-// The Dinosaur Island examples (clip, sample, optimize; course-spec §2.4) use the same form: see
+// The Dinosaur Island examples (clip, sample, optimize) use the same form: see
 // charlm/CourseNames.hpp, runDinosaurExamples().
 //
 // Leaves out: the caches (only the x they hold is printed, as in the notebook), the v3a variants (lstm_backward with
-// Wy, by drawn at random), the hidden-grader tests of course-spec §1.3. Nothing here prints: the text is returned.
+// Wy, by drawn at random), the notebook's hidden-grader tests. Nothing here prints: the text is returned.
 #pragma once
 
 #include "nn/Types.hpp"

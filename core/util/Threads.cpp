@@ -2,13 +2,16 @@
 #include "util/Threads.hpp"
 
 #include <Eigen/Core>
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace unroll {
 
@@ -43,9 +46,7 @@ void parallelFor(std::int64_t n, const std::function<void(std::int64_t, std::int
     }
     std::exception_ptr error;
     std::mutex errorMutex;
-#pragma omp parallel num_threads(workers)
-    {
-        const std::int64_t w = omp_get_thread_num(), k = omp_get_num_threads();
+    const auto chunk = [&](std::int64_t w, std::int64_t k) {
         const std::int64_t begin = n * w / k, end = n * (w + 1) / k;
         try {
             if (begin < end) body(begin, end);
@@ -53,7 +54,18 @@ void parallelFor(std::int64_t n, const std::function<void(std::int64_t, std::int
             std::lock_guard lock(errorMutex);
             if (!error) error = std::current_exception();
         }
-    }
+    };
+#ifdef _OPENMP
+#pragma omp parallel num_threads(workers)
+    chunk(omp_get_thread_num(), omp_get_num_threads());
+#else
+    // Built without OpenMP (UNROLL_OPENMP=OFF, e.g. for ThreadSanitizer, which does not understand libgomp's
+    // synchronisation): plain threads, one chunk on this one. Eigen is then single-threaded, so nothing nests.
+    std::vector<std::thread> threads;
+    for (int w = 1; w < workers; ++w) threads.emplace_back(chunk, w, workers);
+    chunk(0, workers);
+    for (auto& t : threads) t.join();
+#endif
     if (error) std::rethrow_exception(error);
 }
 

@@ -3,7 +3,8 @@
 // The thread budget (setThreadCount, the CLI's --threads) is shared by two kinds of parallelism that must never
 // stack: Eigen's own parallel matrix products (worth it for large GEMMs) and parallelFor over independent work items
 // (examples of a batch, rows of a t-SNE gradient). parallelFor runs on an OpenMP team, and Eigen does not parallelise
-// a product that is already inside a team, so work inside parallelFor is single-threaded by construction.
+// a product that is already inside a team, so work inside parallelFor is single-threaded by construction. Built without
+// OpenMP (the CMake option UNROLL_OPENMP=OFF) parallelFor uses plain threads and Eigen stays single-threaded.
 #pragma once
 
 #include <cstdint>

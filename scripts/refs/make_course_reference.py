@@ -1,17 +1,18 @@
 #!/usr/bin/python3
-"""Writes tests/data/course_examples.json: the course's seeded examples, computed by numpy.
+"""Writes tests/data/course_examples.json: the seeded examples of the Sequence Models course
+(deeplearning.ai, week 1 notebooks), computed by numpy.
 
 Run with Debian's /usr/bin/python3 (it has numpy; the python3 first on PATH may not):
     /usr/bin/python3 scripts/refs/make_course_reference.py
 
 An independent reference for tests/core/course/tst_courseexamples.cpp and tests/core/charlm/tst_coursenames.cpp:
 - the eight functions of "Building a Recurrent Neural Network - Step by Step" (rnn_cell_forward ... lstm_backward)
-  written again here from the formulas of course-spec §1.1 (the 2021 corrected LSTM backward), run on the seeded
-  draws of course-spec §1.2 in their 2021 draw orders (rnn_cell_backward draws Wax before Waa; lstm_backward does not
+  written again here from the formulas of the notebook (the 2021 corrected LSTM backward), run on the seeded
+  draws of the notebook in their 2021 draw orders (rnn_cell_backward draws Wax before Waa; lstm_backward does not
   draw Wy, by but sets them to zero, and its da has 4 steps while x has 7);
-- the three learner functions of "Dinosaur Island" (clip, sample, optimize) from course-spec §2.2-§2.3 (utils.py's
+- the three learner functions of "Dinosaur Island" (clip, sample, optimize) from the notebook (utils.py's
   rnn_forward / rnn_backward / update_parameters, the 2021 clip with its deep copy), run on the seeded tests of
-  course-spec §2.4 (2021 notebook: clip_test with mValue 10 and 5, sample_test with seed 24, optimize_test), using
+  the 2021 notebook (clip_test with mValue 10 and 5, sample_test with seed 24, optimize_test), using
   np.random exactly as the course does (np.random.seed(counter + seed) before each np.random.choice).
 Nothing here comes from the C++ code.
 
@@ -27,8 +28,8 @@ depends on the order of the sums (the model is chaotic), see tst_coursenames. Th
 more arrays and scalars (values as 17-digit strings), to check the C++ formatter where the course's lines do not reach
 (scientific notation, wrapping, no negative value).
 
-Leaves out: the caches (only the x they carry is printed), the Adam helpers, the hidden-grader tests (§1.3), the
-Dinosaur training loop model() (§2.3), which needs dinos.txt.
+Leaves out: the caches (only the x they carry is printed), the Adam helpers, the hidden-grader tests, the
+Dinosaur training loop model(), which needs dinos.txt.
 """
 import contextlib
 import copy
@@ -41,7 +42,7 @@ import numpy as np
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "course_examples.json"
 
 
-# --- rnn_utils.py (course-spec §1) -------------------------------------------------------------------------------
+# --- rnn_utils.py (the notebook) -------------------------------------------------------------------------------
 def softmax(x):
     e_x = np.exp(x - np.max(x))
     return e_x / e_x.sum(axis=0)
@@ -51,7 +52,7 @@ def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
-# --- the learner's functions (course-spec §1.1) ------------------------------------------------------------------
+# --- the learner's functions (the notebook) ------------------------------------------------------------------
 def rnn_cell_forward(xt, a_prev, p):
     # xt (n_x, m), a_prev (n_a, m) -> a_next (n_a, m), yt_pred (n_y, m)
     a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
@@ -141,7 +142,7 @@ def rnn_backward(da, caches):
 
 
 def lstm_cell_backward(da_next, dc_next, cache):
-    # The corrected 2021 equations of course-spec §1.1.
+    # The corrected 2021 equations of the notebook.
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p = cache
     n_a = a_next.shape[0]
     tanh_c = np.tanh(c_next)
@@ -181,7 +182,7 @@ def lstm_backward(da, caches):
     return {"dx": dx, "da0": da_prevt, **grads}
 
 
-# --- the seeded tests (course-spec §1.2, 2021 draw orders) ---------------------------------------------------------
+# --- the seeded tests (the notebook, 2021 draw orders) ---------------------------------------------------------
 def rnn_params(wax_first):
     p = {}
     for k in (("Wax", "Waa") if wax_first else ("Waa", "Wax")):
@@ -313,7 +314,7 @@ def examples():
     return out
 
 
-# --- Dinosaur Island: utils.py and the learner's functions (course-spec §2.2, §2.3) -------------------------------
+# --- Dinosaur Island: utils.py and the learner's functions (the notebook) ---------------------------------------
 def rnn_step_forward(p, a_prev, x):
     # x (n_x, 1), a_prev (n_a, 1) -> a_next (n_a, 1), p_t (n_y, 1)
     a_next = np.tanh(np.dot(p["Wax"], x) + np.dot(p["Waa"], a_prev) + p["b"])

@@ -82,7 +82,7 @@ def main():
         streams.append(stream(f"randn_seed{seed}", "randn", seed,
                               np.random.RandomState(seed).randn(COUNT), np.float64))
     spec = np.random.RandomState(1).randn(3)
-    assert list(spec) == [1.6243453636632417, -0.6117564136500754, -0.5281717522634557], "course-spec §0.1"
+    assert list(spec) == [1.6243453636632417, -0.6117564136500754, -0.5281717522634557], "the course's seed-1 draws"
 
     # randint: each numpy code path. rng = high - 1 - low:
     #   0 (one value, no draw), < 2^32 masked 32-bit, == 2^32 - 1 (raw word), >= 2^32 masked 64-bit, 2^64 - 2.

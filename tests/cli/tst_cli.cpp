@@ -222,7 +222,7 @@ private slots:
         QCOMPARE(a.size(), 5);
         QCOMPARE(a.at(0).toArray().size(), 10);
         QCOMPARE(a.at(0).toArray().at(0).toArray().size(), 4);
-        // course-spec §1.2: rnn_forward a[4][1] = [-0.99999375 0.77911235 -0.99861469 -0.99833267]
+        // Step by Step notebook: rnn_forward a[4][1] = [-0.99999375 0.77911235 -0.99861469 -0.99833267]
         QVERIFY(std::abs(a.at(4).toArray().at(1).toArray().at(1).toDouble() - 0.77911235) < 5e-9);
         const auto text = cli({"course-examples"});
         QCOMPARE(text.code, 0);

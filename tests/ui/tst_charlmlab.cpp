@@ -1,9 +1,11 @@
 // The character-model lab offscreen: a few hundred training steps update the curve and the sample feed; the
-// sampling view draws characters and shows the softmax; the hidden-state view follows the typed text.
+// sampling view draws characters and shows the softmax; the hidden-state view follows the typed text; the guide says
+// what the held-out curve measures for the data loaded.
 #include "labs/CharLmLab.hpp"
 #include "widgets/HeatmapView.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
+#include <QCheckBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -49,6 +51,48 @@ private slots:
         QCOMPARE(chosen->data()->size(), 1); // the drawn character, highlighted
         sum += chosen->data()->constBegin()->value;
         QVERIFY(std::abs(sum - 1.0) < 1e-6);
+    }
+
+    // Regression (issue 7): the softmax after a greedy draw showed the tempered distribution, not the one the draw
+    // used (greedy takes the most likely character: all the mass is on it).
+    void aGreedyDrawShowsAllTheMassOnTheDrawnCharacter()
+    {
+        CharLmLab lab;
+        lab.show();
+        lab.performSteps(30);
+        QCheckBox* greedy = nullptr;
+        for (auto* c : lab.findChildren<QCheckBox*>())
+            if (c->text().startsWith("greedy")) greedy = c;
+        QVERIFY(greedy);
+        greedy->setChecked(true);
+        auto* bars = qobject_cast<QCPBars*>(lab.softmaxPlot()->plottable(0));
+        auto* chosen = qobject_cast<QCPBars*>(lab.softmaxPlot()->plottable(1));
+        QCOMPARE(chosen->data()->size(), 0); // the next draw's distribution: nothing drawn yet
+        lab.sampleNextCharacter();
+        QCOMPARE(chosen->data()->size(), 1);
+        QCOMPARE(chosen->data()->constBegin()->value, 1.0);
+        double rest = 0;
+        for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) rest += it->value;
+        QCOMPARE(rest, 0.0);
+    }
+
+    // Regression (issue 7): the guide called the held-out curve "per character" for names, where it is per name.
+    void theGuideSaysWhatTheHeldOutCurveMeasures()
+    {
+        CharLmLab lab;
+        QVERIFY(!lab.corpus().validation.empty());
+        QString guide = lab.guideHtml(); // the built-in names, one per line
+        QVERIFY(guide.contains("held-out names"));
+        QVERIFY(guide.contains("nats per name"));
+        QVERIFY(!guide.contains("in nats per character"));
+        std::string text;
+        for (int k = 0; k < 40; ++k) text += "the quick brown fox jumps over the lazy dog. ";
+        lab.setCorpus(loadCharCorpus(text, "prose", {.mode = TextMode::Continuous, .heldOut = 0.1}));
+        QVERIFY(!lab.corpus().validation.empty());
+        guide = lab.guideHtml();
+        QVERIFY(guide.contains("held-out text"));
+        QVERIFY(guide.contains("in nats per character"));
+        QVERIFY(!guide.contains("nats per name"));
     }
 
     void hiddenStateFollowsTheText()

@@ -69,6 +69,29 @@ private slots:
         QCOMPARE(int(home->curve()->series(home->curve()->runIds()[0]).arrivals()), 0);
     }
 
+    // Regression (issue 7): the lab read its task's step count on the GUI thread while the training thread stepped
+    // it. Play, step and play again while a run goes; under ThreadSanitizer (scripts/unroll.sh tsan) any such read
+    // is reported.
+    void transportWhileARunGoesReadsNothingOfTheTask()
+    {
+        MainWindow w(MainWindow::Options{.restoreSettings = false});
+        auto* home = qobject_cast<HomeLab*>(w.currentLab());
+        home->play();
+        QTRY_VERIFY(home->stepsDone() > 3);
+        for (int k = 0; k < 5; ++k) {
+            home->play();     // already playing: goes on
+            home->stepOnce(); // pauses after one more step
+            home->play();
+        }
+        QTRY_VERIFY(home->isPlaying());
+        home->pause();
+        QTRY_VERIFY(!home->isPlaying());
+        const qint64 held = home->stepsDone();
+        QVERIFY(held > 3);
+        home->reset();
+        QCOMPARE(home->stepsDone(), qint64(0));
+    }
+
     void resetRestartsFromTheSameWeights()
     {
         MainWindow w(MainWindow::Options{.restoreSettings = false});

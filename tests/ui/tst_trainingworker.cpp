@@ -29,6 +29,24 @@ struct SleepyTask : TrainingTask {
     }
 };
 
+// QSignalSpy records in the thread that emits, and the worker emits on its training thread: a spy on the worker
+// would be written there while the test reads it here. The relay lives on the test's thread; the worker's signals
+// reach it queued, and the spies watch the relay.
+class Relay : public QObject {
+    Q_OBJECT
+public:
+    explicit Relay(TrainingWorker* worker)
+    {
+        connect(worker, &TrainingWorker::metricsReady, this, &Relay::metricsReady);
+        connect(worker, &TrainingWorker::snapshotReady, this, &Relay::snapshotReady);
+        connect(worker, &TrainingWorker::finished, this, &Relay::finished);
+    }
+signals:
+    void metricsReady(const QList<unroll::StepMetrics>& batch);
+    void snapshotReady(const QVariant& snapshot);
+    void finished(unroll::TrainingWorker::Outcome outcome, const QString& message);
+};
+
 int countSteps(const QSignalSpy& spy)
 {
     int n = 0;
@@ -43,8 +61,9 @@ private slots:
     void runsAllStepsAndReportsEachOnce()
     {
         TrainingWorker worker;
-        QSignalSpy metrics(&worker, &TrainingWorker::metricsReady);
-        QSignalSpy finished(&worker, &TrainingWorker::finished);
+        Relay relay(&worker);
+        QSignalSpy metrics(&relay, &Relay::metricsReady);
+        QSignalSpy finished(&relay, &Relay::finished);
         auto task = std::make_shared<SleepyTask>();
         worker.start(task, 500);
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
@@ -61,12 +80,13 @@ private slots:
     {
         TrainingWorker worker;
         worker.setMaxUpdatesPerSecond(10);
-        QSignalSpy metrics(&worker, &TrainingWorker::metricsReady);
-        QSignalSpy snapshots(&worker, &TrainingWorker::snapshotReady);
-        QSignalSpy finished(&worker, &TrainingWorker::finished);
+        Relay relay(&worker);
+        QSignalSpy metrics(&relay, &Relay::metricsReady);
+        QSignalSpy snapshots(&relay, &Relay::snapshotReady);
+        QSignalSpy finished(&relay, &Relay::finished);
         auto task = std::make_shared<SleepyTask>();
         task->sleepMicros = 100; // 3000 steps of at least 0.3 s in all
-        Qt::HANDLE snapshotThread = nullptr;
+        std::atomic<Qt::HANDLE> snapshotThread = nullptr;
         const auto t0 = std::chrono::steady_clock::now();
         worker.start(task, 3000, [&] {
             snapshotThread = QThread::currentThreadId();
@@ -80,7 +100,7 @@ private slots:
         QVERIFY2(metrics.size() <= int(seconds * 10) + 2, qPrintable(QString("%1 updates in %2 s")
                                                                          .arg(metrics.size()).arg(seconds)));
         QVERIFY(snapshots.size() >= 1);
-        QVERIFY(snapshotThread != QThread::currentThreadId()); // snapshots are taken on the training thread
+        QVERIFY(snapshotThread.load() != QThread::currentThreadId()); // snapshots are taken on the training thread
     }
 
     void pauseHoldsAndStepLetsExactlyOneThrough()
@@ -88,7 +108,8 @@ private slots:
         TrainingWorker worker;
         auto task = std::make_shared<SleepyTask>();
         task->sleepMicros = 200;
-        QSignalSpy finished(&worker, &TrainingWorker::finished);
+        Relay relay(&worker);
+        QSignalSpy finished(&relay, &Relay::finished);
         worker.start(task, 0, {}, /*startPaused=*/true);
         QTest::qWait(50);
         QCOMPARE(task->calls.load(), 0);
@@ -116,7 +137,8 @@ private slots:
     void stopEndsAnEndlessRun()
     {
         TrainingWorker worker;
-        QSignalSpy finished(&worker, &TrainingWorker::finished);
+        Relay relay(&worker);
+        QSignalSpy finished(&relay, &Relay::finished);
         auto task = std::make_shared<SleepyTask>();
         task->sleepMicros = 50;
         worker.start(task, 0);
@@ -129,7 +151,8 @@ private slots:
     void aFailingRunReportsTheCoreMessage()
     {
         TrainingWorker worker;
-        QSignalSpy finished(&worker, &TrainingWorker::finished);
+        Relay relay(&worker);
+        QSignalSpy finished(&relay, &Relay::finished);
         auto task = std::make_shared<SleepyTask>();
         task->failAt = 7;
         worker.start(task, 100);

@@ -37,6 +37,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QDeadlineTimer>
 #include <QThread>
 #include <QTimer>
 #include <QToolButton>
@@ -99,7 +100,11 @@ BpttLab::BpttLab(QWidget* parent) : Lab(parent)
     setConfig(BpttConfig{.cell = CellKind::Lstm, .hidden = 5, .steps = 8, .seed = 1, .text = U"hello, unroll!"});
 }
 
-BpttLab::~BpttLab() = default;
+BpttLab::~BpttLab()
+{
+    // A gradient check still running touches nothing of the lab; give it a moment to end before the app goes on.
+    if (gradCheckThread_) gradCheckThread_->wait(QDeadlineTimer(kGradCheckExitWaitMs));
+}
 
 // --- controls ---------------------------------------------------------------------------------------------------
 
@@ -808,49 +813,56 @@ void BpttLab::runGradCheck()
     checkButton_->setText("Checking…");
     emit progressChanged(0, 0);
     const BpttConfig config = stepper_->config();
-    // Off the GUI thread: thousands of forward passes for the larger settings.
-    QThread* thread = QThread::create([this, config] {
+    // Off the GUI thread: thousands of forward passes for the larger settings. The thread reads its own copy of the
+    // settings and writes only `outcome`, which the lab reads once QThread::finished arrives; that connection ends
+    // with the lab, so a lab closed mid-check is never reached by the thread. Its destructor waits a bounded time.
+    struct Outcome {
         std::vector<GradCheckResult> results;
         QString error;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    QThread* thread = QThread::create([outcome, config] {
         try {
-            results = BpttStepper(config).gradCheck();
+            outcome->results = BpttStepper(config).gradCheck();
         } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
+            outcome->error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, results, error, config] {
-            checkButton_->setEnabled(true);
-            checkButton_->setText("Run gradient check");
-            emit progressChanged(1, 1);
-            if (!error.isEmpty()) {
-                emit statusMessage("Gradient check failed: " + error);
-                return;
-            }
-            if (stepper_->config().seed != config.seed || stepper_->config().steps != config.steps) return;
-            checkTable_->setRowCount(int(results.size()));
-            for (int r = 0; r < int(results.size()); ++r) {
-                const auto& res = results[size_t(r)];
-                auto set = [&](int col, const QString& text) {
-                    auto* item = new QTableWidgetItem(text);
-                    if (res.error >= 1e-7) item->setBackground(QColor(0xfd, 0xe2, 0xe1));
-                    checkTable_->setItem(r, col, item);
-                };
-                set(0, QString::fromStdString(res.name));
-                set(1, QString::number(res.error, 'e', 2) + (res.error < 1e-7 ? "  ✓" : "  ✗"));
-                set(2, QString("[%1, %2]").arg(res.worstRow).arg(res.worstCol));
-                set(3, QString::number(res.worstNumeric, 'g', 10));
-                set(4, QString::number(res.worstAnalytic, 'g', 10));
-            }
-            checkTable_->resizeColumnsToContents();
-        });
+    });
+    connect(thread, &QThread::finished, this, [this, outcome, config] {
+        const auto& results = outcome->results;
+        const QString& error = outcome->error;
+        checkButton_->setEnabled(true);
+        checkButton_->setText("Run gradient check");
+        emit progressChanged(1, 1);
+        if (!error.isEmpty()) {
+            emit statusMessage("Gradient check failed: " + error);
+            return;
+        }
+        if (stepper_->config().seed != config.seed || stepper_->config().steps != config.steps) return;
+        checkTable_->setRowCount(int(results.size()));
+        for (int r = 0; r < int(results.size()); ++r) {
+            const auto& res = results[size_t(r)];
+            auto set = [&](int col, const QString& text) {
+                auto* item = new QTableWidgetItem(text);
+                if (res.error >= 1e-7) item->setBackground(QColor(0xfd, 0xe2, 0xe1));
+                checkTable_->setItem(r, col, item);
+            };
+            set(0, QString::fromStdString(res.name));
+            set(1, QString::number(res.error, 'e', 2) + (res.error < 1e-7 ? "  ✓" : "  ✗"));
+            set(2, QString("[%1, %2]").arg(res.worstRow).arg(res.worstCol));
+            set(3, QString::number(res.worstNumeric, 'g', 10));
+            set(4, QString::number(res.worstAnalytic, 'g', 10));
+        }
+        checkTable_->resizeColumnsToContents();
     });
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    connect(this, &QObject::destroyed, thread, [thread] { thread->wait(); });
+    gradCheckThread_ = thread;
     thread->start();
 }
 
 void BpttLab::showCourseExample()
 {
-    // Computed here, now, by the same core the lab uses (course-spec §1.2, the 2021 draw orders).
+    // Computed here, now, by the same core the lab uses (the notebook's seeded tests, 2021 draw orders).
     static const std::vector<CourseExample> examples = runCourseExamples();
     const std::string name = courseCombo_->currentText().toStdString();
     for (const auto& e : examples) {

@@ -1,10 +1,13 @@
 // The BPTT stepper lab: an unrolled RNN / GRU / LSTM stepped forward and backward one time step at a time, every
-// value and gradient visible (course-spec §1; docs/bptt.md). The model is core/bptt/BpttStepper; this class only
+// value and gradient visible (the course's "Building a Recurrent Neural Network - Step by Step", Sequence Models by
+// deeplearning.ai, week 1; docs/bptt.md). The model is core/bptt/BpttStepper; this class only
 // builds controls and views and keeps them in step with the stepper's position.
 #pragma once
 
 #include "Lab.hpp"
 #include "bptt/BpttStepper.hpp"
+
+#include <QPointer>
 
 #include <memory>
 
@@ -22,6 +25,7 @@ class QSpinBox;
 class QTabWidget;
 class QTableWidget;
 class QTextBrowser;
+class QThread;
 class QTimer;
 
 namespace unroll {
@@ -115,6 +119,8 @@ private:
     QComboBox* gradTensor_ = nullptr;
     QCheckBox* gradThisStep_ = nullptr;
     QTableWidget* checkTable_ = nullptr;
+    QPointer<QThread> gradCheckThread_; // the running gradient check, if any (it deletes itself when done)
+    static constexpr int kGradCheckExitWaitMs = 10000;
     QPushButton* checkButton_ = nullptr;
     QTextBrowser* equations_ = nullptr;
     QSpinBox* unit_ = nullptr;

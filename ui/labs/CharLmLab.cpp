@@ -1,7 +1,6 @@
 // The character language model lab; see CharLmLab.hpp.
 #include "labs/CharLmLab.hpp"
 
-#include "LabTraining.hpp"
 #include "charlm/Sampling.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
@@ -26,7 +25,6 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -76,64 +74,17 @@ CharLmSnapshot snapshotOf(const CharLmTask& task, qint64 every, qint64& lastSamp
 }
 } // namespace
 
-CharLmLab::CharLmLab(QWidget* parent) : Lab(parent)
+CharLmLab::CharLmLab(QWidget* parent) : TrainingLab(parent)
 {
     qRegisterMetaType<CharLmSnapshot>();
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(8, 8, 8, 8);
-    layout->setSpacing(8);
-    auto* controls = new QScrollArea;
-    controls->setWidget(setupControls());
-    controls->setWidgetResizable(true);
-    controls->setFixedWidth(280);
-    controls->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    controls->setFrameShape(QFrame::NoFrame);
-    layout->addWidget(controls);
-
-    auto* split = new QSplitter(Qt::Vertical);
-    auto* top = new QSplitter(Qt::Horizontal);
-    curve_ = new TrainingCurveView;
-    curve_->setTitle("Loss");
-    curve_->setValueLabel("loss (nats)");
-    curve_->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.99});
-    top->addWidget(curve_);
-    auto* feedBox = new QWidget;
-    auto* fv = new QVBoxLayout(feedBox);
-    fv->setContentsMargins(0, 0, 0, 0);
-    auto* feedTitle = new QLabel("<b>Samples as training runs</b> (the course's sample(): seeds 0 … 6)");
-    feedTitle->setWordWrap(true);
-    fv->addWidget(feedTitle);
-    feed_ = new QPlainTextEdit;
-    feed_->setReadOnly(true);
-    feed_->setMaximumBlockCount(5000);
-    feed_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;");
-    fv->addWidget(feed_, 1);
-    rateLabel_ = new QLabel;
-    fv->addWidget(rateLabel_);
-    top->addWidget(feedBox);
-    top->setSizes({640, 340});
-    split->addWidget(top);
-
-    auto* tabs = new QTabWidget;
-    tabs->addTab(setupSamplingTab(), "Sampling");
-    tabs->addTab(setupHiddenTab(), "Hidden state");
-    tabs->addTab(setupDataTab(), "Data");
-    split->addWidget(tabs);
-    split->setSizes({430, 430});
-    layout->addWidget(split, 1);
-
-    training_ = new LabTraining(this, curve_, [this] { return nextRun(); });
-    connect(training_, &LabTraining::snapshotReady, this, &CharLmLab::showSnapshot);
-    connect(training_, &LabTraining::speedMeasured, this, [this](qint64 step, double perSecond) {
+    setupScaffold(setupControls(), setupViews());
+    connect(training(), &LabTraining::speedMeasured, this, [this](qint64 step, double perSecond) {
         rateLabel_->setText(QString("step %1 · %2 steps/s").arg(step).arg(perSecond, 0, 'f', 0));
     });
-    connect(training_, &LabTraining::failed, this,
-            [this](const QString& msg) { QMessageBox::warning(this, "Training stopped", msg); });
-
     setCorpus(builtInDinosaurs());
 }
 
-CharLmLab::~CharLmLab() { training_->stopAndWait(); }
+CharLmLab::~CharLmLab() = default;
 
 // --- controls --------------------------------------------------------------------------------------------------------
 
@@ -215,6 +166,40 @@ QWidget* CharLmLab::setupControls()
     return box;
 }
 
+QWidget* CharLmLab::setupViews()
+{
+    auto* split = new QSplitter(Qt::Vertical);
+    auto* top = new QSplitter(Qt::Horizontal);
+    curve()->setTitle("Loss");
+    curve()->setValueLabel("loss (nats)");
+    curve()->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.99});
+    top->addWidget(curve());
+    auto* feedBox = new QWidget;
+    auto* fv = new QVBoxLayout(feedBox);
+    fv->setContentsMargins(0, 0, 0, 0);
+    auto* feedTitle = new QLabel("<b>Samples as training runs</b> (the course's sample(): seeds 0 … 6)");
+    feedTitle->setWordWrap(true);
+    fv->addWidget(feedTitle);
+    feed_ = new QPlainTextEdit;
+    feed_->setReadOnly(true);
+    feed_->setMaximumBlockCount(5000);
+    feed_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;");
+    fv->addWidget(feed_, 1);
+    rateLabel_ = new QLabel;
+    fv->addWidget(rateLabel_);
+    top->addWidget(feedBox);
+    top->setSizes({640, 340});
+    split->addWidget(top);
+
+    auto* tabs = new QTabWidget;
+    tabs->addTab(setupSamplingTab(), "Sampling");
+    tabs->addTab(setupHiddenTab(), "Hidden state");
+    tabs->addTab(setupDataTab(), "Data");
+    split->addWidget(tabs);
+    split->setSizes({430, 430});
+    return split;
+}
+
 QWidget* CharLmLab::setupSamplingTab()
 {
     auto* w = new QWidget;
@@ -273,7 +258,7 @@ QWidget* CharLmLab::setupSamplingTab()
     connect(prime_, &QLineEdit::editingFinished, this, &CharLmLab::restartSampler);
     auto adjust = [this] {
         temperatureLabel_->setText(QString::number(temperature_->value() / 100.0, 'f', 2));
-        refreshSoftmax(-1); // the distribution the next draw uses changes live
+        refreshSoftmax(); // the distribution the next draw uses changes live
     };
     connect(temperature_, &QSlider::valueChanged, this, adjust);
     connect(topK_, &QSpinBox::valueChanged, this, adjust);
@@ -389,6 +374,7 @@ CharLmOptions CharLmLab::optionsFromControls() const
 
 void CharLmLab::setCorpus(CharCorpus corpus)
 {
+    training()->stopAndWait();
     corpus_ = std::move(corpus);
     refreshDataSummary();
     newRun();
@@ -396,21 +382,19 @@ void CharLmLab::setCorpus(CharCorpus corpus)
 
 void CharLmLab::newRun()
 {
-    training_->stopAndWait();
     try {
         task_ = std::make_shared<CharLmTask>(corpus_, optionsFromControls());
     } catch (const std::exception& e) {
         QMessageBox::warning(this, "Character model", QString::fromUtf8(e.what()));
         return;
     }
-    training_->resetCurve(corpus_.options.mode == TextMode::Lines ? "loss per name (training)"
+    resetCurve(corpus_.options.mode == TextMode::Lines ? "loss per name (training)"
                                                                    : "loss per character (training)");
     validRun_ = corpus_.validation.empty()
                     ? -1
-                    : curve_->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (held out)"
+                    : curve()->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (held out)"
                                                                              : "loss per character (held out)");
     feed_->clear();
-    unsaved_ = false;
     rateLabel_->setText(QString("%1 training examples · vocabulary of %2")
                             .arg(corpus_.train.size()).arg(corpus_.vocab.size()));
     modelVocab_ = corpus_.vocab;
@@ -419,12 +403,14 @@ void CharLmLab::newRun()
     emit transportChanged();
 }
 
+// No run is going (TrainingLab's promise), so the task may be read here.
 TrainingRun CharLmLab::nextRun()
 {
+    if (!task_) return {};
     const qint64 every = sampleEvery_->value();
-    auto lastSampled = std::make_shared<qint64>(task_->stepsDone());
-    unsaved_ = true;
-    return {task_, task_->stepsDone(), [task = task_, every, lastSampled] {
+    const qint64 done = task_->stepsDone();
+    auto lastSampled = std::make_shared<qint64>(done);
+    return {task_, done, std::max<qint64>(0, iterations_->value() - done), [task = task_, every, lastSampled] {
                 return QVariant::fromValue(snapshotOf(*task, every, *lastSampled));
             }};
 }
@@ -443,7 +429,7 @@ void CharLmLab::showSnapshot(const QVariant& v)
             block += (corpus_.options.mode == TextMode::Lines ? capitalised(name) : name) + "\n";
         feed_->appendPlainText(block);
         if (validRun_ >= 0 && s.validationNats >= 0)
-            curve_->addPoint(validRun_, double(s.samplesStep), training_->elapsedSeconds(), s.validationNats);
+            curve()->addPoint(validRun_, double(s.samplesStep), training()->elapsedSeconds(), s.validationNats);
     }
     emit statusMessage(QString("Step %1 · smoothed loss %2 (the course's 0.999 / 0.001)")
                            .arg(s.step).arg(s.smoothedLoss, 0, 'f', 4));
@@ -460,26 +446,16 @@ void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model)
 
 // --- transport -------------------------------------------------------------------------------------------------------
 
-qint64 CharLmLab::stepsDone() const { return training_->stepsShown(); }
-bool CharLmLab::isPlaying() const { return training_->isPlaying(); }
-void CharLmLab::play() { training_->play(task_ ? iterations_->value() - task_->stepsDone() : 0); }
-void CharLmLab::pause() { training_->pause(); }
-
-void CharLmLab::stepOnce()
-{
-    if (task_) training_->stepOnce(std::max<qint64>(1, iterations_->value() - task_->stepsDone()));
-}
-
 void CharLmLab::reset()
 {
-    newRun();
+    TrainingLab::reset();
     emit statusMessage("A new run from the same seed, with the settings on the left.");
 }
 
 void CharLmLab::performSteps(int n)
 {
     if (n <= 0 || !task_) return;
-    training_->performSteps(n);
+    TrainingLab::performSteps(n);
     // The sampling view picks up the trained model and draws a few characters, so the softmax is on screen.
     restartSampler();
     for (int k = 0; k < 4; ++k) sampleNextCharacter();
@@ -505,7 +481,7 @@ void CharLmLab::restartSampler()
     }
     sampleSeed_ = 0;
     sampleText_->setText(sampledText());
-    refreshSoftmax(-1);
+    refreshSoftmax();
 }
 
 void CharLmLab::sampleNextCharacter()
@@ -513,28 +489,10 @@ void CharLmLab::sampleNextCharacter()
     if (!sampler_) return;
     if (!sampler_->text().empty() && sampler_->text().back() == U'\n') restartSampler();
     Rng rng(sampleSeed_++);
-    const SamplingOptions o{.temperature = temperature_->value() / 100.0,
-                            .topK = topK_->value(),
-                            .greedy = greedy_->isChecked()};
-    const auto distribution = adjustedDistribution(sampler_->probabilities(), o); // what this draw uses
-    const int chosen = sampler_->next(rng, o);
+    const auto distribution = drawDistribution(); // what this draw uses
+    const int chosen = sampler_->next(rng, samplingOptions());
     sampleText_->setText(sampledText());
-    // Show the distribution the character was drawn from, with the drawn one highlighted.
-    QVector<double> keys, values, ck, cv;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (int i = 0; i < int(distribution.size()); ++i) {
-        keys << i;
-        values << (i == chosen ? 0.0 : distribution[size_t(i)]);
-        ticker->addTick(i, shown(modelVocab_.symbol(i)));
-    }
-    ck << chosen;
-    cv << distribution[size_t(chosen)];
-    bars_->setData(keys, values);
-    chosenBar_->setData(ck, cv);
-    softmax_->xAxis->setTicker(ticker);
-    softmax_->xAxis->setRange(-0.7, double(distribution.size()) - 0.3);
-    softmax_->yAxis->setRange(0, std::max(0.05, *std::max_element(distribution.begin(), distribution.end()) * 1.1));
-    softmax_->replot();
+    showDistribution(distribution, chosen);
 }
 
 QString CharLmLab::sampledText() const
@@ -545,29 +503,44 @@ QString CharLmLab::sampledText() const
     return t.isEmpty() ? QString("(press Next character)") : t;
 }
 
-void CharLmLab::refreshSoftmax(int chosen)
+SamplingOptions CharLmLab::samplingOptions() const
 {
-    if (!sampler_) return;
-    const SamplingOptions o{.temperature = temperature_->value() / 100.0,
-                            .topK = topK_->value(),
-                            .greedy = greedy_->isChecked()};
+    return {.temperature = temperature_->value() / 100.0, .topK = topK_->value(), .greedy = greedy_->isChecked()};
+}
+
+std::vector<double> CharLmLab::drawDistribution() const
+{
+    const SamplingOptions o = samplingOptions();
     std::vector<double> p = adjustedDistribution(sampler_->probabilities(), o);
-    if (p.size() != modelVocab_.size()) return;
-    if (o.greedy) {
+    if (o.greedy) { // CharSampler::next takes the most likely character: all the mass is there
         const auto best = size_t(std::max_element(p.begin(), p.end()) - p.begin());
         std::fill(p.begin(), p.end(), 0.0);
         p[best] = 1.0;
     }
-    QVector<double> keys, values;
+    return p;
+}
+
+void CharLmLab::refreshSoftmax()
+{
+    if (sampler_) showDistribution(drawDistribution(), -1);
+}
+
+void CharLmLab::showDistribution(const std::vector<double>& p, int chosen)
+{
+    if (p.empty() || p.size() != modelVocab_.size()) return;
+    QVector<double> keys, values, chosenKey, chosenValue;
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     for (int i = 0; i < int(p.size()); ++i) {
         keys << i;
-        values << p[size_t(i)];
+        values << (i == chosen ? 0.0 : p[size_t(i)]); // the drawn character is its own bar, in the accent colour
         ticker->addTick(i, shown(modelVocab_.symbol(i)));
     }
+    if (chosen >= 0 && chosen < int(p.size())) {
+        chosenKey << chosen;
+        chosenValue << p[size_t(chosen)];
+    }
     bars_->setData(keys, values);
-    chosenBar_->setData(QVector<double>{}, QVector<double>{});
-    Q_UNUSED(chosen);
+    chosenBar_->setData(chosenKey, chosenValue);
     softmax_->xAxis->setTicker(ticker);
     softmax_->xAxis->setRange(-0.7, double(p.size()) - 0.3);
     softmax_->yAxis->setRange(0, std::max(0.05, *std::max_element(p.begin(), p.end()) * 1.1));
@@ -681,7 +654,7 @@ void CharLmLab::saveModel()
     if (path.isEmpty()) return;
     try {
         saveCharModel(path.toStdString(), *model_, corpus_, optionsFromControls());
-        unsaved_ = false;
+        markSaved();
         emit statusMessage("Saved " + path);
     } catch (const std::exception& e) {
         QMessageBox::warning(this, "Save the model", QString::fromUtf8(e.what()));
@@ -695,7 +668,7 @@ void CharLmLab::openModel()
     if (path.isEmpty()) return;
     try {
         auto loaded = loadCharModel(path.toStdString());
-        training_->stopAndWait();
+        training()->stopAndWait();
         modelVocab_ = loaded.vocab;
         model_.reset();
         useModel(std::shared_ptr<const SequenceModel<float>>(std::move(loaded.model)));
@@ -706,30 +679,15 @@ void CharLmLab::openModel()
     }
 }
 
-bool CharLmLab::maybeKeepWork()
+void CharLmLab::showFailure(const QString& message) { QMessageBox::warning(this, "Training stopped", message); }
+
+std::optional<TrainingLab::Checkpoint> CharLmLab::checkpoint() const
 {
-    if (!unsaved_ || !task_ || task_->stepsDone() == 0) return true;
-    training_->pause();
-    const auto answer = QMessageBox::question(
-        this, "Keep the training run?",
-        QString("The character model has trained for %1 steps. Save a checkpoint to continue it later "
-                "(unroll-cli train charlm --resume)?")
-            .arg(task_->stepsDone()),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Cancel) return false;
-    if (answer == QMessageBox::Discard) return true;
-    const QString path = QFileDialog::getSaveFileName(this, "Save a checkpoint", "charlm.ckpt.safetensors",
-                                                      "safetensors (*.safetensors)");
-    if (path.isEmpty()) return false;
-    training_->stopAndWait(); // the task is only read once the training thread has stopped
-    try {
-        task_->saveCheckpoint(path.toStdString());
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, "Save a checkpoint", QString::fromUtf8(e.what()));
-        return false;
-    }
-    return true;
+    if (!task_) return std::nullopt;
+    return Checkpoint{"The character model", " (unroll-cli train charlm --resume)", "charlm.ckpt.safetensors"};
 }
+
+void CharLmLab::saveCheckpoint(const QString& path) { task_->saveCheckpoint(path.toStdString()); }
 
 QList<QAction*> CharLmLab::exportActions()
 {
@@ -740,34 +698,51 @@ QList<QAction*> CharLmLab::exportActions()
         return saveTextAtomically(f, feed_->toPlainText(), e);
     });
     auto* csv = makeExportAction(this, "Loss curve as CSV…", "CSV", "loss",
-                                 [this](const QString& f, QString* e) { return curve_->exportCsv(f, e); });
+                                 [this](const QString& f, QString* e) { return curve()->exportCsv(f, e); });
     actions << samples << csv;
     return actions;
 }
 
 void CharLmLab::setPresentationMode(bool on)
 {
-    curve_->setPresentationMode(on);
+    TrainingLab::setPresentationMode(on);
     hiddenMap_->setPresentationMode(on);
 }
 
 QString CharLmLab::guideHtml() const
 {
-    return "<h2>Character language model</h2>"
-           "<p>The model reads a name one character at a time and, at every step, predicts the next character with a "
-           "softmax over the vocabulary; the newline ends a name. It starts from x⟨1⟩ = 0. The loss is the "
-           "cross-entropy summed over the name (course-spec §2).</p>"
+    // The loss and its unit depend on how the data is read (CharLmTask: SumPerExample for lines, Mean for a stream).
+    const bool lines = corpus_.options.mode == TextMode::Lines;
+    const QString loss =
+        lines ? "The model reads a name one character at a time and, at every step, predicts the next character with "
+                "a softmax over the vocabulary; the newline ends a name. It starts from x⟨1⟩ = 0. The loss is the "
+                "cross-entropy summed over the name, newline included, and averaged over the names of a step: nats "
+                "per name (the course's <i>Dinosaur Island</i> notebook, Sequence Models week 1)."
+              : "The model reads the text as one stream, a window of characters per step, and predicts each next "
+                "character with a softmax over the vocabulary; the hidden state carries over from one window to the "
+                "next. The loss is the cross-entropy averaged over the characters of a step: nats per character.";
+    const QString heldOut =
+        corpus_.validation.empty()
+            ? "This data has no held-out part, so there is only the training curve."
+        : lines ? "The second run is the loss on the held-out names, measured at each sample: summed over each name "
+                  "and averaged over the names, in nats per name like the training curve. The sample feed gives it "
+                  "per character as well (nats and bits)."
+                : "The second run is the loss on the held-out text, measured at each sample, in nats per character "
+                  "like the training curve; the sample feed gives it in bits as well.";
+    return "<h2>Character language model</h2><p>" + loss + "</p>" +
            "<ul><li><b>Defaults</b> are the course's Dinosaur Island setting: a vanilla RNN with 50 units, SGD with "
            "learning rate 0.01, gradients clipped to ±5, one name per step, the hidden state carried from one name to "
            "the next, samples every 1000 iterations from seeds 0 … 6.</li>"
            "<li><b>Beyond the course</b>: GRU and LSTM, up to 3 layers, Adam, mini-batches of names, and continuous "
            "text (File → Open data with the mode “Continuous text”).</li>"
            "<li><b>Sampling</b>: draw one character at a time and watch the softmax; the temperature divides the "
-           "log-probabilities (below 1: safer, above 1: wilder), top-k keeps the k most likely.</li>"
+           "log-probabilities (below 1: safer, above 1: wilder), top-k keeps the k most likely, greedy always takes "
+           "the most likely. The bars show the distribution the next draw uses; after a draw, the drawn character "
+           "is highlighted in the distribution it came from.</li>"
            "<li><b>Hidden state</b>: type a text and see it coloured by one unit's activation; “Most varying unit” "
            "finds a unit that reacts to this text.</li>"
-           "<li>The faint curve is the loss of each step, the bold one its moving average; the second run is the "
-           "loss on held-out names, in nats per character.</li></ul>"
+           "<li>The faint curve is the loss of each step, the bold one its moving average. " +
+           heldOut + "</li></ul>"
            "<p>Save the model with Ctrl+S; <code>unroll-cli sample --model FILE</code> and "
            "<code>unroll-cli eval</code> read it.</p>";
 }

@@ -1,14 +1,17 @@
-// The character language model lab (course-spec §2, "Dinosaur Island"; Karpathy's char-rnn): train on the built-in
-// dinosaur names or any text, watch the loss and a feed of samples, sample one character at a time with the softmax
-// on screen, and see the text coloured by a hidden unit. The work is core/charlm; this class builds the views.
+// The character language model lab (the "Dinosaur Island" notebook of the Sequence Models course by deeplearning.ai,
+// week 1; Karpathy's char-rnn): train on the built-in dinosaur names or any text, watch the loss and a feed of
+// samples, sample one character at a time with the softmax on screen, and see the text coloured by a hidden unit. The
+// work is core/charlm; TrainingLab runs the training; this class builds the views.
 #pragma once
 
-#include "Lab.hpp"
+#include "TrainingLab.hpp"
 #include "charlm/CharLmTask.hpp"
+#include "charlm/Sampling.hpp"
 
 #include <QVariant>
 
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -27,9 +30,6 @@ namespace unroll {
 
 class CharSampler;
 class HeatmapView;
-class LabTraining;
-class TrainingCurveView;
-struct TrainingRun;
 
 // What the training thread hands the page, by value (the model is an immutable copy).
 struct CharLmSnapshot {
@@ -42,21 +42,16 @@ struct CharLmSnapshot {
     double validationNatsPerChar = -1; // the same, per predicted character
 };
 
-class CharLmLab : public Lab {
+class CharLmLab : public TrainingLab {
     Q_OBJECT
 public:
     explicit CharLmLab(QWidget* parent = nullptr);
-    ~CharLmLab() override;
+    ~CharLmLab() override; // out of line: CharSampler is complete there
 
     QString id() const override { return "charlm"; }
     QString title() const override { return "Character model"; }
     QString guideHtml() const override;
 
-    bool hasTransport() const override { return true; }
-    bool isPlaying() const override;
-    void play() override;
-    void pause() override;
-    void stepOnce() override;
     void reset() override;
     void performSteps(int n) override;
     bool canOpenData() const override { return true; }
@@ -67,43 +62,47 @@ public:
     void openModel() override;
     QList<QAction*> exportActions() override;
     void setPresentationMode(bool on) override;
-    bool maybeKeepWork() override;
 
     // For tests.
     void setCorpus(CharCorpus corpus); // new data: a new run
     const CharCorpus& corpus() const { return corpus_; }
-    qint64 stepsDone() const;
-    TrainingCurveView* curve() const { return curve_; }
     QPlainTextEdit* sampleFeed() const { return feed_; }
     QCustomPlot* softmaxPlot() const { return softmax_; }
     HeatmapView* hiddenHeatmap() const { return hiddenMap_; }
     void sampleNextCharacter(); // one step of the sampling view
     QString sampledText() const;
 
+protected:
+    TrainingRun nextRun() override;
+    void newRun() override;
+    void showSnapshot(const QVariant& v) override;
+    void showFailure(const QString& message) override;
+    std::optional<Checkpoint> checkpoint() const override;
+    void saveCheckpoint(const QString& path) override;
+
 private:
     QWidget* setupControls();
+    QWidget* setupViews();
     QWidget* setupSamplingTab();
     QWidget* setupHiddenTab();
     QWidget* setupDataTab();
     void setupSoftmaxPlot();
     CharLmOptions optionsFromControls() const;
-    void newRun();
-    TrainingRun nextRun();
-    void showSnapshot(const QVariant& v);
     void useModel(std::shared_ptr<const SequenceModel<float>> model); // for sampling and the hidden-state view
     void restartSampler();
-    void refreshSoftmax(int chosen);
+    SamplingOptions samplingOptions() const;      // from the sampling controls
+    std::vector<double> drawDistribution() const; // what the next draw uses (needs a sampler)
+    void refreshSoftmax();                        // shows drawDistribution(), nothing highlighted
+    void showDistribution(const std::vector<double>& p, int chosen); // chosen >= 0: that bar highlighted
     void refreshHidden();
     void refreshDataSummary();
 
     CharCorpus corpus_;
-    std::shared_ptr<CharLmTask> task_;
-    LabTraining* training_ = nullptr;
+    std::shared_ptr<CharLmTask> task_; // null when the settings were refused
     std::shared_ptr<const SequenceModel<float>> model_; // the latest snapshot (or an opened model)
     Vocabulary modelVocab_;
     std::unique_ptr<CharSampler> sampler_;
     int validRun_ = -1;
-    bool unsaved_ = false;
 
     // controls
     QLabel* dataLabel_ = nullptr;
@@ -113,7 +112,6 @@ private:
     QDoubleSpinBox *lr_ = nullptr, *clip_ = nullptr;
     QLabel* rateLabel_ = nullptr;
     // views
-    TrainingCurveView* curve_ = nullptr;
     QPlainTextEdit* feed_ = nullptr;
     QLineEdit* prime_ = nullptr;
     QSlider* temperature_ = nullptr;

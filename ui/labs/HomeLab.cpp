@@ -1,7 +1,6 @@
 // The start page; see HomeLab.hpp.
 #include "labs/HomeLab.hpp"
 
-#include "LabTraining.hpp"
 #include "math/Rng.hpp"
 #include "text/Vocabulary.hpp"
 #include "charlm/CharLmTask.hpp"
@@ -58,7 +57,7 @@ HomeSnapshot snapshotOf(const CharLmTask& task)
 }
 } // namespace
 
-HomeLab::HomeLab(QWidget* parent) : Lab(parent)
+HomeLab::HomeLab(QWidget* parent) : TrainingLab(parent)
 {
     qRegisterMetaType<HomeSnapshot>();
     setStyleSheet("unroll--HomeLab { background: #f5f6f8; }");
@@ -81,14 +80,8 @@ HomeLab::HomeLab(QWidget* parent) : Lab(parent)
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
 
-    training_ = new LabTraining(this, curve_, [this] { return nextRun(); });
-    connect(training_, &LabTraining::snapshotReady, this, &HomeLab::showSnapshot);
-    connect(training_, &LabTraining::failed, this,
-            [this](const QString& msg) { demoStatus_->setText("Training stopped: " + msg.toHtmlEscaped()); });
-    newTask();
+    newRun();
 }
-
-HomeLab::~HomeLab() { training_->stopAndWait(); }
 
 QWidget* HomeLab::setupIntro()
 {
@@ -122,11 +115,10 @@ QWidget* HomeLab::setupDemo()
                               "font-size: 11pt; color: #1f2430;"),
                     0, 0, 1, 2);
 
-    curve_ = new TrainingCurveView;
-    curve_->setTitle("Cross-entropy per character");
-    curve_->setValueLabel("loss (nats)");
-    curve_->setMinimumSize(420, 300);
-    grid->addWidget(curve_, 1, 0);
+    curve()->setTitle("Cross-entropy per character");
+    curve()->setValueLabel("loss (nats)");
+    curve()->setMinimumSize(420, 300);
+    grid->addWidget(curve(), 1, 0);
 
     heatmap_ = new HeatmapView;
     heatmap_->setTitle("Hidden units over the last window");
@@ -153,7 +145,7 @@ QWidget* HomeLab::setupDemo()
 
     auto* exportCurve =
         makeExportAction(this, "Training curve as PNG…", "PNG", "training curve",
-                         [this](const QString& f, QString* e) { return curve_->exportPng(f, {}, 2.0, e); });
+                         [this](const QString& f, QString* e) { return curve()->exportPng(f, {}, 2.0, e); });
     auto* exportHeat =
         makeExportAction(this, "Hidden-unit heatmap as PNG…", "PNG", "hidden units",
                          [this](const QString& f, QString* e) { return heatmap_->exportPng(f, {}, 2.0, e); });
@@ -194,7 +186,7 @@ QString HomeLab::demoText()
            "the error back, step by step, to every weight that shaped the guess. ";
 }
 
-void HomeLab::newTask()
+void HomeLab::newRun()
 {
     const std::string utf8 = demoText().toStdString();
     task_ = std::make_shared<CharLmTask>(
@@ -204,37 +196,36 @@ void HomeLab::newTask()
                       .optimizer = {.kind = OptimizerKind::Adam, .learningRate = 0.01, .clip = ClipMode::Value},
                       .window = 16,
                       .seed = 0});
-    training_->resetCurve("LSTM 32");
+    resetCurve("LSTM 32");
     heatmap_->clear();
     sample_->setText({});
     demoStatus_->setText("Not trained yet. Press Play (Space) or take one step (→).");
 }
 
-TrainingRun HomeLab::nextRun() const
+// No run is going (TrainingLab's promise), so the task may be read here.
+TrainingRun HomeLab::nextRun()
 {
-    return {task_, task_->stepsDone(), [task = task_] { return QVariant::fromValue(snapshotOf(*task)); }};
+    const qint64 done = task_->stepsDone();
+    return {task_, done, std::max<qint64>(0, kDemoSteps - done),
+            [task = task_] { return QVariant::fromValue(snapshotOf(*task)); }};
 }
-
-qint64 HomeLab::stepsDone() const { return training_->stepsShown(); }
-bool HomeLab::isPlaying() const { return training_->isPlaying(); }
-void HomeLab::play() { training_->play(kDemoSteps - task_->stepsDone()); }
-void HomeLab::pause() { training_->pause(); }
-void HomeLab::stepOnce() { training_->stepOnce(kDemoSteps - task_->stepsDone()); }
-void HomeLab::performSteps(int n) { training_->performSteps(n); }
 
 void HomeLab::reset()
 {
-    training_->stopAndWait();
-    newTask();
+    TrainingLab::reset();
     emit statusMessage("Reset to the same initial weights (seed 0).");
-    emit transportChanged();
+}
+
+void HomeLab::showFailure(const QString& message)
+{
+    demoStatus_->setText("Training stopped: " + message.toHtmlEscaped());
 }
 
 QList<QAction*> HomeLab::exportActions() { return exports_; }
 
 void HomeLab::setPresentationMode(bool on)
 {
-    curve_->setPresentationMode(on);
+    TrainingLab::setPresentationMode(on);
     heatmap_->setPresentationMode(on);
 }
 

@@ -2,7 +2,7 @@
 // curve, heatmap of hidden units, samples, the worker thread), and a card for every lab.
 #pragma once
 
-#include "Lab.hpp"
+#include "TrainingLab.hpp"
 
 #include <QVariant>
 
@@ -16,9 +16,6 @@ namespace unroll {
 
 class CharLmTask;
 class HeatmapView;
-class LabTraining;
-class TrainingCurveView;
-struct TrainingRun;
 
 // What the demo's training thread hands the page, by value.
 struct HomeSnapshot {
@@ -29,43 +26,35 @@ struct HomeSnapshot {
     QString sample;            // text the model writes now (fixed seed, temperature 0.7)
 };
 
-class HomeLab : public Lab {
+class HomeLab : public TrainingLab {
     Q_OBJECT
 public:
     explicit HomeLab(QWidget* parent = nullptr);
-    ~HomeLab() override;
 
     QString id() const override { return "home"; }
     QString title() const override { return "Home"; }
     QString guideHtml() const override;
 
-    bool hasTransport() const override { return true; }
-    bool isPlaying() const override;
-    void play() override;
-    void pause() override;
-    void stepOnce() override;
     void reset() override;
-    void performSteps(int n) override;
     QList<QAction*> exportActions() override;
     void setPresentationMode(bool on) override;
 
     static QString demoText();
-    qint64 stepsDone() const;
-    TrainingCurveView* curve() const { return curve_; }
     HeatmapView* heatmap() const { return heatmap_; }
+
+protected:
+    TrainingRun nextRun() override;
+    void newRun() override;
+    void showSnapshot(const QVariant& v) override;
+    void showFailure(const QString& message) override;
 
 private:
     QWidget* setupIntro();
     QWidget* setupDemo();
     QWidget* setupLabCards();
-    void newTask();
-    TrainingRun nextRun() const;
-    void showSnapshot(const QVariant& v);
 
     static constexpr qint64 kDemoSteps = 4000;
     std::shared_ptr<CharLmTask> task_;
-    LabTraining* training_ = nullptr;
-    TrainingCurveView* curve_ = nullptr;
     HeatmapView* heatmap_ = nullptr;
     QLabel* sample_ = nullptr;
     QLabel* demoStatus_ = nullptr;

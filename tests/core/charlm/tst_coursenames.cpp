@@ -1,5 +1,6 @@
-// Dinosaur Island's learner functions (core/charlm/CourseNames) against the course:
-//   - every number the 2021 notebook's clip, sample and optimize tests print, course-spec §2.4, to the digits that a
+// Dinosaur Island's learner functions (core/charlm/CourseNames) against the course notebook
+// (Sequence Models by deeplearning.ai, week 1):
+//   - every number the 2021 notebook's clip, sample and optimize tests print, to the digits that a
 //     float64 computation can promise (17-digit prints depend on the order of the sums: see optimize below);
 //   - the v3a sample test, the third-party rnn_forward loss, and the course's sample() quirks (x<1> = 0, seed + 2k,
 //     a newline appended after 50 characters even if the 50th was one);
@@ -59,7 +60,7 @@ std::string chars(const std::vector<std::int32_t>& ids)
     return s;
 }
 
-// The optimize test's setup (course-spec §2.4): np.random.seed(1); a_prev = randn(100, 1) unless the third-party
+// The optimize test's setup: np.random.seed(1); a_prev = randn(100, 1) unless the third-party
 // variant (a_prev = zeros, not drawn); then Wax, Waa, Wya, b, by.
 struct OptimizeSetup {
     MatD aPrev;
@@ -96,7 +97,7 @@ SequenceModel<double> biasedModel(int newlineLogit)
 class TestCourseNames : public QObject {
     Q_OBJECT
 private slots:
-    // --- clip: course-spec §2.4 (2021 clip_test, mValue 10 and 5) ---------------------------------------------
+    // --- clip (2021 clip_test, mValue 10 and 5) -----------------------------------------------------------
 
     void clipPrintsTheNotebooksTable()
     {
@@ -119,7 +120,7 @@ private slots:
             for (const char* key : {"dWaa", "dWax", "dWya", "db", "dby"})
                 for (double v : ex.array(g + key).data) QVERIFY(std::abs(v) <= (g == "maxValue_5/" ? 5.0 : 10.0));
         }
-        // The notebook's lines, as printed (course-spec §2.4).
+        // The notebook's lines, as printed.
         QCOMPARE(ex.printed.size(), std::size_t(13));
         QCOMPARE(ex.printed[0], std::string("Gradients for mValue=10"));
         QCOMPARE(ex.printed[3], std::string("gradients[\"dWya\"][1][2] = 0.2971381536101662"));
@@ -129,7 +130,7 @@ private slots:
 
     void clipRawValuesAreTheSpecs()
     {
-        // course-spec §2.4: before clipping 14.86, -13.14, 0.297, 14.88, 8.458.
+        // The notebook: before clipping 14.86, -13.14, 0.297, 14.88, 8.458.
         Rng rng(3);
         const MatD dWax = rng.randn(5, 3) * 10.0, dWaa = rng.randn(5, 5) * 10.0, dWya = rng.randn(2, 5) * 10.0,
                    db = rng.randn(5, 1) * 10.0, dby = rng.randn(2, 1) * 10.0;
@@ -140,7 +141,7 @@ private slots:
         QCOMPARE(QString::number(dby(1, 0), 'f', 3), QString("8.458"));
     }
 
-    // --- sample: course-spec §2.4 -----------------------------------------------------------------------------
+    // --- sample -------------------------------------------------------------------------------------------
 
     void sampleGivesThe2021Indices()
     {
@@ -157,7 +158,7 @@ private slots:
 
     void sampleV3aMatchesUntilTheModelsChaosTakesOver()
     {
-        // v3a: seed 2; the notebook printed 51 indices (course-spec §2.4). This model's recurrent weights are randn
+        // v3a: seed 2; the notebook printed 51 indices. This model's recurrent weights are randn
         // (unscaled), so it is chaotic: a last-bit difference in a<t> grows about 2.3x per step (measured with numpy:
         // float64 vs long double, 1e-16 at step 0, 0.3 at step 42). From step 43 on, the draw depends on how the sums
         // are rounded, which differs between the notebook's numpy/BLAS, numpy 1.24.2 and Eigen: numpy 1.24.2 itself
@@ -255,7 +256,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, courseSample(notFedBack, 0, 0));
     }
 
-    // --- optimize: course-spec §2.4 ---------------------------------------------------------------------------
+    // --- optimize -----------------------------------------------------------------------------------------
 
     void optimizePrintsTheNotebooksNumbers()
     {
@@ -312,7 +313,7 @@ private slots:
 
     void rnnForwardLossFromZeroStateIsTheThirdPartyValue()
     {
-        // course-spec §2.4 (third-party kerasrnn test): seed 1, a_prev = zeros (not drawn), the same X, Y:
+        // The third-party kerasrnn test: seed 1, a_prev = zeros (not drawn), the same X, Y:
         // rnn_forward loss 74.08235894494784. courseOptimize reports the loss before its update.
         auto s = optimizeSetup(false);
         auto model = courseRnnModel(s.p);
@@ -322,7 +323,7 @@ private slots:
 
     void noneInputIsTheZeroVector()
     {
-        // model()'s examples start with None (course-spec §2.1): X = [None, t, u, r], Y = [t, u, r, \n]. Against
+        // model()'s examples start with None: X = [None, t, u, r], Y = [t, u, r, \n]. Against
         // utils.py's rnn_forward / rnn_backward written out here on the course's separate tensors.
         Rng rng(4);
         const CourseRnnParameters p = drawCourseRnnParameters(rng, 27, 6, 27);

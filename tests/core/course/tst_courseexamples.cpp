@@ -1,6 +1,6 @@
-// The course's seeded examples against two sources:
-//   - the numbers the notebook prints, course-spec §1.2 (2021 values), to the digits printed there (the eight RNN/LSTM
-//     examples of core/course/CourseExamples; the Dinosaur Island ones of §2.4 are checked in tst_coursenames);
+// The seeded examples of the Sequence Models course (deeplearning.ai, week 1) against two sources:
+//   - the numbers the notebook prints (2021 values), to the digits printed there (the eight RNN/LSTM
+//     examples of core/course/CourseExamples; the Dinosaur Island ones are checked in tst_coursenames);
 //   - an independent numpy implementation of the same functions, every element of every array, to 1e-10
 //     (tests/data/course_examples.json, written by scripts/refs/make_course_reference.py with numpy 1.24.2): the eight
 //     and Dinosaur Island's clip, sample and optimize (charlm/CourseNames).
@@ -162,8 +162,8 @@ QStringList compareText(const QString& ours, const QString& numpy)
 class TestCourseExamples : public QObject {
     Q_OBJECT
 private:
-    std::vector<CourseExample> examples_; // the eight of §1.2
-    std::vector<CourseExample> all_;      // … then clip, sample, optimize (§2.4): what the CLI prints
+    std::vector<CourseExample> examples_; // the eight of Step by Step
+    std::vector<CourseExample> all_;      // … then clip, sample, optimize (Dinosaur Island): what the CLI prints
     QJsonObject reference_;
 
 private slots:
@@ -176,11 +176,11 @@ private slots:
         QVERIFY2(!reference_.isEmpty(), "tests/data/course_examples.json is missing or not JSON");
     }
 
-    // --- (1) the notebook's printed numbers, course-spec §1.2 (2021 values) ---------------------------------------
+    // --- (1) the notebook's printed numbers (2021 values) ------------------------------------------------------
 
     void rnnCellForwardPrintsTheNotebooksNumbers()
     {
-        const auto& ex = find(examples_, "rnn_cell_forward"); // course-spec §1.2
+        const auto& ex = find(examples_, "rnn_cell_forward");
         checkArrayPrint("a_next[4]", ex.array("a_next").lastAxis({4}),
                         {"0.59584544", "0.18141802", "0.61311866", "0.99808218", "0.85016201", "0.99980978",
                          "-0.18887155", "0.99815551", "0.6531151", "0.82872037"});
@@ -191,7 +191,7 @@ private slots:
 
     void rnnForwardPrintsTheNotebooksNumbers()
     {
-        const auto& ex = find(examples_, "rnn_forward"); // course-spec §1.2
+        const auto& ex = find(examples_, "rnn_forward");
         checkArrayPrint("a[4][1]", ex.array("a").lastAxis({4, 1}),
                         {"-0.99999375", "0.77911235", "-0.99861469", "-0.99833267"});
         checkArrayPrint("y_pred[1][3]", ex.array("y_pred").lastAxis({1, 3}),
@@ -205,7 +205,7 @@ private slots:
 
     void lstmCellForwardPrintsTheNotebooksNumbers()
     {
-        const auto& ex = find(examples_, "lstm_cell_forward"); // course-spec §1.2
+        const auto& ex = find(examples_, "lstm_cell_forward");
         checkArrayPrint("a_next[4]", ex.array("a_next").lastAxis({4}),
                         {"-0.66408471", "0.0036921", "0.02088357", "0.22834167", "-0.85575339", "0.00138482",
                          "0.76566531", "0.34631421", "-0.00215674", "0.43827275"});
@@ -224,7 +224,7 @@ private slots:
 
     void lstmForwardPrintsTheNotebooksNumbers()
     {
-        const auto& ex = find(examples_, "lstm_forward"); // course-spec §1.2
+        const auto& ex = find(examples_, "lstm_forward");
         const double a = ex.array("a").at({4, 3, 6});
         checkScalarPrint("a[4][3][6]", a, "0.172117767533");
         // The TF2-era notebooks print 0.17211776753291672; numpy 1.24 here gives …663 (the sums' order): 15 digits.
@@ -240,7 +240,7 @@ private slots:
 
     void rnnCellBackwardPrintsThe2021Numbers()
     {
-        const auto& ex = find(examples_, "rnn_cell_backward"); // course-spec §1.2, 2021 (Wax drawn before Waa)
+        const auto& ex = find(examples_, "rnn_cell_backward"); // 2021 (Wax drawn before Waa)
         checkScalarPrint("dxt[1][2]", ex.array("dxt").at({1, 2}), "-1.3872130506");
         checkScalarPrint("da_prev[2][3]", ex.array("da_prev").at({2, 3}), "-0.152399493774");
         checkScalarPrint("dWax[3][1]", ex.array("dWax").at({3, 1}), "0.410772824935");
@@ -250,7 +250,7 @@ private slots:
 
     void rnnBackwardPrintsTheNotebooksNumbers()
     {
-        const auto& ex = find(examples_, "rnn_backward"); // course-spec §1.2
+        const auto& ex = find(examples_, "rnn_backward");
         checkArrayPrint("dx[1][2]", ex.array("dx").lastAxis({1, 2}),
                         {"-2.07101689", "-0.59255627", "0.02466855", "0.01483317"});
         checkScalarPrint("da0[2][3]", ex.array("da0").at({2, 3}), "-0.314942375127");
@@ -261,7 +261,7 @@ private slots:
 
     void lstmCellBackwardPrintsTheNotebooksNumbers()
     {
-        const auto& ex = find(examples_, "lstm_cell_backward"); // course-spec §1.2
+        const auto& ex = find(examples_, "lstm_cell_backward");
         checkScalarPrint("dxt[1][2]", ex.array("dxt").at({1, 2}), "3.23055911511");
         checkScalarPrint("da_prev[2][3]", ex.array("da_prev").at({2, 3}), "-0.0639621419711");
         checkScalarPrint("dc_prev[2][3]", ex.array("dc_prev").at({2, 3}), "0.797522038797");
@@ -277,7 +277,7 @@ private slots:
 
     void lstmBackwardPrintsThe2021Numbers()
     {
-        const auto& ex = find(examples_, "lstm_backward"); // course-spec §1.2, 2021 (Wy, by zeros, not drawn)
+        const auto& ex = find(examples_, "lstm_backward"); // 2021 (Wy, by zeros, not drawn)
         checkArrayPrint("dx[1][2]", ex.array("dx").lastAxis({1, 2}),
                         {"0.00218254", "0.28205375", "-0.48292508", "-0.43281115"});
         checkScalarPrint("da0[2][3]", ex.array("da0").at({2, 3}), "0.312770310257");
@@ -301,7 +301,7 @@ private slots:
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
     }
 
-    // --- (3) shapes and key order: the course's return values, course-spec §1.1 -------------------------------
+    // --- (3) shapes and key order: the course's return values --------------------------------------------
 
     void shapesAndKeysAreTheCourses()
     {
@@ -341,7 +341,7 @@ private slots:
 
     void dinosaurShapesAndKeysAreTheCourses()
     {
-        // course-spec §2.3: clip returns dWaa, dWax, dWya, db, dby; optimize returns loss, those, a[len(X) - 1].
+        // Dinosaur Island: clip returns dWaa, dWax, dWya, db, dby; optimize returns loss, those, a[len(X) - 1].
         using Shape = std::vector<std::int64_t>;
         const std::vector<std::pair<std::string, Shape>> clipped = {
             {"dWaa", {5, 5}}, {"dWax", {5, 3}}, {"dWya", {2, 5}}, {"db", {5, 1}}, {"dby", {2, 1}}};

@@ -1,6 +1,7 @@
-// tst_rng: unroll::Rng against numpy's legacy RandomState, bit for bit. Expected values come from the course spec
-// (§0.1) and from tests/data/rng_reference.json, written by scripts/refs/make_rng_reference.py with numpy 1.24.2
-// (Debian 12): per stream the first 8 values and an FNV-1a 64 hash over all 10^6 values, so no Python is needed here.
+// tst_rng: unroll::Rng against numpy's legacy RandomState, bit for bit. Expected values come from the course
+// notebooks (seed 1) and from tests/data/rng_reference.json, written by scripts/refs/make_rng_reference.py with
+// numpy 1.24.2 (Debian 12): per stream the first 8 values and an FNV-1a 64 hash over all 10^6 values, so no Python is
+// needed here.
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
 
@@ -169,7 +170,7 @@ class TestRng : public QObject {
 private slots:
     void seedOneRandnMatchesCourseSpec()
     {
-        // course-spec §0.1: np.random.seed(1); np.random.randn(3)
+        // The course notebooks: np.random.seed(1); np.random.randn(3)
         Rng rng(1);
         COMPARE_EXACT(rng.randn(), 1.6243453636632417);
         COMPARE_EXACT(rng.randn(), -0.6117564136500754);
@@ -227,7 +228,7 @@ private slots:
     void seedClearsTheCachedGaussian()
     {
         // After an odd number of randn() the second value of a pair is cached; seed(1) must drop it so the stream
-        // restarts at the course-spec values (numpy resets has_gauss in seed()).
+        // restarts at the course's values (numpy resets has_gauss in seed()).
         Rng rng(1);
         for (int i = 0; i < 3; ++i) rng.randn();
         rng.seed(1);

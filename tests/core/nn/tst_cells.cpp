@@ -1,5 +1,5 @@
 // Cells at one time step: forward against a naive loop implementation, forward and backward against the course
-// notebook's seeded "expected output" (course-spec §1.2, the 2021 values), and every gradient against finite
+// notebook's seeded "expected output" (Step by Step, the 2021 values), and every gradient against finite
 // differences (the gradient-check suite).
 #include "math/Rng.hpp"
 #include "nn/Linear.hpp"
@@ -89,7 +89,7 @@ private slots:
         if (k == CellKind::Lstm) QVERIFY((layer.lastC() - ref.c).cwiseAbs().maxCoeff() < 1e-14);
     }
 
-    // course-spec §1.2 rnn_cell_forward: seed 1; xt (3,10), a_prev (5,10), Waa, Wax, Wya, ba, by.
+    // The notebook's rnn_cell_forward: seed 1; xt (3,10), a_prev (5,10), Waa, Wax, Wya, ba, by.
     void rnnCellForwardReproducesNotebook()
     {
         Rng rng(1);
@@ -114,7 +114,7 @@ private slots:
         }
     }
 
-    // course-spec §1.2 lstm_cell_forward: seed 1; xt, a_prev, c_prev, Wf, bf, Wi, bi, Wo, bo, Wc, bc, Wy, by.
+    // The notebook's lstm_cell_forward: seed 1; xt, a_prev, c_prev, Wf, bf, Wi, bi, Wo, bo, Wc, bc, Wy, by.
     void lstmCellForwardReproducesNotebook()
     {
         Rng rng(1);
@@ -143,7 +143,7 @@ private slots:
         }
     }
 
-    // course-spec §1.2 rnn_cell_backward (2021): Wax drawn before Waa; then da_next (5,10).
+    // The notebook's rnn_cell_backward (2021): Wax drawn before Waa; then da_next (5,10).
     void rnnCellBackwardReproducesNotebook()
     {
         Rng rng(1);
@@ -165,7 +165,7 @@ private slots:
         CHECK_CLOSE(layer.db(4, 0), 0.20023491, 1e-7);
     }
 
-    // course-spec §1.2 lstm_cell_backward: as lstm_cell_forward, then da_next, dc_next.
+    // The notebook's lstm_cell_backward: as lstm_cell_forward, then da_next, dc_next.
     void lstmCellBackwardReproducesNotebook()
     {
         Rng rng(1);

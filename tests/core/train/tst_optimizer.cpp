@@ -1,4 +1,4 @@
-// Optimizers and clipping: the course's clip() example (course-spec §2.4), Adam's bias-corrected update written out
+// Optimizers and clipping: the course's clip() example (Dinosaur Island), Adam's bias-corrected update written out
 // by hand, momentum, the learning-rate schedule hook, and global-norm clipping.
 #include "math/Rng.hpp"
 #include "train/Optimizer.hpp"
