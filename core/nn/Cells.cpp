@@ -42,19 +42,60 @@ std::vector<CellTensor> cellTensorNames(CellKind kind, Index n_x, Index n_a)
     return out;
 }
 
+template <class T> void packRecurrent(CellKind kind, ConstMatRef<T> Wa, bool forBackward, RecurrentPacks<T>& packs)
+{
+    auto& pieces = forBackward ? packs.backward : packs.forward;
+    const Index n = Wa.cols();
+    if (kind == CellKind::Rnn || kind == CellKind::Lstm) {
+        pieces[0].pack(Wa, forBackward);
+        return;
+    }
+    pieces[0].pack(Wa.topRows(2 * n), forBackward);
+    pieces[1].pack(Wa.bottomRows(n), forBackward);
+}
+
+namespace {
+
+// C (+)= Wa.middleRows(r0, rows) * B, through the packed piece when there is one. B: (n_a, m), C: (rows, m).
+template <class T>
+void recurrentProduct(const RecurrentWeights<T>& w, int piece, Index r0, Index rows, ConstMatRef<T> B, MatRef<T> C,
+                      bool accumulate)
+{
+    if (w.packs)
+        w.packs->forward[piece].multiply(B, C, accumulate);
+    else if (accumulate)
+        C.noalias() += w.Wa.middleRows(r0, rows) * B;
+    else
+        C.noalias() = w.Wa.middleRows(r0, rows) * B;
+}
+
+// C (+)= Wa.middleRows(r0, rows)^T * B. B: (rows, m), C: (n_a, m).
+template <class T>
+void recurrentProductT(const RecurrentWeights<T>& w, int piece, Index r0, Index rows, ConstMatRef<T> B, MatRef<T> C,
+                       bool accumulate)
+{
+    if (w.packs)
+        w.packs->backward[piece].multiply(B, C, accumulate);
+    else if (accumulate)
+        C.noalias() += w.Wa.middleRows(r0, rows).transpose() * B;
+    else
+        C.noalias() = w.Wa.middleRows(r0, rows).transpose() * B;
+}
+
+} // namespace
+
 template <class T> void cellForward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s)
 {
     const Index n = s.aPrev.rows();
-    const auto& Wa = w.Wa;
     auto& z = s.z; // (G n_a, m)
     switch (kind) {
     case CellKind::Rnn:
-        z.noalias() += Wa * s.aPrev;
+        recurrentProduct<T>(w, 0, 0, n, s.aPrev, z, true);
         tanhInPlace<T>(z);
         s.a = z;
         break;
     case CellKind::Lstm: {
-        z.noalias() += Wa * s.aPrev;
+        recurrentProduct<T>(w, 0, 0, 4 * n, s.aPrev, z, true);
         sigmoidInPlace<T>(z.topRows(2 * n));   // f, i
         tanhInPlace<T>(z.middleRows(2 * n, n)); // c~
         sigmoidInPlace<T>(z.bottomRows(n));    // o
@@ -65,20 +106,20 @@ template <class T> void cellForward(CellKind kind, const RecurrentWeights<T>& w,
         break;
     }
     case CellKind::Gru: {
-        z.topRows(2 * n).noalias() += Wa.topRows(2 * n) * s.aPrev;
+        recurrentProduct<T>(w, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
         sigmoidInPlace<T>(z.topRows(2 * n)); // r, u
         s.aux.array() = z.topRows(n).array() * s.aPrev.array();
-        z.bottomRows(n).noalias() += Wa.bottomRows(n) * s.aux;
+        recurrentProduct<T>(w, 1, 2 * n, n, s.aux, z.bottomRows(n), true);
         tanhInPlace<T>(z.bottomRows(n)); // c~
         const auto u = z.middleRows(n, n).array();
         s.a.array() = u * z.bottomRows(n).array() + (1 - u) * s.aPrev.array();
         break;
     }
     case CellKind::GruKeras: {
-        z.topRows(2 * n).noalias() += Wa.topRows(2 * n) * s.aPrev;
+        recurrentProduct<T>(w, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
         z.topRows(2 * n).colwise() += w.bRec.col(0).head(2 * n);
         sigmoidInPlace<T>(z.topRows(2 * n)); // z, r
-        s.aux.noalias() = Wa.bottomRows(n) * s.aPrev; // Uh h_prev + b'h, kept for the backward (dr = dpre_h * aux)
+        recurrentProduct<T>(w, 1, 2 * n, n, s.aPrev, s.aux, false); // Uh h_prev + b'h, kept for the backward (dr = dpre_h * aux)
         s.aux.colwise() += w.bRec.col(0).tail(n);
         z.bottomRows(n).array() += z.middleRows(n, n).array() * s.aux.array();
         tanhInPlace<T>(z.bottomRows(n)); // h~
@@ -93,14 +134,13 @@ template <class T>
 void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, CellStepGrad<T> g)
 {
     const Index n = g.da.rows();
-    const auto& Wa = w.Wa;
     const auto z = s.z;
     const auto da = g.da.array();
     auto &dz = g.dz, &daPrev = g.daPrev;
     switch (kind) {
     case CellKind::Rnn:
         dz.array() = da * tanhGradFromOutput(z.array());
-        daPrev.noalias() = Wa.transpose() * dz;
+        recurrentProductT<T>(w, 0, 0, n, dz, daPrev, false);
         break;
     case CellKind::Lstm: {
         const auto f = z.topRows(n).array(), i = z.middleRows(n, n).array();
@@ -115,7 +155,7 @@ void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, Ce
         dz.middleRows(n, n).array() = dc * cc * sigmoidGradFromOutput(i);
         dz.topRows(n).array() = dc * s.cPrev.array() * sigmoidGradFromOutput(f);
         dcPrev.array() *= f; // dc_prev = dc * f, computed last because it reuses dc's storage
-        daPrev.noalias() = Wa.transpose() * dz;
+        recurrentProductT<T>(w, 0, 0, 4 * n, dz, daPrev, false);
         break;
     }
     case CellKind::Gru: {
@@ -123,10 +163,10 @@ void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, Ce
         dz.bottomRows(n).array() = da * u * tanhGradFromOutput(cc);
         dz.middleRows(n, n).array() = da * (cc - s.aPrev.array()) * sigmoidGradFromOutput(u);
         // d(r*a_prev) = Wc_a^T dz_c, then through r*a_prev to r and to a_prev.
-        daPrev.noalias() = Wa.bottomRows(n).transpose() * dz.bottomRows(n);
+        recurrentProductT<T>(w, 1, 2 * n, n, dz.bottomRows(n), daPrev, false);
         dz.topRows(n).array() = daPrev.array() * s.aPrev.array() * sigmoidGradFromOutput(r);
         daPrev.array() = daPrev.array() * r + da * (1 - u);
-        daPrev.noalias() += Wa.topRows(2 * n).transpose() * dz.topRows(2 * n);
+        recurrentProductT<T>(w, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
         break;
     }
     case CellKind::GruKeras: {
@@ -137,8 +177,8 @@ void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, Ce
         dz.middleRows(n, n).array() = dz.bottomRows(n).array() * s.aux.array() * sigmoidGradFromOutput(r);
         dAux.array() = dz.bottomRows(n).array() * r; // d(Uh h_prev + b'h)
         daPrev.array() = da * zg;
-        daPrev.noalias() += Wa.topRows(2 * n).transpose() * dz.topRows(2 * n);
-        daPrev.noalias() += Wa.bottomRows(n).transpose() * dAux;
+        recurrentProductT<T>(w, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
+        recurrentProductT<T>(w, 1, 2 * n, n, dAux, daPrev, true);
         break;
     }
     }
@@ -165,6 +205,7 @@ void accumulateRecurrentGrad(CellKind kind, const RecurrentGradInput<T>& in, Mat
 }
 
 #define UNROLL_INSTANTIATE_CELLS(T)                                                                                   \
+    template void packRecurrent<T>(CellKind, ConstMatRef<T>, bool, RecurrentPacks<T>&);                              \
     template void cellForward<T>(CellKind, const RecurrentWeights<T>&, CellStep<T>);                          \
     template void cellBackward<T>(CellKind, const RecurrentWeights<T>&, CellStep<T>, CellStepGrad<T>); \
     template void accumulateRecurrentGrad<T>(CellKind, const RecurrentGradInput<T>&, MatRef<T>, MatRef<T>);

@@ -21,6 +21,7 @@
 // and CellStepGrad, so nothing allocates per step. Shapes: n_x inputs, n_a hidden units, m examples (columns).
 #pragma once
 
+#include "math/PackedGemm.hpp"
 #include "nn/Types.hpp"
 
 #include <array>
@@ -67,10 +68,19 @@ template <class T> Mat<T>& noBuffer()
 
 template <class T> using ConstRef = Eigen::Ref<const Mat<T>>;
 
+// W_a packed once per pass for the per-step products (math/PackedGemm.hpp): piece 0 is W_a (RNN, LSTM) or its top
+// 2 n_a rows (the GRUs' gates), piece 1 the GRUs' bottom n_a rows (the candidate); backward holds their transposes.
+template <class T> struct RecurrentPacks {
+    PackedMatrix<T> forward[2], backward[2];
+};
+// Packs Wa (G n_a, n_a) for the forward steps or (transposed) for the backward steps of a cell of this kind.
+template <class T> void packRecurrent(CellKind kind, ConstMatRef<T> Wa, bool forBackward, RecurrentPacks<T>& packs);
+
 // The recurrent weights a step reads.
 template <class T> struct RecurrentWeights {
     ConstRef<T> Wa;                      // (G n_a, n_a): the recurrent columns of W
     ConstRef<T> bRec = noMatrix<T>();    // (G n_a, 1): the Keras GRU's recurrent bias b'; empty for the others
+    const RecurrentPacks<T>* packs = nullptr; // Wa pre-packed (same values), or null: Eigen's product packs per step
 };
 
 // Views of one step's forward buffers. Optional ones default to empty.

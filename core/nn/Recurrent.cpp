@@ -75,12 +75,19 @@ template <class T> void RecurrentLayer<T>::prepare(Index m, Index T_steps, Const
     Aux_.resize(hasAux(kind_) ? n_a_ : 0, hasAux(kind_) ? N : 0);
     stepwise_ = false;
     stepsDone_ = 0;
+    // Pack W_a once for all T steps' products. With several Eigen threads keep Eigen's parallel product instead.
+    packedForward_ = packedBackward_ = false;
+    if (Eigen::nbThreads() == 1) {
+        packRecurrent<T>(kind_, W.leftCols(n_a_), false, packs_);
+        packedForward_ = true;
+    }
 }
 
 template <class T> RecurrentWeights<T> RecurrentLayer<T>::recurrentWeights() const
 {
-    if (kind_ == CellKind::GruKeras) return {W.leftCols(n_a_), b.col(1)};
-    return {W.leftCols(n_a_)};
+    const RecurrentPacks<T>* packs = packedForward_ || packedBackward_ ? &packs_ : nullptr;
+    if (kind_ == CellKind::GruKeras) return {W.leftCols(n_a_), b.col(1), packs};
+    return {W.leftCols(n_a_), noMatrix<T>(), packs};
 }
 
 // The views of step t's buffers in the trace: z<t> (block t of Z), a<t-1> = block t of A, a<t> = block t+1.
@@ -195,6 +202,11 @@ template <class T> void RecurrentLayer<T>::prepareBackward()
     dZ_.resize(Z_.rows(), Z_.cols());
     dAux_.resize(kind_ == CellKind::GruKeras ? n_a_ : 0, kind_ == CellKind::GruKeras ? m_ * T_ : 0);
     daTotal_.resize(n_a_, m_);
+    packedBackward_ = false;
+    if (packedForward_) {
+        packRecurrent<T>(kind_, W.leftCols(n_a_), true, packs_);
+        packedBackward_ = true;
+    }
 }
 
 template <class T> void RecurrentLayer<T>::beginBackward(ConstMatRef<T> dA)

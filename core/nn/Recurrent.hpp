@@ -130,6 +130,8 @@ private:
     Index n_x_ = 0, n_a_ = 0, m_ = 0, T_ = 0;
     bool inputIsIds_ = false;
     bool stepwise_ = false;
+    RecurrentPacks<T> packs_; // W_a packed at the start of each pass, when Eigen runs one thread
+    bool packedForward_ = false, packedBackward_ = false;
     Index stepsDone_ = 0;
     Mat<T> X_;
     std::vector<std::int32_t> ids_;
