@@ -189,7 +189,7 @@ MatD BpttStepper::paramGradAt(const std::string& name, Index t) const
     const Index n = hiddenSize();
     MatD dW = MatD::Zero(layer_.W.rows(), layer_.W.cols());
     const MatD aux = config_.cell == CellKind::Rnn ? aPrev(t) : MatD(columns(layer_.Aux(), t));
-    accumulateRecurrentGrad<double>(config_.cell, dW.leftCols(n), dzt, aPrev(t), aux);
+    accumulateRecurrentGrad<double>(config_.cell, {.dz = dzt, .aPrev = aPrev(t), .aux = aux}, dW.leftCols(n));
     dW.rightCols(inputSize()).noalias() = dzt * x(t).transpose();
     return dW.block(d.row, d.col, d.rows, d.cols);
 }

@@ -485,10 +485,12 @@ CourseExample lstmCellBackward()
     const MatD daNext = rng.randn(n_a, m), dcNext = rng.randn(n_a, m);
     // One cell with a gradient arriving on c as well: the layer's backward starts with dc = 0, so call the cell.
     MatD dz(4 * n_a, m), daPrev(n_a, m), dcPrev(n_a, m); // dz: dL/d(gate pre-activations), rows f, i, c~, o
-    cellBackward<double>(CellKind::Lstm, layer.Z(), layer.W.leftCols(n_a), aPrev, cPrev, layer.Aux(), daNext, dcNext,
-                         dz, daPrev, dcPrev);
+    MatD z = layer.Z(), tanhC = layer.Aux(), a(n_a, m), c(n_a, m);
+    cellBackward<double>(CellKind::Lstm, {.Wa = layer.W.leftCols(n_a)},
+                         {.aPrev = aPrev, .cPrev = cPrev, .z = z, .aux = tanhC, .a = a, .c = c},
+                         {.da = daNext, .dcNext = dcNext, .dz = dz, .daPrev = daPrev, .dcPrev = dcPrev});
     // dW = dz [a_prev; xt]^T, db = sum over the batch, dxt = W_x^T dz (the x columns of dconcat).
-    accumulateRecurrentGrad<double>(CellKind::Lstm, layer.dW.leftCols(n_a), dz, aPrev, layer.Aux());
+    accumulateRecurrentGrad<double>(CellKind::Lstm, {.dz = dz, .aPrev = aPrev}, layer.dW.leftCols(n_a));
     layer.dW.rightCols(n_x).noalias() += dz * xt.transpose();
     layer.db.col(0) += dz.rowwise().sum();
     const MatD dxt = layer.W.rightCols(n_x).transpose() * dz; // (3, 10)

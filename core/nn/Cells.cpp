@@ -8,9 +8,9 @@ namespace unroll {
 
 CellKind parseCellKind(std::string_view id)
 {
-    for (size_t i = 0; i < cellKindIds.size(); ++i)
-        if (cellKindIds[i] == id) return CellKind(i);
-    throw InputError("unknown cell '" + std::string(id) + "': expected rnn, gru or lstm");
+    for (size_t i = 0; i < allCellKindIds.size(); ++i)
+        if (allCellKindIds[i] == id) return CellKind(i);
+    throw InputError("unknown cell '" + std::string(id) + "': expected rnn, gru, lstm or gru_keras");
 }
 
 std::vector<std::string> gateNames(CellKind k)
@@ -19,6 +19,7 @@ std::vector<std::string> gateNames(CellKind k)
     case CellKind::Rnn: return {"a"};
     case CellKind::Gru: return {"r", "u", "c"};
     case CellKind::Lstm: return {"f", "i", "c", "o"};
+    case CellKind::GruKeras: return {"z", "r", "h"};
     }
     return {};
 }
@@ -27,6 +28,11 @@ std::vector<CellTensor> cellTensorNames(CellKind kind, Index n_x, Index n_a)
 {
     if (kind == CellKind::Rnn)
         return {{"Wax", false, 0, n_a, n_a, n_x}, {"Waa", false, 0, n_a, 0, n_a}, {"ba", true, 0, n_a, 0, 1}};
+    if (kind == CellKind::GruKeras)
+        return {{"kernel", false, 0, 3 * n_a, n_a, n_x},
+                {"recurrent_kernel", false, 0, 3 * n_a, 0, n_a},
+                {"input_bias", true, 0, 3 * n_a, 0, 1},
+                {"recurrent_bias", true, 0, 3 * n_a, 1, 1}};
     std::vector<CellTensor> out;
     const auto gates = gateNames(kind);
     for (size_t g = 0; g < gates.size(); ++g)
@@ -36,99 +42,173 @@ std::vector<CellTensor> cellTensorNames(CellKind kind, Index n_x, Index n_a)
     return out;
 }
 
-template <class T>
-void cellForward(CellKind kind, MatRef<T> z, ConstMatRef<T> Wa, ConstMatRef<T> aPrev, ConstMatRef<T> cPrev,
-                 MatRef<T> a, MatRef<T> c, MatRef<T> aux)
+template <class T> void packRecurrent(CellKind kind, ConstMatRef<T> Wa, bool forBackward, RecurrentPacks<T>& packs)
 {
-    const Index n = a.rows();
+    auto& pieces = forBackward ? packs.backward : packs.forward;
+    const Index n = Wa.cols();
+    if (kind == CellKind::Rnn || kind == CellKind::Lstm) {
+        pieces[0].pack(Wa, forBackward);
+        return;
+    }
+    pieces[0].pack(Wa.topRows(2 * n), forBackward);
+    pieces[1].pack(Wa.bottomRows(n), forBackward);
+}
+
+namespace {
+
+// C (+)= Wa.middleRows(r0, rows) * B, through the packed piece when there is one. B: (n_a, m), C: (rows, m).
+template <class T>
+void recurrentProduct(const RecurrentWeights<T>& w, int piece, Index r0, Index rows, ConstMatRef<T> B, MatRef<T> C,
+                      bool accumulate)
+{
+    if (w.packs)
+        w.packs->forward[piece].multiply(B, C, accumulate);
+    else if (accumulate)
+        C.noalias() += w.Wa.middleRows(r0, rows) * B;
+    else
+        C.noalias() = w.Wa.middleRows(r0, rows) * B;
+}
+
+// C (+)= Wa.middleRows(r0, rows)^T * B. B: (rows, m), C: (n_a, m).
+template <class T>
+void recurrentProductT(const RecurrentWeights<T>& w, int piece, Index r0, Index rows, ConstMatRef<T> B, MatRef<T> C,
+                       bool accumulate)
+{
+    if (w.packs)
+        w.packs->backward[piece].multiply(B, C, accumulate);
+    else if (accumulate)
+        C.noalias() += w.Wa.middleRows(r0, rows).transpose() * B;
+    else
+        C.noalias() = w.Wa.middleRows(r0, rows).transpose() * B;
+}
+
+} // namespace
+
+template <class T> void cellForward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s)
+{
+    const Index n = s.aPrev.rows();
+    auto& z = s.z; // (G n_a, m)
     switch (kind) {
     case CellKind::Rnn:
-        z.noalias() += Wa * aPrev;
+        recurrentProduct<T>(w, 0, 0, n, s.aPrev, z, true);
         tanhInPlace<T>(z);
-        a = z;
+        s.a = z;
         break;
     case CellKind::Lstm: {
-        z.noalias() += Wa * aPrev;
+        recurrentProduct<T>(w, 0, 0, 4 * n, s.aPrev, z, true);
         sigmoidInPlace<T>(z.topRows(2 * n));   // f, i
         tanhInPlace<T>(z.middleRows(2 * n, n)); // c~
         sigmoidInPlace<T>(z.bottomRows(n));    // o
-        c.array() = z.topRows(n).array() * cPrev.array() + z.middleRows(n, n).array() * z.middleRows(2 * n, n).array();
-        aux.array() = c.array().tanh();
-        a.array() = z.bottomRows(n).array() * aux.array();
+        s.c.array() = z.topRows(n).array() * s.cPrev.array() +
+                      z.middleRows(n, n).array() * z.middleRows(2 * n, n).array();
+        s.aux.array() = s.c.array().tanh();
+        s.a.array() = z.bottomRows(n).array() * s.aux.array();
         break;
     }
     case CellKind::Gru: {
-        z.topRows(2 * n).noalias() += Wa.topRows(2 * n) * aPrev;
+        recurrentProduct<T>(w, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
         sigmoidInPlace<T>(z.topRows(2 * n)); // r, u
-        aux.array() = z.topRows(n).array() * aPrev.array();
-        z.bottomRows(n).noalias() += Wa.bottomRows(n) * aux;
+        s.aux.array() = z.topRows(n).array() * s.aPrev.array();
+        recurrentProduct<T>(w, 1, 2 * n, n, s.aux, z.bottomRows(n), true);
         tanhInPlace<T>(z.bottomRows(n)); // c~
         const auto u = z.middleRows(n, n).array();
-        a.array() = u * z.bottomRows(n).array() + (1 - u) * aPrev.array();
+        s.a.array() = u * z.bottomRows(n).array() + (1 - u) * s.aPrev.array();
+        break;
+    }
+    case CellKind::GruKeras: {
+        recurrentProduct<T>(w, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
+        z.topRows(2 * n).colwise() += w.bRec.col(0).head(2 * n);
+        sigmoidInPlace<T>(z.topRows(2 * n)); // z, r
+        recurrentProduct<T>(w, 1, 2 * n, n, s.aPrev, s.aux, false); // Uh h_prev + b'h, kept for the backward (dr = dpre_h * aux)
+        s.aux.colwise() += w.bRec.col(0).tail(n);
+        z.bottomRows(n).array() += z.middleRows(n, n).array() * s.aux.array();
+        tanhInPlace<T>(z.bottomRows(n)); // h~
+        const auto zg = z.topRows(n).array();
+        s.a.array() = zg * s.aPrev.array() + (1 - zg) * z.bottomRows(n).array();
         break;
     }
     }
 }
 
 template <class T>
-void cellBackward(CellKind kind, ConstMatRef<T> z, ConstMatRef<T> Wa, ConstMatRef<T> aPrev, ConstMatRef<T> cPrev,
-                  ConstMatRef<T> aux, ConstMatRef<T> da, ConstMatRef<T> dcNext, MatRef<T> dz, MatRef<T> daPrev,
-                  MatRef<T> dcPrev)
+void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, CellStepGrad<T> g)
 {
-    const Index n = da.rows();
+    const Index n = g.da.rows();
+    const auto z = s.z;
+    const auto da = g.da.array();
+    auto &dz = g.dz, &daPrev = g.daPrev;
     switch (kind) {
     case CellKind::Rnn:
-        dz.array() = da.array() * tanhGradFromOutput(z.array());
-        daPrev.noalias() = Wa.transpose() * dz;
+        dz.array() = da * tanhGradFromOutput(z.array());
+        recurrentProductT<T>(w, 0, 0, n, dz, daPrev, false);
         break;
     case CellKind::Lstm: {
         const auto f = z.topRows(n).array(), i = z.middleRows(n, n).array();
         const auto cc = z.middleRows(2 * n, n).array(), o = z.bottomRows(n).array();
-        const auto tc = aux.array();
+        const auto tc = s.aux.array();
+        auto& dcPrev = g.dcPrev;
         // dc: the gradient reaching c_t, through a_t = o*tanh(c_t) and from step t+1 (the course's "common").
-        dcPrev.array() = da.array() * o * tanhGradFromOutput(tc) + dcNext.array();
+        dcPrev.array() = da * o * tanhGradFromOutput(tc) + g.dcNext.array();
         const auto dc = dcPrev.array();
-        dz.bottomRows(n).array() = da.array() * tc * sigmoidGradFromOutput(o);
+        dz.bottomRows(n).array() = da * tc * sigmoidGradFromOutput(o);
         dz.middleRows(2 * n, n).array() = dc * i * tanhGradFromOutput(cc);
         dz.middleRows(n, n).array() = dc * cc * sigmoidGradFromOutput(i);
-        dz.topRows(n).array() = dc * cPrev.array() * sigmoidGradFromOutput(f);
+        dz.topRows(n).array() = dc * s.cPrev.array() * sigmoidGradFromOutput(f);
         dcPrev.array() *= f; // dc_prev = dc * f, computed last because it reuses dc's storage
-        daPrev.noalias() = Wa.transpose() * dz;
+        recurrentProductT<T>(w, 0, 0, 4 * n, dz, daPrev, false);
         break;
     }
     case CellKind::Gru: {
         const auto r = z.topRows(n).array(), u = z.middleRows(n, n).array(), cc = z.bottomRows(n).array();
-        dz.bottomRows(n).array() = da.array() * u * tanhGradFromOutput(cc);
-        dz.middleRows(n, n).array() = da.array() * (cc - aPrev.array()) * sigmoidGradFromOutput(u);
+        dz.bottomRows(n).array() = da * u * tanhGradFromOutput(cc);
+        dz.middleRows(n, n).array() = da * (cc - s.aPrev.array()) * sigmoidGradFromOutput(u);
         // d(r*a_prev) = Wc_a^T dz_c, then through r*a_prev to r and to a_prev.
-        daPrev.noalias() = Wa.bottomRows(n).transpose() * dz.bottomRows(n);
-        dz.topRows(n).array() = daPrev.array() * aPrev.array() * sigmoidGradFromOutput(r);
-        daPrev.array() = daPrev.array() * r + da.array() * (1 - u);
-        daPrev.noalias() += Wa.topRows(2 * n).transpose() * dz.topRows(2 * n);
+        recurrentProductT<T>(w, 1, 2 * n, n, dz.bottomRows(n), daPrev, false);
+        dz.topRows(n).array() = daPrev.array() * s.aPrev.array() * sigmoidGradFromOutput(r);
+        daPrev.array() = daPrev.array() * r + da * (1 - u);
+        recurrentProductT<T>(w, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
+        break;
+    }
+    case CellKind::GruKeras: {
+        const auto zg = z.topRows(n).array(), r = z.middleRows(n, n).array(), hh = z.bottomRows(n).array();
+        auto& dAux = g.dAux;
+        dz.bottomRows(n).array() = da * (1 - zg) * tanhGradFromOutput(hh);                 // d pre_h
+        dz.topRows(n).array() = da * (s.aPrev.array() - hh) * sigmoidGradFromOutput(zg);   // d pre_z
+        dz.middleRows(n, n).array() = dz.bottomRows(n).array() * s.aux.array() * sigmoidGradFromOutput(r);
+        dAux.array() = dz.bottomRows(n).array() * r; // d(Uh h_prev + b'h)
+        daPrev.array() = da * zg;
+        recurrentProductT<T>(w, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
+        recurrentProductT<T>(w, 1, 2 * n, n, dAux, daPrev, true);
         break;
     }
     }
 }
 
 template <class T>
-void accumulateRecurrentGrad(CellKind kind, MatRef<T> dWa, ConstMatRef<T> dz, ConstMatRef<T> aPrev,
-                             ConstMatRef<T> aux)
+void accumulateRecurrentGrad(CellKind kind, const RecurrentGradInput<T>& in, MatRef<T> dWa, MatRef<T> dbRec)
 {
-    if (kind != CellKind::Gru) {
-        dWa.noalias() += dz * aPrev.transpose();
-        return;
+    const Index n = in.aPrev.rows();
+    switch (kind) {
+    case CellKind::Rnn:
+    case CellKind::Lstm: dWa.noalias() += in.dz * in.aPrev.transpose(); break;
+    case CellKind::Gru:
+        dWa.topRows(2 * n).noalias() += in.dz.topRows(2 * n) * in.aPrev.transpose();
+        dWa.bottomRows(n).noalias() += in.dz.bottomRows(n) * in.aux.transpose();
+        break;
+    case CellKind::GruKeras:
+        dWa.topRows(2 * n).noalias() += in.dz.topRows(2 * n) * in.aPrev.transpose();
+        dWa.bottomRows(n).noalias() += in.dAux * in.aPrev.transpose();
+        dbRec.col(0).head(2 * n) += in.dz.topRows(2 * n).rowwise().sum();
+        dbRec.col(0).tail(n) += in.dAux.rowwise().sum();
+        break;
     }
-    const Index n = aPrev.rows();
-    dWa.topRows(2 * n).noalias() += dz.topRows(2 * n) * aPrev.transpose();
-    dWa.bottomRows(n).noalias() += dz.bottomRows(n) * aux.transpose();
 }
 
 #define UNROLL_INSTANTIATE_CELLS(T)                                                                                   \
-    template void cellForward<T>(CellKind, MatRef<T>, ConstMatRef<T>, ConstMatRef<T>, ConstMatRef<T>, MatRef<T>,      \
-                                 MatRef<T>, MatRef<T>);                                                               \
-    template void cellBackward<T>(CellKind, ConstMatRef<T>, ConstMatRef<T>, ConstMatRef<T>, ConstMatRef<T>,          \
-                                  ConstMatRef<T>, ConstMatRef<T>, ConstMatRef<T>, MatRef<T>, MatRef<T>, MatRef<T>);   \
-    template void accumulateRecurrentGrad<T>(CellKind, MatRef<T>, ConstMatRef<T>, ConstMatRef<T>, ConstMatRef<T>);
+    template void packRecurrent<T>(CellKind, ConstMatRef<T>, bool, RecurrentPacks<T>&);                              \
+    template void cellForward<T>(CellKind, const RecurrentWeights<T>&, CellStep<T>);                          \
+    template void cellBackward<T>(CellKind, const RecurrentWeights<T>&, CellStep<T>, CellStepGrad<T>); \
+    template void accumulateRecurrentGrad<T>(CellKind, const RecurrentGradInput<T>&, MatRef<T>, MatRef<T>);
 UNROLL_INSTANTIATE_CELLS(float)
 UNROLL_INSTANTIATE_CELLS(double)
 

@@ -17,9 +17,9 @@ RecurrentLayer<T>::RecurrentLayer(CellKind kind, Index n_x, Index n_a) : kind_(k
                          ", n_a = " + std::to_string(n_a) + ")");
     const Index G = gates();
     W = Mat<T>::Zero(G * n_a, n_a + n_x);
-    b = Mat<T>::Zero(G * n_a, 1);
+    b = Mat<T>::Zero(G * n_a, biasColumns(kind));
     dW = Mat<T>::Zero(W.rows(), W.cols());
-    db = Mat<T>::Zero(b.rows(), 1);
+    db = Mat<T>::Zero(b.rows(), b.cols());
 }
 
 template <class T> void RecurrentLayer<T>::initialize(Rng& rng, const RecurrentInit& init)
@@ -40,7 +40,7 @@ template <class T> ParamList<T> RecurrentLayer<T>::namedTensors()
     ParamList<T> out;
     for (const auto& t : cellTensorNames(kind_, n_x_, n_a_)) {
         if (t.isBias)
-            out.push_back({t.name, &b, &db, t.row, 0, t.rows, 1});
+            out.push_back({t.name, &b, &db, t.row, t.col, t.rows, t.cols});
         else
             out.push_back({t.name, &W, &dW, t.row, t.col, t.rows, t.cols});
     }
@@ -72,7 +72,36 @@ template <class T> void RecurrentLayer<T>::prepare(Index m, Index T_steps, Const
         C_.resize(0, 0);
     }
     Z_.resize(G * n_a_, N);
-    Aux_.resize(kind_ == CellKind::Rnn ? 0 : n_a_, kind_ == CellKind::Rnn ? 0 : N);
+    Aux_.resize(hasAux(kind_) ? n_a_ : 0, hasAux(kind_) ? N : 0);
+    stepwise_ = false;
+    stepsDone_ = 0;
+    // Pack W_a once for all T steps' products. With several Eigen threads keep Eigen's parallel product instead.
+    packedForward_ = packedBackward_ = false;
+    if (Eigen::nbThreads() == 1) {
+        packRecurrent<T>(kind_, W.leftCols(n_a_), false, packs_);
+        packedForward_ = true;
+    }
+}
+
+template <class T> RecurrentWeights<T> RecurrentLayer<T>::recurrentWeights() const
+{
+    const RecurrentPacks<T>* packs = packedForward_ || packedBackward_ ? &packs_ : nullptr;
+    if (kind_ == CellKind::GruKeras) return {W.leftCols(n_a_), b.col(1), packs};
+    return {W.leftCols(n_a_), noMatrix<T>(), packs};
+}
+
+// The views of step t's buffers in the trace: z<t> (block t of Z), a<t-1> = block t of A, a<t> = block t+1.
+template <class T> CellStep<T> RecurrentLayer<T>::step(Index t)
+{
+    const Index m = m_;
+    const auto cols = [&](Mat<T>& M, Index block) { return M.middleCols(block * m, m); };
+    const bool lstm = hasCellState(kind_);
+    return {.aPrev = cols(A_, t),
+            .cPrev = lstm ? ConstRef<T>(cols(C_, t)) : ConstRef<T>(noMatrix<T>()),
+            .z = cols(Z_, t),
+            .aux = hasAux(kind_) ? MatRef<T>(cols(Aux_, t)) : MatRef<T>(noBuffer<T>()),
+            .a = cols(A_, t + 1),
+            .c = lstm ? MatRef<T>(cols(C_, t + 1)) : MatRef<T>(noBuffer<T>())};
 }
 
 template <class T>
@@ -115,12 +144,35 @@ void RecurrentLayer<T>::beginForward(std::span<const std::int32_t> ids, Index m,
 
 template <class T> void RecurrentLayer<T>::forwardStep(Index t)
 {
-    const Index m = m_, n = n_a_;
-    const auto cols = [&](auto& M, Index block) { return M.middleCols(block * m, m); };
-    auto noCell = A_.middleCols(0, m); // a harmless stand-in for c when the cell has none
-    cellForward<T>(kind_, cols(Z_, t), W.leftCols(n), cols(A_, t), hasCellState(kind_) ? cols(C_, t) : noCell,
-                   cols(A_, t + 1), hasCellState(kind_) ? cols(C_, t + 1) : noCell,
-                   kind_ == CellKind::Rnn ? noCell : cols(Aux_, t));
+    if (t < 0 || t >= T_) throw InputError("step " + std::to_string(t) + " outside 0.." + std::to_string(T_ - 1));
+    cellForward<T>(kind_, recurrentWeights(), step(t));
+    stepsDone_ = t + 1;
+}
+
+template <class T>
+void RecurrentLayer<T>::beginStepwise(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0)
+{
+    prepare(m, steps, a0, c0);
+    stepwise_ = true;
+    inputIsIds_ = false;
+    X_.resize(n_x_, m * steps); // filled column block by column block, for the weight gradient at the end
+}
+
+template <class T> void RecurrentLayer<T>::forwardStep(Index t, ConstMatRef<T> x_t)
+{
+    if (!stepwise_) throw InputError("forwardStep(t, x) needs beginStepwise first");
+    if (t != stepsDone_)
+        throw InputError("step " + std::to_string(t) + " given out of order: step " + std::to_string(stepsDone_) +
+                         " comes next (of " + std::to_string(T_) + ")");
+    if (x_t.rows() != n_x_ || x_t.cols() != m_)
+        throw InputError("input of step " + std::to_string(t) + " is " + std::to_string(x_t.rows()) + " x " +
+                         std::to_string(x_t.cols()) + ", expected " + std::to_string(n_x_) + " x " +
+                         std::to_string(m_));
+    X_.middleCols(t * m_, m_) = x_t;
+    auto z = Z_.middleCols(t * m_, m_); // (G n_a, m) = W_x x<t> + b, this step only
+    z.noalias() = W.rightCols(n_x_) * x_t;
+    z.colwise() += b.col(0);
+    forwardStep(t);
 }
 
 template <class T>
@@ -137,38 +189,95 @@ void RecurrentLayer<T>::forward(std::span<const std::int32_t> ids, Index m, Cons
     for (Index t = 0; t < T_; ++t) forwardStep(t);
 }
 
-template <class T> void RecurrentLayer<T>::beginBackward(ConstMatRef<T> dA)
+template <class T> void RecurrentLayer<T>::prepareBackward()
 {
-    if (dA.rows() != n_a_ || dA.cols() != m_ * T_)
-        throw InputError("dA has the wrong shape for the last forward pass");
-    dAout_ = dA;
+    if (stepsDone_ != T_)
+        throw InputError("backward needs all " + std::to_string(T_) + " forward steps, " +
+                         std::to_string(stepsDone_) + " done");
     dArec_.setZero(n_a_, m_ * (T_ + 1));
     if (hasCellState(kind_))
         dC_.setZero(n_a_, m_ * (T_ + 1));
     else
         dC_.resize(0, 0);
     dZ_.resize(Z_.rows(), Z_.cols());
+    dAux_.resize(kind_ == CellKind::GruKeras ? n_a_ : 0, kind_ == CellKind::GruKeras ? m_ * T_ : 0);
     daTotal_.resize(n_a_, m_);
+    packedBackward_ = false;
+    if (packedForward_) {
+        packRecurrent<T>(kind_, W.leftCols(n_a_), true, packs_);
+        packedBackward_ = true;
+    }
+}
+
+template <class T> void RecurrentLayer<T>::beginBackward(ConstMatRef<T> dA)
+{
+    if (dA.rows() != n_a_ || dA.cols() != m_ * T_)
+        throw InputError("dA is " + std::to_string(dA.rows()) + " x " + std::to_string(dA.cols()) + ", expected " +
+                         std::to_string(n_a_) + " x " + std::to_string(m_ * T_) + " for the last forward pass");
+    prepareBackward();
+    dAout_ = dA;
+}
+
+template <class T> void RecurrentLayer<T>::beginBackward()
+{
+    prepareBackward();
+    dAout_.setZero(n_a_, m_ * T_);
+}
+
+template <class T> void RecurrentLayer<T>::beginBackwardLast(ConstMatRef<T> daT, ConstMatRef<T> dcT)
+{
+    if (daT.rows() != n_a_ || daT.cols() != m_)
+        throw InputError("daT is " + std::to_string(daT.rows()) + " x " + std::to_string(daT.cols()) +
+                         ", expected " + std::to_string(n_a_) + " x " + std::to_string(m_));
+    const bool withC = dcT.size() != 0;
+    if (withC && (!hasCellState(kind_) || dcT.rows() != n_a_ || dcT.cols() != m_))
+        throw InputError("dcT given for a cell without a memory cell or with the wrong shape");
+    prepareBackward();
+    dAout_.setZero(n_a_, m_ * T_);
+    // The gradient into the final state arrives like one from a step T+1: in the slot after the last step.
+    dArec_.rightCols(m_) = daT;
+    if (withC) dC_.rightCols(m_) = dcT;
 }
 
 template <class T> void RecurrentLayer<T>::backwardStep(Index t)
 {
-    const Index m = m_, n = n_a_;
-    const auto cols = [&](auto& M, Index block) { return M.middleCols(block * m, m); };
+    const Index m = m_;
+    const auto cols = [&](Mat<T>& M, Index block) { return M.middleCols(block * m, m); };
     daTotal_ = cols(dAout_, t) + cols(dArec_, t + 1);
     const bool lstm = hasCellState(kind_);
-    auto noCell = daTotal_.leftCols(m);
-    cellBackward<T>(kind_, cols(Z_, t), W.leftCols(n), cols(A_, t), lstm ? cols(C_, t) : noCell,
-                    kind_ == CellKind::Rnn ? noCell : cols(Aux_, t), daTotal_, lstm ? cols(dC_, t + 1) : noCell,
-                    cols(dZ_, t), cols(dArec_, t), lstm ? cols(dC_, t) : cols(dArec_, t));
+    CellStepGrad<T> g{.da = daTotal_,
+                      .dcNext = lstm ? ConstRef<T>(cols(dC_, t + 1)) : ConstRef<T>(noMatrix<T>()),
+                      .dz = cols(dZ_, t),
+                      .daPrev = cols(dArec_, t),
+                      .dcPrev = lstm ? MatRef<T>(cols(dC_, t)) : MatRef<T>(noBuffer<T>()),
+                      .dAux = kind_ == CellKind::GruKeras ? MatRef<T>(cols(dAux_, t)) : MatRef<T>(noBuffer<T>())};
+    cellBackward<T>(kind_, recurrentWeights(), step(t), g);
+}
+
+template <class T> void RecurrentLayer<T>::backwardStep(Index t, ConstMatRef<T> da_t, Mat<T>* dx_t)
+{
+    if (da_t.rows() != n_a_ || da_t.cols() != m_)
+        throw InputError("da of step " + std::to_string(t) + " is " + std::to_string(da_t.rows()) + " x " +
+                         std::to_string(da_t.cols()) + ", expected " + std::to_string(n_a_) + " x " +
+                         std::to_string(m_));
+    dAout_.middleCols(t * m_, m_) = da_t;
+    backwardStep(t);
+    if (dx_t) {
+        if (inputIsIds_) throw InputError("dx is only defined for a dense input");
+        dx_t->noalias() = W.rightCols(n_x_).transpose() * dZ_.middleCols(t * m_, m_); // (n_x, m)
+    }
 }
 
 template <class T> void RecurrentLayer<T>::finishBackward(Mat<T>* dX)
 {
     const Index N = m_ * T_, n = n_a_;
     // Parameter gradients of all steps in one product each.
-    accumulateRecurrentGrad<T>(kind_, dW.leftCols(n), dZ_, A_.leftCols(N),
-                               kind_ == CellKind::Rnn ? A_.leftCols(N) : Aux_.leftCols(N));
+    accumulateRecurrentGrad<T>(kind_,
+                               {.dz = dZ_,
+                                .aPrev = A_.leftCols(N),
+                                .aux = hasAux(kind_) ? ConstRef<T>(Aux_) : ConstRef<T>(noMatrix<T>()),
+                                .dAux = dAux_},
+                               dW.leftCols(n), kind_ == CellKind::GruKeras ? MatRef<T>(db.col(1)) : MatRef<T>(noBuffer<T>()));
     db.col(0) += dZ_.rowwise().sum();
     if (inputIsIds_) {
         for (Index j = 0; j < N; ++j)
@@ -186,6 +295,50 @@ template <class T> void RecurrentLayer<T>::backward(ConstMatRef<T> dA, Mat<T>* d
     for (Index t = T_ - 1; t >= 0; --t) backwardStep(t);
     finishBackward(dX);
 }
+
+template <class T> void RecurrentLayer<T>::backwardLast(ConstMatRef<T> daT, Mat<T>* dX, ConstMatRef<T> dcT)
+{
+    beginBackwardLast(daT, dcT);
+    for (Index t = T_ - 1; t >= 0; --t) backwardStep(t);
+    finishBackward(dX);
+}
+
+template <class T>
+void setKerasGruWeights(RecurrentLayer<T>& layer, ConstMatRef<T> kernel, ConstMatRef<T> recurrentKernel,
+                        ConstMatRef<T> bias)
+{
+    if (layer.kind() != CellKind::GruKeras)
+        throw InputError("Keras GRU weights need a gru_keras layer, not " + std::string(cellKindId(layer.kind())));
+    const Index n_x = layer.inputSize(), n_a = layer.hiddenSize();
+    auto expect = [](const char* what, ConstMatRef<T> M, Index rows, Index cols) {
+        if (M.rows() != rows || M.cols() != cols)
+            throw InputError(std::string(what) + " is " + std::to_string(M.rows()) + " x " +
+                             std::to_string(M.cols()) + ", expected " + std::to_string(rows) + " x " +
+                             std::to_string(cols));
+    };
+    expect("kernel", kernel, n_x, 3 * n_a);
+    expect("recurrent_kernel", recurrentKernel, n_a, 3 * n_a);
+    expect("bias", bias, 2, 3 * n_a);
+    layer.W.leftCols(n_a) = recurrentKernel.transpose();
+    layer.W.rightCols(n_x) = kernel.transpose();
+    layer.b = bias.transpose();
+}
+
+template <class T> KerasGruWeights<T> kerasGruWeights(const RecurrentLayer<T>& layer)
+{
+    if (layer.kind() != CellKind::GruKeras)
+        throw InputError("Keras GRU weights need a gru_keras layer, not " + std::string(cellKindId(layer.kind())));
+    const Index n_a = layer.hiddenSize();
+    return {layer.W.rightCols(layer.inputSize()).transpose(), layer.W.leftCols(n_a).transpose(),
+            layer.b.transpose()};
+}
+
+template void setKerasGruWeights<float>(RecurrentLayer<float>&, ConstMatRef<float>, ConstMatRef<float>,
+                                        ConstMatRef<float>);
+template void setKerasGruWeights<double>(RecurrentLayer<double>&, ConstMatRef<double>, ConstMatRef<double>,
+                                         ConstMatRef<double>);
+template KerasGruWeights<float> kerasGruWeights<float>(const RecurrentLayer<float>&);
+template KerasGruWeights<double> kerasGruWeights<double>(const RecurrentLayer<double>&);
 
 template class RecurrentLayer<float>;
 template class RecurrentLayer<double>;

@@ -3,13 +3,21 @@
 //   RecurrentLayer<float> layer(CellKind::Lstm, n_x, n_a);
 //   layer.forward(X, m, a0, c0);     // X: (n_x, m*T), step t in columns [t*m, (t+1)*m)
 //   layer.backward(dA, &dX);         // dA: (n_a, m*T) = dL/da<t> from above; accumulates dW, db
+//   layer.backwardLast(daT, &dX);    // or: only dL/da<T> (Keras return_sequences=False)
 //
-// The same work can be done one step at a time (beginForward / forwardStep, beginBackward / backwardStep /
-// finishBackward): the BPTT stepper walks it that way and reads every value from the trace in between.
+// Two ways to give the input, one trace and one cell step behind both:
+//  - all steps known in advance (the char model, the BPTT stepper): beginForward(X | ids) computes W_x x + b of every
+//    step in one product, then forwardStep(t) runs the cell. The fast path.
+//  - one step at a time, when x<t> depends on the previous step's output (an attention decoder, the jazz model's
+//    sampler): beginStepwise(m, T, a0, c0), then forwardStep(t, x_t) computes W_x x_t + b for that step only and runs
+//    the same cell step. Backward mirrors it: beginBackward(), backwardStep(t, da_t, &dx_t) hands back dx<t> at step t
+//    (for the layer that produced x<t>), finishBackward() adds the weight gradients of all steps in one product each.
+// The BPTT stepper walks the all-at-once path step by step (forwardStep(t), backwardStep(t)) and reads the trace.
 // Gradients accumulate (+=) into dW and db; zeroGrads() clears them. Truncated BPTT is done by the caller, by
 // cutting a long sequence into windows and carrying the state (lastA / lastC) from one window into the next.
 // Input is dense (any n_x) or class indices (one-hot, never materialised: the input product becomes a column gather
 // and its gradient a scatter).
+// W is read at the start of each forward (and backward): change weights between passes, not inside one.
 #pragma once
 
 #include "nn/Cells.hpp"
@@ -44,12 +52,15 @@ public:
     Index hiddenSize() const { return n_a_; }
     int gates() const { return gateCount(kind_); }
 
-    // Parameters: W (G n_a, n_a + n_x) = [W_a | W_x], b (G n_a, 1); gradients of the same shapes.
+    // Parameters: W (G n_a, n_a + n_x) = [W_a | W_x], b (G n_a, 1) — (G n_a, 2) = [b | b'] for the Keras GRU;
+    // gradients of the same shapes.
     Mat<T> W, b, dW, db;
 
     void initialize(Rng& rng, const RecurrentInit& init = {});
     ParamList<T> parameters();   // the whole buffers: "W", "b" (what optimizers step)
-    ParamList<T> namedTensors(); // the course's tensors as blocks: "Wf", "bf", … / "Wax", "Waa", "ba"
+    ParamList<T> namedTensors(); // the course's tensors as blocks: "Wf", "bf", … / "Wax", "Waa", "ba" (Keras GRU:
+                                 // "kernel", "recurrent_kernel", "input_bias", "recurrent_bias")
+    Index parameterCount() const { return W.size() + b.size(); }
     void zeroGrads();
 
     // --- forward -------------------------------------------------------------------------------------------
@@ -60,14 +71,28 @@ public:
     void beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
     void beginForward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
     void forwardStep(Index t); // requires steps 0..t-1 done
+    // Step-wise input: T steps of m examples whose inputs arrive one step at a time.
+    void beginStepwise(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0);
+    // x_t: (n_x, m), the input of step t; requires steps 0..t-1 done (else InputError). Its output: stepA(t).
+    void forwardStep(Index t, ConstMatRef<T> x_t);
+    auto stepA(Index t) const { return A_.middleCols((t + 1) * m_, m_); } // a<t+1>, the output of step t: (n_a, m)
+    auto stepC(Index t) const { return C_.middleCols((t + 1) * m_, m_); }
 
     // --- backward ------------------------------------------------------------------------------------------
     // dA: (n_a, m*T), dL/da<t> from the layer above (the output layer or the next stacked layer).
     // dX (optional): set to dL/dX (n_x, m*T) for a dense input (the layer below's dA).
     void backward(ConstMatRef<T> dA, Mat<T>* dX = nullptr);
+    // Last state out: only daT = dL/da<T> (n_a, m) (and for an LSTM optionally dcT = dL/dc<T>), no (n_a, m*T) of
+    // zeros from the caller. Also the way to pass a gradient into the final state (the state handed on).
+    void backwardLast(ConstMatRef<T> daT, Mat<T>* dX = nullptr, ConstMatRef<T> dcT = noMatrix<T>());
     void beginBackward(ConstMatRef<T> dA);
+    void beginBackwardLast(ConstMatRef<T> daT, ConstMatRef<T> dcT = noMatrix<T>());
     void backwardStep(Index t); // requires steps T-1..t+1 done
     void finishBackward(Mat<T>* dX = nullptr);
+    // Step-wise backward: beginBackward() (nothing from above yet), then for t = T-1..0 backwardStep(t, da_t, &dx_t)
+    // with da_t = dL/da<t+1> from above (n_a, m); dx_t (optional) is set to dL/dx<t> (n_x, m, dense input only).
+    void beginBackward();
+    void backwardStep(Index t, ConstMatRef<T> da_t, Mat<T>* dx_t);
 
     // --- trace (valid after forward / backward) ---------------------------------------------------------------
     Index batch() const { return m_; }
@@ -83,11 +108,12 @@ public:
     auto outputs() const { return A_.rightCols(m_ * T_); } // a<1..T>: (n_a, m*T), the next layer's input
     // Backward trace. dAout: dL/da<t> from above (block s for step s). dArec: dL/da<t> arriving through the
     // recurrence, indexed like A (block s+1 from step s+1; block 0 is dL/da0). The total at step s is their sum.
-    // dZ: dL/d(gate pre-activations) of step s; dC indexed like C (LSTM).
+    // dZ: dL/d(gate pre-activations) of step s; dC indexed like C (LSTM). dAux: Keras GRU dL/d(Uh a_prev + b'h).
     const Mat<T>& dAout() const { return dAout_; }
     const Mat<T>& dArec() const { return dArec_; }
     const Mat<T>& dZ() const { return dZ_; }
     const Mat<T>& dC() const { return dC_; }
+    const Mat<T>& dAux() const { return dAux_; }
     auto da0() const { return dArec_.leftCols(m_); }
     auto dc0() const { return dC_.leftCols(m_); }
     bool inputIsIndices() const { return inputIsIds_; }
@@ -96,15 +122,34 @@ public:
 
 private:
     void prepare(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0);
+    void prepareBackward();
+    CellStep<T> step(Index t);
+    RecurrentWeights<T> recurrentWeights() const;
 
     CellKind kind_ = CellKind::Rnn;
     Index n_x_ = 0, n_a_ = 0, m_ = 0, T_ = 0;
     bool inputIsIds_ = false;
+    bool stepwise_ = false;
+    RecurrentPacks<T> packs_; // W_a packed at the start of each pass, when Eigen runs one thread
+    bool packedForward_ = false, packedBackward_ = false;
+    Index stepsDone_ = 0;
     Mat<T> X_;
     std::vector<std::int32_t> ids_;
     Mat<T> A_, C_, Z_, Aux_;
-    Mat<T> dAout_, dArec_, dC_, dZ_, daTotal_;
+    Mat<T> dAout_, dArec_, dC_, dZ_, dAux_, daTotal_;
 };
+
+// Keras GRU weights (reset_after=True) in Keras' layout, columns in gate order z, r, h:
+//   kernel (n_x, 3 n_a), recurrent_kernel (n_a, 3 n_a), bias (2, 3 n_a) = [input bias; recurrent bias].
+// The layer stores them transposed: W = [recurrent_kernel^T | kernel^T], b = bias^T.
+template <class T> struct KerasGruWeights {
+    Mat<T> kernel, recurrentKernel, bias;
+};
+// Loads Keras-ordered weights into a CellKind::GruKeras layer; InputError if the kind or a shape does not fit.
+template <class T>
+void setKerasGruWeights(RecurrentLayer<T>& layer, ConstMatRef<T> kernel, ConstMatRef<T> recurrentKernel,
+                        ConstMatRef<T> bias);
+template <class T> KerasGruWeights<T> kerasGruWeights(const RecurrentLayer<T>& layer);
 
 extern template class RecurrentLayer<float>;
 extern template class RecurrentLayer<double>;

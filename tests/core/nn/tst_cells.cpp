@@ -180,8 +180,10 @@ private slots:
         layer.forward(xt, 10, aPrev, cPrev);
         const MatD daNext = rng.randn(5, 10), dcNext = rng.randn(5, 10);
         MatD dz(20, 10), daPrev(5, 10), dcPrev(5, 10);
-        cellBackward<double>(CellKind::Lstm, layer.Z(), layer.W.leftCols(5), aPrev, cPrev, layer.Aux(), daNext,
-                             dcNext, dz, daPrev, dcPrev);
+        MatD z = layer.Z(), tanhC = layer.Aux(), a(5, 10), c(5, 10);
+        cellBackward<double>(CellKind::Lstm, {.Wa = layer.W.leftCols(5)},
+                             {.aPrev = aPrev, .cPrev = cPrev, .z = z, .aux = tanhC, .a = a, .c = c},
+                             {.da = daNext, .dcNext = dcNext, .dz = dz, .daPrev = daPrev, .dcPrev = dcPrev});
         MatD concat(8, 10);
         concat << aPrev, xt;
         const MatD dW = dz * concat.transpose();
