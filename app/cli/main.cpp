@@ -38,7 +38,7 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("unroll-cli");
     QCoreApplication::setApplicationVersion(versionString());
-    useDefaultThreads(); // --threads N changes it
+    useDefaultThreads(); // every core, safe under contention (util/Threads.hpp); --threads N changes it
     const QStringList args = app.arguments();
     try {
         if (args.size() < 2) throw InputError("no command given (try unroll-cli --help)");
