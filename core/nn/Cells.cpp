@@ -3,6 +3,7 @@
 
 #include "math/Activations.hpp"
 #include "util/Error.hpp"
+#include "util/Parallel.hpp"
 
 namespace unroll {
 
@@ -43,12 +44,12 @@ void cellForward(CellKind kind, MatRef<T> z, ConstMatRef<T> Wa, ConstMatRef<T> a
     const Index n = a.rows();
     switch (kind) {
     case CellKind::Rnn:
-        z.noalias() += Wa * aPrev;
+        parallelProductAdd(z, Wa, aPrev);
         tanhInPlace<T>(z);
         a = z;
         break;
     case CellKind::Lstm: {
-        z.noalias() += Wa * aPrev;
+        parallelProductAdd(z, Wa, aPrev);
         sigmoidInPlace<T>(z.topRows(2 * n));   // f, i
         tanhInPlace<T>(z.middleRows(2 * n, n)); // c~
         sigmoidInPlace<T>(z.bottomRows(n));    // o
@@ -58,10 +59,10 @@ void cellForward(CellKind kind, MatRef<T> z, ConstMatRef<T> Wa, ConstMatRef<T> a
         break;
     }
     case CellKind::Gru: {
-        z.topRows(2 * n).noalias() += Wa.topRows(2 * n) * aPrev;
+        parallelProductAdd(z.topRows(2 * n), Wa.topRows(2 * n), aPrev);
         sigmoidInPlace<T>(z.topRows(2 * n)); // r, u
         aux.array() = z.topRows(n).array() * aPrev.array();
-        z.bottomRows(n).noalias() += Wa.bottomRows(n) * aux;
+        parallelProductAdd(z.bottomRows(n), Wa.bottomRows(n), aux);
         tanhInPlace<T>(z.bottomRows(n)); // c~
         const auto u = z.middleRows(n, n).array();
         a.array() = u * z.bottomRows(n).array() + (1 - u) * aPrev.array();
@@ -79,7 +80,7 @@ void cellBackward(CellKind kind, ConstMatRef<T> z, ConstMatRef<T> Wa, ConstMatRe
     switch (kind) {
     case CellKind::Rnn:
         dz.array() = da.array() * tanhGradFromOutput(z.array());
-        daPrev.noalias() = Wa.transpose() * dz;
+        parallelProduct(daPrev, Wa.transpose(), dz);
         break;
     case CellKind::Lstm: {
         const auto f = z.topRows(n).array(), i = z.middleRows(n, n).array();
@@ -93,7 +94,7 @@ void cellBackward(CellKind kind, ConstMatRef<T> z, ConstMatRef<T> Wa, ConstMatRe
         dz.middleRows(n, n).array() = dc * cc * sigmoidGradFromOutput(i);
         dz.topRows(n).array() = dc * cPrev.array() * sigmoidGradFromOutput(f);
         dcPrev.array() *= f; // dc_prev = dc * f, computed last because it reuses dc's storage
-        daPrev.noalias() = Wa.transpose() * dz;
+        parallelProduct(daPrev, Wa.transpose(), dz);
         break;
     }
     case CellKind::Gru: {
@@ -101,10 +102,10 @@ void cellBackward(CellKind kind, ConstMatRef<T> z, ConstMatRef<T> Wa, ConstMatRe
         dz.bottomRows(n).array() = da.array() * u * tanhGradFromOutput(cc);
         dz.middleRows(n, n).array() = da.array() * (cc - aPrev.array()) * sigmoidGradFromOutput(u);
         // d(r*a_prev) = Wc_a^T dz_c, then through r*a_prev to r and to a_prev.
-        daPrev.noalias() = Wa.bottomRows(n).transpose() * dz.bottomRows(n);
+        parallelProduct(daPrev, Wa.bottomRows(n).transpose(), dz.bottomRows(n));
         dz.topRows(n).array() = daPrev.array() * aPrev.array() * sigmoidGradFromOutput(r);
         daPrev.array() = daPrev.array() * r + da.array() * (1 - u);
-        daPrev.noalias() += Wa.topRows(2 * n).transpose() * dz.topRows(2 * n);
+        parallelProductAdd(daPrev, Wa.topRows(2 * n).transpose(), dz.topRows(2 * n));
         break;
     }
     }
@@ -115,12 +116,12 @@ void accumulateRecurrentGrad(CellKind kind, MatRef<T> dWa, ConstMatRef<T> dz, Co
                              ConstMatRef<T> aux)
 {
     if (kind != CellKind::Gru) {
-        dWa.noalias() += dz * aPrev.transpose();
+        parallelProductAdd(dWa, dz, aPrev.transpose());
         return;
     }
     const Index n = aPrev.rows();
-    dWa.topRows(2 * n).noalias() += dz.topRows(2 * n) * aPrev.transpose();
-    dWa.bottomRows(n).noalias() += dz.bottomRows(n) * aux.transpose();
+    parallelProductAdd(dWa.topRows(2 * n), dz.topRows(2 * n), aPrev.transpose());
+    parallelProductAdd(dWa.bottomRows(n), dz.bottomRows(n), aux.transpose());
 }
 
 #define UNROLL_INSTANTIATE_CELLS(T)                                                                                   \

@@ -4,6 +4,7 @@
 #include "math/Activations.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
+#include "util/Parallel.hpp"
 
 #include <cmath>
 #include <string>
@@ -40,7 +41,7 @@ template <class T> void Dense<T>::forward(ConstMatRef<T> A)
 {
     if (A.rows() != inputSize()) throw InputError("dense layer input has the wrong number of rows");
     A_ = A;
-    P_.noalias() = Wya * A;
+    parallelProduct(P_, Wya, A);
     P_.colwise() += by.col(0);
     softmaxColumnsInPlace<T>(P_);
 }
@@ -66,9 +67,9 @@ template <class T> void Dense<T>::backward(std::span<const std::int32_t> targets
             dY_(targets[size_t(j)], j) -= T(1);
     }
     dY_ *= scale;
-    dWya.noalias() += dY_ * A_.transpose();
+    parallelProductAdd(dWya, dY_, A_.transpose());
     dby.col(0) += dY_.rowwise().sum();
-    if (dA) dA->noalias() = Wya.transpose() * dY_;
+    if (dA) parallelProduct(*dA, Wya.transpose(), dY_);
 }
 
 template class Dense<float>;

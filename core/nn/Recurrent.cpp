@@ -3,6 +3,7 @@
 
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
+#include "util/Parallel.hpp"
 
 #include <cmath>
 #include <string>
@@ -86,7 +87,7 @@ void RecurrentLayer<T>::beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a
     inputIsIds_ = false;
     X_ = X;
     // The input part of every step at once: Z = W_x X + b.
-    Z_.noalias() = W.rightCols(n_x_) * X;
+    parallelProduct(Z_, W.rightCols(n_x_), X);
     Z_.colwise() += b.col(0);
 }
 
@@ -175,8 +176,8 @@ template <class T> void RecurrentLayer<T>::finishBackward(Mat<T>* dX)
             if (ids_[size_t(j)] != kNoInput) dW.col(n + ids_[size_t(j)]) += dZ_.col(j);
         if (dX) dX->resize(0, 0);
     } else {
-        dW.rightCols(n_x_).noalias() += dZ_ * X_.transpose();
-        if (dX) dX->noalias() = W.rightCols(n_x_).transpose() * dZ_;
+        parallelProductAdd(dW.rightCols(n_x_), dZ_, X_.transpose());
+        if (dX) parallelProduct(*dX, W.rightCols(n_x_).transpose(), dZ_);
     }
 }
 
