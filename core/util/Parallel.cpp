@@ -18,14 +18,16 @@ constexpr double kMinChunkFlops = 0.25e6;
 
 constexpr int kWarmupCalls = 8;         // alternate parallel and serial, the first call of each not counted
 constexpr std::int64_t kTrialEvery = 32; // calls between trials of the mode that is currently losing
-constexpr double kTrialBudget = 50;      // ... and, for a losing parallel mode, time >= 50x its last cost
+constexpr double kTrialBudget = 50;      // ... and, for a losing parallel mode, after 50x the trial's cost
 constexpr double kAlpha = 0.25;          // weight of a new sample in the moving averages
+// Parallel keeps two cores busy for the same work, so it must be clearly faster: by 10%, more than the call-to-call
+// noise of a shared machine (measured in docs/benchmarks.md).
+constexpr double kParallelMargin = 1.1;
 
 struct Guard {
     double serialNs = 0, parallelNs = 0; // moving averages of one call's time
     int serialSeen = 0, parallelSeen = 0;
     std::int64_t calls = 0, lastTrial = 0;
-    Clock::time_point lastTrialTime{};
     int burstLeft = 0; // calls left in the current trial of the losing mode
     bool burstParallel = false;
 };
@@ -49,6 +51,9 @@ struct KeyHash {
 
 // Per thread: each thread that calls products (the training worker, the GUI thread) learns its own timings.
 thread_local std::unordered_map<Key, Guard, KeyHash> t_guards;
+// No parallel trial of any shape before this time: the budget for trials that may lose is shared by all shapes, so a
+// model with many product shapes does not multiply it.
+thread_local Clock::time_point t_nextParallelTrial{};
 
 void addSample(double& average, int& seen, double ns)
 {
@@ -70,12 +75,12 @@ ProductDecision decideProduct(const void* site, std::int64_t m, std::int64_t n, 
         --g.burstLeft;
         return {g.burstParallel, &g};
     }
-    const bool parallelWins = g.parallelNs <= g.serialNs;
-    if (g.calls - g.lastTrial >= kTrialEvery &&
-        (parallelWins || Clock::now() - g.lastTrialTime >= std::chrono::nanoseconds(
-                                                               std::int64_t(kTrialBudget * g.parallelNs)))) {
+    const bool parallelWins = kParallelMargin * g.parallelNs < g.serialNs;
+    if (g.calls - g.lastTrial >= kTrialEvery && (parallelWins || Clock::now() >= t_nextParallelTrial)) {
         g.lastTrial = g.calls;
-        g.lastTrialTime = Clock::now();
+        if (!parallelWins) // three parallel calls, each at most about as slow as the last ones measured
+            t_nextParallelTrial = Clock::now() + std::chrono::nanoseconds(std::int64_t(
+                                                     kTrialBudget * 3 * std::max(g.parallelNs, g.serialNs)));
         g.burstParallel = !parallelWins;
         // A parallel trial after a serial stretch first has to wake the workers: run two more parallel calls and
         // count only those, since in a run of parallel calls the workers are still awake.

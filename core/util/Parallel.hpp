@@ -10,8 +10,9 @@
 //
 // An adaptive guard keeps it from ever costing more than it gains: for each call site and shape it times the parallel
 // and the serial product (a few calls each at first, then one call in 32, and a parallel trial at most once per ~50x
-// its own cost while serial is winning) and uses whichever has the lower moving average. When another process takes
-// a core, parallel calls slow down and the guard switches that shape to serial within a few calls.
+// its own cost while serial is winning) and goes parallel only while its moving average is 10% below serial's. When
+// another process takes a core, parallel calls slow down and the guard switches that shape to serial within a few
+// calls.
 // Smaller products, threadCount() == 1, and calls from inside a parallel region are the plain Eigen product.
 //
 // What it leaves out: no aliasing check (as with noalias(), C must not overlap A or B) and no coefficient-wise

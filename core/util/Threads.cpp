@@ -39,7 +39,8 @@ void cpuRelax()
 #endif
 }
 
-// Returns once `a` no longer holds `old`: polls for up to kSpin, then blocks (a futex on Linux).
+// Returns once `a` no longer holds `old`: polls for up to kSpin (yielding every ~microsecond), then blocks (a futex
+// on Linux).
 template <class V> void waitWhileEquals(const std::atomic<V>& a, V old)
 {
     const auto start = std::chrono::steady_clock::now();
@@ -49,6 +50,8 @@ template <class V> void waitWhileEquals(const std::atomic<V>& a, V old)
             cpuRelax();
         }
         if (std::chrono::steady_clock::now() - start > kSpin) break;
+        // Poll politely: if this thread shares its core with the caller (or anyone), let them run.
+        std::this_thread::yield();
     }
     a.wait(old, std::memory_order_acquire);
 }
