@@ -1,4 +1,4 @@
-// `unroll-cli bench rnn …`: training throughput with the flags and the work of ../shared/bench/bench_torch_rnn.py.
+// `unroll-cli bench rnn …`: training throughput with the flags and the work of scripts/bench/bench_torch_rnn.py.
 #include "Cli.hpp"
 
 #include "train/RnnBench.hpp"
