@@ -34,7 +34,7 @@ QString labIds()
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
-    unroll::useDefaultThreads(); // training keeps to one core; the GUI thread has the other
+    unroll::useDefaultThreads(); // every core: idle pool threads sleep, and a slowed product falls back to serial
     QApplication::setApplicationName("Unroll");
     QApplication::setOrganizationName("Unroll");
     QApplication::setApplicationVersion(versionString());

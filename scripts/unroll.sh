@@ -3,7 +3,7 @@
 #   run       launches the app (extra arguments go to it, e.g. --lab home)
 #   test      runs the whole test suite (CTest; GUI tests run on Qt's offscreen platform)
 #   sanitize  builds unroll_core and its tests with AddressSanitizer + UBSan (-O1 -g) and runs them
-#   tsan      builds the tests that run a training thread with ThreadSanitizer (-O1 -g, no OpenMP) and runs them
+#   tsan      builds the tests that run a training thread with ThreadSanitizer (-O1 -g) and runs them
 #   build     only builds
 # Build folders: build/ (or $UNROLL_BUILD_DIR), build-asan/ and build-tsan/ for the sanitizer passes.
 set -euo pipefail
@@ -40,7 +40,7 @@ case "$what" in
     tsan="$root/build-tsan"
     tests=(tst_threads tst_trainingworker tst_traininglab tst_charlmlab tst_bpttlab tst_mainwindow)
     cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
-      -DUNROLL_TSAN=ON -DUNROLL_OPENMP=OFF -DUNROLL_TEST_TIMEOUT_SCALE=10
+      -DUNROLL_TSAN=ON -DUNROLL_TEST_TIMEOUT_SCALE=10
     cmake --build "$tsan" -j "$jobs" --target "${tests[@]}"
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1" \
       ctest --test-dir "$tsan" --output-on-failure -j "$jobs" -R "^($(IFS='|'; echo "${tests[*]}"))\$"

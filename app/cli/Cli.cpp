@@ -15,7 +15,8 @@ bool parseCommandLine(QCommandLineParser& parser, const QStringList& args, const
 {
     parser.setApplicationDescription(description);
     parser.addOption({"json", "Print one JSON document on stdout."});
-    parser.addOption({"threads", "Use N threads for matrix products and parallel work (default 1).", "N"});
+    parser.addOption(
+        {"threads", "Use N threads for large matrix products and parallel work (default: all cores; 1: serial).", "N"});
     const QCommandLineOption help({"h", "help"}, "Show this help.");
     parser.addOption(help);
     if (!parser.parse(args)) throw InputError(parser.errorText().toStdString());

@@ -29,7 +29,7 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("unroll-cli");
     QCoreApplication::setApplicationVersion(versionString());
-    useDefaultThreads(); // --threads N changes it
+    useDefaultThreads(); // every core, safe under contention (util/Threads.hpp); --threads N changes it
     const QStringList args = app.arguments();
     try {
         if (args.size() >= 2 && (args.at(1) == "-v" || args.at(1) == "--version")) {

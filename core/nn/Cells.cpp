@@ -3,6 +3,7 @@
 
 #include "math/Activations.hpp"
 #include "util/Error.hpp"
+#include "util/Parallel.hpp"
 
 namespace unroll {
 
@@ -64,9 +65,9 @@ void recurrentProduct(const RecurrentWeights<T>& w, int piece, Index r0, Index r
     if (w.packs)
         w.packs->forward[piece].multiply(B, C, accumulate);
     else if (accumulate)
-        C.noalias() += w.Wa.middleRows(r0, rows) * B;
+        parallelProductAdd(C, w.Wa.middleRows(r0, rows), B);
     else
-        C.noalias() = w.Wa.middleRows(r0, rows) * B;
+        parallelProduct(C, w.Wa.middleRows(r0, rows), B);
 }
 
 // C (+)= Wa.middleRows(r0, rows)^T * B. B: (rows, m), C: (n_a, m).
@@ -77,9 +78,9 @@ void recurrentProductT(const RecurrentWeights<T>& w, int piece, Index r0, Index 
     if (w.packs)
         w.packs->backward[piece].multiply(B, C, accumulate);
     else if (accumulate)
-        C.noalias() += w.Wa.middleRows(r0, rows).transpose() * B;
+        parallelProductAdd(C, w.Wa.middleRows(r0, rows).transpose(), B);
     else
-        C.noalias() = w.Wa.middleRows(r0, rows).transpose() * B;
+        parallelProduct(C, w.Wa.middleRows(r0, rows).transpose(), B);
 }
 
 } // namespace
@@ -190,14 +191,14 @@ void accumulateRecurrentGrad(CellKind kind, const RecurrentGradInput<T>& in, Mat
     const Index n = in.aPrev.rows();
     switch (kind) {
     case CellKind::Rnn:
-    case CellKind::Lstm: dWa.noalias() += in.dz * in.aPrev.transpose(); break;
+    case CellKind::Lstm: parallelProductAdd(dWa, in.dz, in.aPrev.transpose()); break;
     case CellKind::Gru:
-        dWa.topRows(2 * n).noalias() += in.dz.topRows(2 * n) * in.aPrev.transpose();
-        dWa.bottomRows(n).noalias() += in.dz.bottomRows(n) * in.aux.transpose();
+        parallelProductAdd(dWa.topRows(2 * n), in.dz.topRows(2 * n), in.aPrev.transpose());
+        parallelProductAdd(dWa.bottomRows(n), in.dz.bottomRows(n), in.aux.transpose());
         break;
     case CellKind::GruKeras:
-        dWa.topRows(2 * n).noalias() += in.dz.topRows(2 * n) * in.aPrev.transpose();
-        dWa.bottomRows(n).noalias() += in.dAux * in.aPrev.transpose();
+        parallelProductAdd(dWa.topRows(2 * n), in.dz.topRows(2 * n), in.aPrev.transpose());
+        parallelProductAdd(dWa.bottomRows(n), in.dAux, in.aPrev.transpose());
         dbRec.col(0).head(2 * n) += in.dz.topRows(2 * n).rowwise().sum();
         dbRec.col(0).tail(n) += in.dAux.rowwise().sum();
         break;

@@ -4,6 +4,7 @@
 #include "math/Activations.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
+#include "util/Parallel.hpp"
 
 #include <cmath>
 #include <string>
@@ -79,7 +80,7 @@ template <class T> void Linear<T>::forward(ConstMatRef<T> X, LinearCache<T>& cac
     if (X.rows() != inputSize())
         throw InputError("linear layer expects " + std::to_string(inputSize()) + " input rows, got " +
                          std::to_string(X.rows()));
-    cache.Y.noalias() = W * X;   // (n_out, N)
+    parallelProduct(cache.Y, W, X); // (n_out, N)
     cache.Y.colwise() += b.col(0);
     activateInPlace<T>(activation, cache.Y);
 }
@@ -88,9 +89,9 @@ template <class T> void Linear<T>::backward(ConstMatRef<T> X, LinearCache<T>& ca
 {
     cache.dZ.resize(dY.rows(), dY.cols());
     activationBackward<T>(activation, cache.Y, dY, cache.dZ); // (n_out, N)
-    dW.noalias() += cache.dZ * X.transpose();                 // (n_out, n_in)
+    parallelProductAdd(dW, cache.dZ, X.transpose()); // (n_out, n_in)
     db.col(0) += cache.dZ.rowwise().sum();
-    if (dX) dX->noalias() = W.transpose() * cache.dZ;         // (n_in, N)
+    if (dX) parallelProduct(*dX, W.transpose(), cache.dZ); // (n_in, N)
 }
 
 template void activateInPlace<float>(Activation, MatRef<float>);

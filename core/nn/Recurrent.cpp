@@ -3,6 +3,8 @@
 
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
+#include "util/Parallel.hpp"
+#include "util/Threads.hpp"
 
 #include <cmath>
 #include <string>
@@ -75,9 +77,10 @@ template <class T> void RecurrentLayer<T>::prepare(Index m, Index T_steps, Const
     Aux_.resize(hasAux(kind_) ? n_a_ : 0, hasAux(kind_) ? N : 0);
     stepwise_ = false;
     stepsDone_ = 0;
-    // Pack W_a once for all T steps' products. With several Eigen threads keep Eigen's parallel product instead.
+    // Pack W_a once for all T steps' products (serial). With more than one thread the per-step products go through
+    // parallelProduct instead, which splits them over the pool when that is measured to be faster.
     packedForward_ = packedBackward_ = false;
-    if (Eigen::nbThreads() == 1) {
+    if (threadCount() == 1) {
         packRecurrent<T>(kind_, W.leftCols(n_a_), false, packs_);
         packedForward_ = true;
     }
@@ -115,7 +118,7 @@ void RecurrentLayer<T>::beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a
     inputIsIds_ = false;
     X_ = X;
     // The input part of every step at once: Z = W_x X + b.
-    Z_.noalias() = W.rightCols(n_x_) * X;
+    parallelProduct(Z_, W.rightCols(n_x_), X);
     Z_.colwise() += b.col(0);
 }
 
@@ -284,8 +287,8 @@ template <class T> void RecurrentLayer<T>::finishBackward(Mat<T>* dX)
             if (ids_[size_t(j)] != kNoInput) dW.col(n + ids_[size_t(j)]) += dZ_.col(j);
         if (dX) dX->resize(0, 0);
     } else {
-        dW.rightCols(n_x_).noalias() += dZ_ * X_.transpose();
-        if (dX) dX->noalias() = W.rightCols(n_x_).transpose() * dZ_;
+        parallelProductAdd(dW.rightCols(n_x_), dZ_, X_.transpose());
+        if (dX) parallelProduct(*dX, W.rightCols(n_x_).transpose(), dZ_);
     }
 }
 
