@@ -61,7 +61,7 @@ EvalResult evaluateLines(const SequenceModel<float>& trained, const Vocabulary& 
     EvalResult r;
     if (!vocab.contains(U'\n')) throw InputError("the model has no end-of-line symbol: it was not trained on lines");
     const std::int32_t newline = vocab.indexOf(U'\n');
-    SequenceModel<float> model = trained;
+    SequenceWorkspace<float> ws;
     std::vector<std::int32_t> x, y;
     for (const auto& line : lines) {
         bool known = true;
@@ -75,8 +75,8 @@ EvalResult evaluateLines(const SequenceModel<float>& trained, const Vocabulary& 
         x.insert(x.end(), ids.begin(), ids.end());
         y.assign(ids.begin(), ids.end());
         y.push_back(newline);
-        model.resetState();
-        const auto& p = model.predict(x, 1);
+        ws.reset();
+        const auto& p = trained.predict(x, 1, ws);
         for (size_t t = 0; t < y.size(); ++t) r.total -= std::log(double(p(y[t], Index(t))));
         r.predictions += std::int64_t(y.size());
         ++r.lines;
@@ -90,12 +90,11 @@ EvalResult evaluateText(const SequenceModel<float>& trained, const Vocabulary& v
     EvalResult r;
     const auto ids = encodeOrEmpty(vocab, text);
     if (ids.size() < 2) return r;
-    SequenceModel<float> model = trained;
-    model.resetState();
+    SequenceWorkspace<float> ws; // the state carries from one window to the next
     for (size_t start = 0; start + 1 < ids.size(); start += size_t(window)) {
         const size_t end = std::min(ids.size() - 1, start + size_t(window));
         std::vector<std::int32_t> x(ids.begin() + std::ptrdiff_t(start), ids.begin() + std::ptrdiff_t(end));
-        const auto& p = model.predict(x, 1);
+        const auto& p = trained.predict(x, 1, ws);
         for (size_t t = 0; t < x.size(); ++t) r.total -= std::log(double(p(ids[start + t + 1], Index(t))));
         r.predictions += std::int64_t(x.size());
     }
@@ -270,8 +269,7 @@ ModelFile describeCharModel(const SequenceModel<float>& model, const CharCorpus&
                {"mode", textModeIds[int(corpus.options.mode)]}};
     f.vocab = corpus.vocab.symbolsUtf8();
     f.normalization = corpus.options.lowercase ? "lowercase" : "none";
-    for (const auto& p : const_cast<SequenceModel<float>&>(model).namedTensors())
-        f.tensors[p.name] = tensorFromMatrix(MatF(p.valueBlock()));
+    for (const auto& [name, value] : model.namedValues()) f.tensors[name] = tensorFromMatrix(value);
     return f;
 }
 
@@ -288,17 +286,15 @@ void CharLmTask::saveModel(const std::filesystem::path& path) const
 
 MatF hiddenStates(const SequenceModel<float>& trained, const Vocabulary& vocab, std::u32string_view text)
 {
-    SequenceModel<float> model = trained;
-    model.resetState();
+    SequenceWorkspace<float> ws;
     std::vector<std::int32_t> x(1, kNoInput);
     for (char32_t c : text) {
         if (!vocab.contains(c)) throw InputError("'" + encodeUtf8(c) + "' is not in the model's vocabulary");
         x.push_back(vocab.indexOf(c));
     }
-    model.predict(x, 1);
-    const auto& top = model.layers.back();
+    trained.predict(x, 1, ws);
     // a<t> after reading x<t>: A's block t+1. Block 1 is after the zero input; character k is read at step k+1.
-    return top.A().middleCols(2, Index(text.size()));
+    return ws.layers.back().A.middleCols(2, Index(text.size()));
 }
 
 void CharLmTask::saveCheckpoint(const std::filesystem::path& path) const

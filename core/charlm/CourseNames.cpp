@@ -37,15 +37,14 @@ std::vector<std::int32_t> courseSample(const SequenceModel<T>& model, std::int32
     if (std::uint64_t(seed) + 2 * std::uint64_t(maxLength - 1) > 0xFFFFFFFFull)
         throw InputError("seed " + std::to_string(seed) + " + 2 * (maxLength - 1) passes numpy's largest seed 2^32 - 1");
 
-    SequenceModel<T> m = model; // predict() carries state: work on a copy that starts from a<0> = 0
-    m.resetState();
+    SequenceWorkspace<T> ws; // starts from a<0> = 0 and carries the state from one character to the next
     std::vector<std::int32_t> indices;
     std::vector<double> p(std::size_t(o.outputSize));
     std::int32_t x = kNoInput; // x<1> = 0, the course's "dummy" first input
     std::int32_t idx = -1;
     int counter = 0;
     while (idx != newlineIndex && counter != maxLength) {
-        const Mat<T>& probs = m.predict(std::span<const std::int32_t>(&x, 1), 1); // (n_y, 1): one step, one example
+        const Mat<T>& probs = model.predict(std::span<const std::int32_t>(&x, 1), 1, ws); // (n_y, 1): one step, one example
         for (Index i = 0; i < probs.rows(); ++i) p[std::size_t(i)] = double(probs(i, 0));
         if constexpr (!std::is_same_v<T, double>) {
             double sum = 0;

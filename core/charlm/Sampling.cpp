@@ -38,17 +38,18 @@ std::vector<double> adjustedDistribution(std::span<const float> p, const Samplin
     return q;
 }
 
-CharSampler::CharSampler(const SequenceModel<float>& model, const Vocabulary& vocab) : model_(model), vocab_(vocab)
+CharSampler::CharSampler(std::shared_ptr<const SequenceModel<float>> model, const Vocabulary& vocab)
+    : model_(std::move(model)), vocab_(vocab)
 {
     start();
 }
 
 void CharSampler::start(std::u32string_view prime)
 {
-    model_.resetState();
+    ws_.reset();
     text_.clear();
     const std::int32_t none = kNoInput;
-    const auto& probs = model_.predict(std::span<const std::int32_t>(&none, 1), 1);
+    const auto& probs = model_->predict(std::span<const std::int32_t>(&none, 1), 1, ws_);
     p_.assign(probs.data(), probs.data() + probs.rows());
     for (char32_t c : prime) feed(vocab_.indexOf(c));
 }
@@ -56,7 +57,7 @@ void CharSampler::start(std::u32string_view prime)
 void CharSampler::feed(std::int32_t index)
 {
     text_.push_back(vocab_.symbol(index));
-    const auto& probs = model_.predict(std::span<const std::int32_t>(&index, 1), 1);
+    const auto& probs = model_->predict(std::span<const std::int32_t>(&index, 1), 1, ws_);
     p_.assign(probs.data(), probs.data() + probs.rows());
 }
 
@@ -76,7 +77,8 @@ std::int32_t CharSampler::next(Rng& rng, const SamplingOptions& options)
 std::u32string sampleLine(const SequenceModel<float>& model, const Vocabulary& vocab, std::u32string_view prime,
                           const SamplingOptions& options, Rng& rng)
 {
-    CharSampler s(model, vocab);
+    // Not owned: the sampler lives only inside this call.
+    CharSampler s(std::shared_ptr<const SequenceModel<float>>(std::shared_ptr<void>(), &model), vocab);
     s.start(prime);
     std::u32string out;
     for (int k = 0; k < options.maxLength; ++k) {

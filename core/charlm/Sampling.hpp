@@ -10,6 +10,8 @@
 #pragma once
 
 #include "nn/SequenceModel.hpp"
+
+#include <memory>
 #include "text/Vocabulary.hpp"
 
 #include <span>
@@ -32,7 +34,8 @@ std::vector<double> adjustedDistribution(std::span<const float> p, const Samplin
 
 class CharSampler {
 public:
-    CharSampler(const SequenceModel<float>& model, const Vocabulary& vocab);
+    // Reads the model through a shared pointer: a lab may swap its model snapshot while a sampler is alive.
+    CharSampler(std::shared_ptr<const SequenceModel<float>> model, const Vocabulary& vocab);
     void start(std::u32string_view prime = {});      // resets the state, then feeds the prime
     const std::vector<float>& probabilities() const { return p_; } // for the next character
     std::int32_t next(Rng& rng, const SamplingOptions& options); // draws, feeds it, returns its index
@@ -41,7 +44,8 @@ public:
     const Vocabulary& vocabulary() const { return vocab_; }
 
 private:
-    SequenceModel<float> model_;
+    std::shared_ptr<const SequenceModel<float>> model_;
+    SequenceWorkspace<float> ws_;
     Vocabulary vocab_;
     std::vector<float> p_;
     std::u32string text_;

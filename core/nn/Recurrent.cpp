@@ -49,82 +49,96 @@ template <class T> ParamList<T> RecurrentLayer<T>::namedTensors()
     return out;
 }
 
+template <class T> std::vector<std::pair<std::string, Mat<T>>> RecurrentLayer<T>::namedValues() const
+{
+    std::vector<std::pair<std::string, Mat<T>>> out;
+    for (const auto& t : cellTensorNames(kind_, n_x_, n_a_)) {
+        const Mat<T>& M = t.isBias ? b : W;
+        const Index cols = t.cols < 0 ? M.cols() - t.col : t.cols;
+        out.emplace_back(t.name, M.block(t.row, t.col, t.rows, cols));
+    }
+    return out;
+}
+
 template <class T> void RecurrentLayer<T>::zeroGrads()
 {
     dW.setZero();
     db.setZero();
 }
 
-template <class T> void RecurrentLayer<T>::prepare(Index m, Index T_steps, ConstMatRef<T> a0, ConstMatRef<T> c0)
+template <class T>
+void RecurrentLayer<T>::prepare(Index m, Index T_steps, ConstMatRef<T> a0, ConstMatRef<T> c0,
+                                RecurrentTrace<T>& tr) const
 {
     if (m < 1 || T_steps < 1) throw InputError("a sequence needs at least one step and one example");
     if (a0.rows() != n_a_ || a0.cols() != m)
         throw InputError("initial state a0 is " + std::to_string(a0.rows()) + " x " + std::to_string(a0.cols()) +
                          ", expected " + std::to_string(n_a_) + " x " + std::to_string(m));
-    m_ = m;
-    T_ = T_steps;
+    tr.m = m;
+    tr.steps = T_steps;
     const Index N = m * T_steps, G = gates();
-    A_.resize(n_a_, N + m); // Eigen's resize keeps the buffer when the size does not change
-    A_.leftCols(m) = a0;
+    tr.A.resize(n_a_, N + m); // Eigen's resize keeps the buffer when the size does not change
+    tr.A.leftCols(m) = a0;
     if (hasCellState(kind_)) {
         if (c0.rows() != n_a_ || c0.cols() != m) throw InputError("initial cell state c0 has the wrong shape");
-        C_.resize(n_a_, N + m);
-        C_.leftCols(m) = c0;
+        tr.C.resize(n_a_, N + m);
+        tr.C.leftCols(m) = c0;
     } else {
-        C_.resize(0, 0);
+        tr.C.resize(0, 0);
     }
-    Z_.resize(G * n_a_, N);
-    Aux_.resize(hasAux(kind_) ? n_a_ : 0, hasAux(kind_) ? N : 0);
-    stepwise_ = false;
-    stepsDone_ = 0;
+    tr.Z.resize(G * n_a_, N);
+    tr.Aux.resize(hasAux(kind_) ? n_a_ : 0, hasAux(kind_) ? N : 0);
+    tr.stepwise = false;
+    tr.stepsDone = 0;
     // Pack W_a once for all T steps' products (serial). With more than one thread the per-step products go through
     // parallelProduct instead, which splits them over the pool when that is measured to be faster.
-    packedForward_ = packedBackward_ = false;
+    tr.packedForward = tr.packedBackward = false;
     if (threadCount() == 1) {
-        packRecurrent<T>(kind_, W.leftCols(n_a_), false, packs_);
-        packedForward_ = true;
+        packRecurrent<T>(kind_, W.leftCols(n_a_), false, tr.packs);
+        tr.packedForward = true;
     }
 }
 
-template <class T> RecurrentWeights<T> RecurrentLayer<T>::recurrentWeights() const
+template <class T> RecurrentWeights<T> RecurrentLayer<T>::recurrentWeights(const RecurrentTrace<T>& tr) const
 {
-    const RecurrentPacks<T>* packs = packedForward_ || packedBackward_ ? &packs_ : nullptr;
+    const RecurrentPacks<T>* packs = tr.packedForward || tr.packedBackward ? &tr.packs : nullptr;
     if (kind_ == CellKind::GruKeras) return {W.leftCols(n_a_), b.col(1), packs};
     return {W.leftCols(n_a_), noMatrix<T>(), packs};
 }
 
 // The views of step t's buffers in the trace: z<t> (block t of Z), a<t-1> = block t of A, a<t> = block t+1.
-template <class T> CellStep<T> RecurrentLayer<T>::step(Index t)
+template <class T> CellStep<T> RecurrentLayer<T>::step(RecurrentTrace<T>& tr, Index t) const
 {
-    const Index m = m_;
+    const Index m = tr.m;
     const auto cols = [&](Mat<T>& M, Index block) { return M.middleCols(block * m, m); };
     const bool lstm = hasCellState(kind_);
-    return {.aPrev = cols(A_, t),
-            .cPrev = lstm ? ConstRef<T>(cols(C_, t)) : ConstRef<T>(noMatrix<T>()),
-            .z = cols(Z_, t),
-            .aux = hasAux(kind_) ? MatRef<T>(cols(Aux_, t)) : MatRef<T>(noBuffer<T>()),
-            .a = cols(A_, t + 1),
-            .c = lstm ? MatRef<T>(cols(C_, t + 1)) : MatRef<T>(noBuffer<T>())};
+    return {.aPrev = cols(tr.A, t),
+            .cPrev = lstm ? ConstRef<T>(cols(tr.C, t)) : ConstRef<T>(noMatrix<T>()),
+            .z = cols(tr.Z, t),
+            .aux = hasAux(kind_) ? MatRef<T>(cols(tr.Aux, t)) : MatRef<T>(noBuffer<T>()),
+            .a = cols(tr.A, t + 1),
+            .c = lstm ? MatRef<T>(cols(tr.C, t + 1)) : MatRef<T>(noBuffer<T>())};
 }
 
 template <class T>
-void RecurrentLayer<T>::beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0)
+void RecurrentLayer<T>::beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0,
+                                     RecurrentTrace<T>& tr) const
 {
     if (X.rows() != n_x_ || m < 1 || X.cols() % m != 0)
         throw InputError("input is " + std::to_string(X.rows()) + " x " + std::to_string(X.cols()) +
                          ", expected " + std::to_string(n_x_) + " rows and a multiple of m = " + std::to_string(m) +
                          " columns");
-    prepare(m, X.cols() / m, a0, c0);
-    inputIsIds_ = false;
-    X_ = X;
+    prepare(m, X.cols() / m, a0, c0, tr);
+    tr.inputIsIds = false;
+    tr.X = X;
     // The input part of every step at once: Z = W_x X + b.
-    parallelProduct(Z_, W.rightCols(n_x_), X);
-    Z_.colwise() += b.col(0);
+    parallelProduct(tr.Z, W.rightCols(n_x_), X);
+    tr.Z.colwise() += b.col(0);
 }
 
 template <class T>
 void RecurrentLayer<T>::beginForward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0,
-                                     ConstMatRef<T> c0)
+                                     ConstMatRef<T> c0, RecurrentTrace<T>& tr) const
 {
     if (m < 1 || ids.empty() || ids.size() % size_t(m) != 0)
         throw InputError("input of " + std::to_string(ids.size()) + " indices is not a multiple of m = " +
@@ -133,176 +147,216 @@ void RecurrentLayer<T>::beginForward(std::span<const std::int32_t> ids, Index m,
         if (id < kNoInput || id >= n_x_)
             throw InputError("input index " + std::to_string(id) + " outside the vocabulary of " +
                              std::to_string(n_x_));
-    prepare(m, Index(ids.size()) / m, a0, c0);
-    inputIsIds_ = true;
-    ids_.assign(ids.begin(), ids.end());
-    X_.resize(0, 0);
+    prepare(m, Index(ids.size()) / m, a0, c0, tr);
+    tr.inputIsIds = true;
+    tr.ids.assign(ids.begin(), ids.end());
+    tr.X.resize(0, 0);
     // W_x onehot(id) is column id of W_x; kNoInput is the zero vector (the course's x<1> = 0 before a name).
     for (Index j = 0; j < Index(ids.size()); ++j)
         if (ids[size_t(j)] == kNoInput)
-            Z_.col(j) = b.col(0);
+            tr.Z.col(j) = b.col(0);
         else
-            Z_.col(j) = W.col(n_a_ + ids[size_t(j)]) + b.col(0);
+            tr.Z.col(j) = W.col(n_a_ + ids[size_t(j)]) + b.col(0);
 }
 
-template <class T> void RecurrentLayer<T>::forwardStep(Index t)
+template <class T> void RecurrentLayer<T>::forwardStep(RecurrentTrace<T>& tr, Index t) const
 {
-    if (t < 0 || t >= T_) throw InputError("step " + std::to_string(t) + " outside 0.." + std::to_string(T_ - 1));
-    cellForward<T>(kind_, recurrentWeights(), step(t));
-    stepsDone_ = t + 1;
-}
-
-template <class T>
-void RecurrentLayer<T>::beginStepwise(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0)
-{
-    prepare(m, steps, a0, c0);
-    stepwise_ = true;
-    inputIsIds_ = false;
-    X_.resize(n_x_, m * steps); // filled column block by column block, for the weight gradient at the end
-}
-
-template <class T> void RecurrentLayer<T>::forwardStep(Index t, ConstMatRef<T> x_t)
-{
-    if (!stepwise_) throw InputError("forwardStep(t, x) needs beginStepwise first");
-    if (t != stepsDone_)
-        throw InputError("step " + std::to_string(t) + " given out of order: step " + std::to_string(stepsDone_) +
-                         " comes next (of " + std::to_string(T_) + ")");
-    if (x_t.rows() != n_x_ || x_t.cols() != m_)
-        throw InputError("input of step " + std::to_string(t) + " is " + std::to_string(x_t.rows()) + " x " +
-                         std::to_string(x_t.cols()) + ", expected " + std::to_string(n_x_) + " x " +
-                         std::to_string(m_));
-    X_.middleCols(t * m_, m_) = x_t;
-    auto z = Z_.middleCols(t * m_, m_); // (G n_a, m) = W_x x<t> + b, this step only
-    z.noalias() = W.rightCols(n_x_) * x_t;
-    z.colwise() += b.col(0);
-    forwardStep(t);
+    if (t < 0 || t >= tr.steps) throw InputError("step " + std::to_string(t) + " outside 0.." + std::to_string(tr.steps - 1));
+    cellForward<T>(kind_, recurrentWeights(tr), step(tr, t));
+    tr.stepsDone = t + 1;
 }
 
 template <class T>
 void RecurrentLayer<T>::forward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0)
 {
-    beginForward(X, m, a0, c0);
-    for (Index t = 0; t < T_; ++t) forwardStep(t);
+    forward(X, m, a0, c0, trace_);
 }
 
 template <class T>
 void RecurrentLayer<T>::forward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0)
 {
-    beginForward(ids, m, a0, c0);
-    for (Index t = 0; t < T_; ++t) forwardStep(t);
+    forward(ids, m, a0, c0, trace_);
+}
+
+template <class T>
+void RecurrentLayer<T>::beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0)
+{
+    beginForward(X, m, a0, c0, trace_);
+}
+
+template <class T>
+void RecurrentLayer<T>::beginForward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0,
+                                     ConstMatRef<T> c0)
+{
+    beginForward(ids, m, a0, c0, trace_);
+}
+
+template <class T> void RecurrentLayer<T>::forwardStep(Index t) { forwardStep(trace_, t); }
+
+template <class T>
+void RecurrentLayer<T>::beginStepwise(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0)
+{
+    auto& tr = trace_;
+    prepare(m, steps, a0, c0, trace_);
+    tr.stepwise = true;
+    tr.inputIsIds = false;
+    tr.X.resize(n_x_, m * steps); // filled column block by column block, for the weight gradient at the end
+}
+
+template <class T> void RecurrentLayer<T>::forwardStep(Index t, ConstMatRef<T> x_t)
+{
+    auto& tr = trace_;
+    if (!tr.stepwise) throw InputError("forwardStep(t, x) needs beginStepwise first");
+    if (t != tr.stepsDone)
+        throw InputError("step " + std::to_string(t) + " given out of order: step " + std::to_string(tr.stepsDone) +
+                         " comes next (of " + std::to_string(tr.steps) + ")");
+    if (x_t.rows() != n_x_ || x_t.cols() != tr.m)
+        throw InputError("input of step " + std::to_string(t) + " is " + std::to_string(x_t.rows()) + " x " +
+                         std::to_string(x_t.cols()) + ", expected " + std::to_string(n_x_) + " x " +
+                         std::to_string(tr.m));
+    tr.X.middleCols(t * tr.m, tr.m) = x_t;
+    auto z = tr.Z.middleCols(t * tr.m, tr.m); // (G n_a, m) = W_x x<t> + b, this step only
+    z.noalias() = W.rightCols(n_x_) * x_t;
+    z.colwise() += b.col(0);
+    forwardStep(tr, t);
+}
+
+template <class T>
+void RecurrentLayer<T>::forward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0,
+                                RecurrentTrace<T>& tr) const
+{
+    beginForward(X, m, a0, c0, tr);
+    for (Index t = 0; t < tr.steps; ++t) forwardStep(tr, t);
+}
+
+template <class T>
+void RecurrentLayer<T>::forward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0,
+                                RecurrentTrace<T>& tr) const
+{
+    beginForward(ids, m, a0, c0, tr);
+    for (Index t = 0; t < tr.steps; ++t) forwardStep(tr, t);
 }
 
 template <class T> void RecurrentLayer<T>::prepareBackward()
 {
-    if (stepsDone_ != T_)
-        throw InputError("backward needs all " + std::to_string(T_) + " forward steps, " +
-                         std::to_string(stepsDone_) + " done");
-    dArec_.setZero(n_a_, m_ * (T_ + 1));
+    auto& tr = trace_;
+    if (tr.stepsDone != tr.steps)
+        throw InputError("backward needs all " + std::to_string(tr.steps) + " forward steps, " +
+                         std::to_string(tr.stepsDone) + " done");
+    tr.dArec.setZero(n_a_, tr.m * (tr.steps + 1));
     if (hasCellState(kind_))
-        dC_.setZero(n_a_, m_ * (T_ + 1));
+        tr.dC.setZero(n_a_, tr.m * (tr.steps + 1));
     else
-        dC_.resize(0, 0);
-    dZ_.resize(Z_.rows(), Z_.cols());
-    dAux_.resize(kind_ == CellKind::GruKeras ? n_a_ : 0, kind_ == CellKind::GruKeras ? m_ * T_ : 0);
-    daTotal_.resize(n_a_, m_);
-    packedBackward_ = false;
-    if (packedForward_) {
-        packRecurrent<T>(kind_, W.leftCols(n_a_), true, packs_);
-        packedBackward_ = true;
+        tr.dC.resize(0, 0);
+    tr.dZ.resize(tr.Z.rows(), tr.Z.cols());
+    tr.dAux.resize(kind_ == CellKind::GruKeras ? n_a_ : 0, kind_ == CellKind::GruKeras ? tr.m * tr.steps : 0);
+    tr.daTotal.resize(n_a_, tr.m);
+    tr.packedBackward = false;
+    if (tr.packedForward) {
+        packRecurrent<T>(kind_, W.leftCols(n_a_), true, tr.packs);
+        tr.packedBackward = true;
     }
 }
 
 template <class T> void RecurrentLayer<T>::beginBackward(ConstMatRef<T> dA)
 {
-    if (dA.rows() != n_a_ || dA.cols() != m_ * T_)
+    auto& tr = trace_;
+    if (dA.rows() != n_a_ || dA.cols() != tr.m * tr.steps)
         throw InputError("dA is " + std::to_string(dA.rows()) + " x " + std::to_string(dA.cols()) + ", expected " +
-                         std::to_string(n_a_) + " x " + std::to_string(m_ * T_) + " for the last forward pass");
+                         std::to_string(n_a_) + " x " + std::to_string(tr.m * tr.steps) + " for the last forward pass");
     prepareBackward();
-    dAout_ = dA;
+    tr.dAout = dA;
 }
 
 template <class T> void RecurrentLayer<T>::beginBackward()
 {
+    auto& tr = trace_;
     prepareBackward();
-    dAout_.setZero(n_a_, m_ * T_);
+    tr.dAout.setZero(n_a_, tr.m * tr.steps);
 }
 
 template <class T> void RecurrentLayer<T>::beginBackwardLast(ConstMatRef<T> daT, ConstMatRef<T> dcT)
 {
-    if (daT.rows() != n_a_ || daT.cols() != m_)
+    auto& tr = trace_;
+    if (daT.rows() != n_a_ || daT.cols() != tr.m)
         throw InputError("daT is " + std::to_string(daT.rows()) + " x " + std::to_string(daT.cols()) +
-                         ", expected " + std::to_string(n_a_) + " x " + std::to_string(m_));
+                         ", expected " + std::to_string(n_a_) + " x " + std::to_string(tr.m));
     const bool withC = dcT.size() != 0;
-    if (withC && (!hasCellState(kind_) || dcT.rows() != n_a_ || dcT.cols() != m_))
+    if (withC && (!hasCellState(kind_) || dcT.rows() != n_a_ || dcT.cols() != tr.m))
         throw InputError("dcT given for a cell without a memory cell or with the wrong shape");
     prepareBackward();
-    dAout_.setZero(n_a_, m_ * T_);
+    tr.dAout.setZero(n_a_, tr.m * tr.steps);
     // The gradient into the final state arrives like one from a step T+1: in the slot after the last step.
-    dArec_.rightCols(m_) = daT;
-    if (withC) dC_.rightCols(m_) = dcT;
+    tr.dArec.rightCols(tr.m) = daT;
+    if (withC) tr.dC.rightCols(tr.m) = dcT;
 }
 
 template <class T> void RecurrentLayer<T>::backwardStep(Index t)
 {
-    const Index m = m_;
+    auto& tr = trace_;
+    const Index m = tr.m;
     const auto cols = [&](Mat<T>& M, Index block) { return M.middleCols(block * m, m); };
-    daTotal_ = cols(dAout_, t) + cols(dArec_, t + 1);
+    tr.daTotal = cols(tr.dAout, t) + cols(tr.dArec, t + 1);
     const bool lstm = hasCellState(kind_);
-    CellStepGrad<T> g{.da = daTotal_,
-                      .dcNext = lstm ? ConstRef<T>(cols(dC_, t + 1)) : ConstRef<T>(noMatrix<T>()),
-                      .dz = cols(dZ_, t),
-                      .daPrev = cols(dArec_, t),
-                      .dcPrev = lstm ? MatRef<T>(cols(dC_, t)) : MatRef<T>(noBuffer<T>()),
-                      .dAux = kind_ == CellKind::GruKeras ? MatRef<T>(cols(dAux_, t)) : MatRef<T>(noBuffer<T>())};
-    cellBackward<T>(kind_, recurrentWeights(), step(t), g);
+    CellStepGrad<T> g{.da = tr.daTotal,
+                      .dcNext = lstm ? ConstRef<T>(cols(tr.dC, t + 1)) : ConstRef<T>(noMatrix<T>()),
+                      .dz = cols(tr.dZ, t),
+                      .daPrev = cols(tr.dArec, t),
+                      .dcPrev = lstm ? MatRef<T>(cols(tr.dC, t)) : MatRef<T>(noBuffer<T>()),
+                      .dAux = kind_ == CellKind::GruKeras ? MatRef<T>(cols(tr.dAux, t)) : MatRef<T>(noBuffer<T>())};
+    cellBackward<T>(kind_, recurrentWeights(tr), step(tr, t), g);
 }
 
 template <class T> void RecurrentLayer<T>::backwardStep(Index t, ConstMatRef<T> da_t, Mat<T>* dx_t)
 {
-    if (da_t.rows() != n_a_ || da_t.cols() != m_)
+    auto& tr = trace_;
+    if (da_t.rows() != n_a_ || da_t.cols() != tr.m)
         throw InputError("da of step " + std::to_string(t) + " is " + std::to_string(da_t.rows()) + " x " +
                          std::to_string(da_t.cols()) + ", expected " + std::to_string(n_a_) + " x " +
-                         std::to_string(m_));
-    dAout_.middleCols(t * m_, m_) = da_t;
+                         std::to_string(tr.m));
+    tr.dAout.middleCols(t * tr.m, tr.m) = da_t;
     backwardStep(t);
     if (dx_t) {
-        if (inputIsIds_) throw InputError("dx is only defined for a dense input");
-        dx_t->noalias() = W.rightCols(n_x_).transpose() * dZ_.middleCols(t * m_, m_); // (n_x, m)
+        if (tr.inputIsIds) throw InputError("dx is only defined for a dense input");
+        dx_t->noalias() = W.rightCols(n_x_).transpose() * tr.dZ.middleCols(t * tr.m, tr.m); // (n_x, m)
     }
 }
 
 template <class T> void RecurrentLayer<T>::finishBackward(Mat<T>* dX)
 {
-    const Index N = m_ * T_, n = n_a_;
+    auto& tr = trace_;
+    const Index N = tr.m * tr.steps, n = n_a_;
     // Parameter gradients of all steps in one product each.
     accumulateRecurrentGrad<T>(kind_,
-                               {.dz = dZ_,
-                                .aPrev = A_.leftCols(N),
-                                .aux = hasAux(kind_) ? ConstRef<T>(Aux_) : ConstRef<T>(noMatrix<T>()),
-                                .dAux = dAux_},
+                               {.dz = tr.dZ,
+                                .aPrev = tr.A.leftCols(N),
+                                .aux = hasAux(kind_) ? ConstRef<T>(tr.Aux) : ConstRef<T>(noMatrix<T>()),
+                                .dAux = tr.dAux},
                                dW.leftCols(n), kind_ == CellKind::GruKeras ? MatRef<T>(db.col(1)) : MatRef<T>(noBuffer<T>()));
-    db.col(0) += dZ_.rowwise().sum();
-    if (inputIsIds_) {
+    db.col(0) += tr.dZ.rowwise().sum();
+    if (tr.inputIsIds) {
         for (Index j = 0; j < N; ++j)
-            if (ids_[size_t(j)] != kNoInput) dW.col(n + ids_[size_t(j)]) += dZ_.col(j);
+            if (tr.ids[size_t(j)] != kNoInput) dW.col(n + tr.ids[size_t(j)]) += tr.dZ.col(j);
         if (dX) dX->resize(0, 0);
     } else {
-        parallelProductAdd(dW.rightCols(n_x_), dZ_, X_.transpose());
-        if (dX) parallelProduct(*dX, W.rightCols(n_x_).transpose(), dZ_);
+        parallelProductAdd(dW.rightCols(n_x_), tr.dZ, tr.X.transpose());
+        if (dX) parallelProduct(*dX, W.rightCols(n_x_).transpose(), tr.dZ);
     }
 }
 
 template <class T> void RecurrentLayer<T>::backward(ConstMatRef<T> dA, Mat<T>* dX)
 {
+    auto& tr = trace_;
     beginBackward(dA);
-    for (Index t = T_ - 1; t >= 0; --t) backwardStep(t);
+    for (Index t = tr.steps - 1; t >= 0; --t) backwardStep(t);
     finishBackward(dX);
 }
 
 template <class T> void RecurrentLayer<T>::backwardLast(ConstMatRef<T> daT, Mat<T>* dX, ConstMatRef<T> dcT)
 {
+    auto& tr = trace_;
     beginBackwardLast(daT, dcT);
-    for (Index t = T_ - 1; t >= 0; --t) backwardStep(t);
+    for (Index t = tr.steps - 1; t >= 0; --t) backwardStep(t);
     finishBackward(dX);
 }
 

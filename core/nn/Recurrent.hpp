@@ -25,6 +25,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace unroll {
@@ -40,6 +42,21 @@ inline constexpr std::int32_t kNoInput = -1;
 struct RecurrentInit {
     double scale = 1.0;
     double forgetBias = 1.0;
+};
+
+// Everything one pass over a window writes: the forward cache (and, for training, the backward trace). A layer keeps
+// one for training and for the BPTT stepper's views; inference passes its own (RecurrentLayer::forward(..., trace)
+// const), so evaluating, sampling and drawing never write into the model.
+template <class T> struct RecurrentTrace {
+    Index m = 0, steps = 0; // examples side by side, time steps
+    bool inputIsIds = false, stepwise = false;
+    Index stepsDone = 0;
+    Mat<T> X;                     // (n_x, m*T) dense input (empty for ids)
+    std::vector<std::int32_t> ids; // m*T class indices
+    Mat<T> A, C, Z, Aux;          // see RecurrentLayer's trace accessors
+    RecurrentPacks<T> packs;      // W_a packed at the start of each pass, at one thread
+    bool packedForward = false, packedBackward = false;
+    Mat<T> dAout, dArec, dC, dZ, dAux, daTotal;
 };
 
 template <class T> class RecurrentLayer {
@@ -60,6 +77,8 @@ public:
     ParamList<T> parameters();   // the whole buffers: "W", "b" (what optimizers step)
     ParamList<T> namedTensors(); // the course's tensors as blocks: "Wf", "bf", … / "Wax", "Waa", "ba" (Keras GRU:
                                  // "kernel", "recurrent_kernel", "input_bias", "recurrent_bias")
+    // The same tensors' values, read through a const layer (writing a model file from a const model).
+    std::vector<std::pair<std::string, Mat<T>>> namedValues() const;
     Index parameterCount() const { return W.size() + b.size(); }
     void zeroGrads();
 
@@ -71,12 +90,17 @@ public:
     void beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
     void beginForward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0);
     void forwardStep(Index t); // requires steps 0..t-1 done
+    // The same passes into a caller's trace, leaving the layer untouched (inference: a const model, any number of
+    // concurrent readers). trace.A etc. hold what A() etc. would.
+    void forward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0, RecurrentTrace<T>& trace) const;
+    void forward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0,
+                 RecurrentTrace<T>& trace) const;
     // Step-wise input: T steps of m examples whose inputs arrive one step at a time.
     void beginStepwise(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0);
     // x_t: (n_x, m), the input of step t; requires steps 0..t-1 done (else InputError). Its output: stepA(t).
     void forwardStep(Index t, ConstMatRef<T> x_t);
-    auto stepA(Index t) const { return A_.middleCols((t + 1) * m_, m_); } // a<t+1>, the output of step t: (n_a, m)
-    auto stepC(Index t) const { return C_.middleCols((t + 1) * m_, m_); }
+    auto stepA(Index t) const { return trace_.A.middleCols((t + 1) * trace_.m, trace_.m); } // a<t+1>, the output of step t: (n_a, m)
+    auto stepC(Index t) const { return trace_.C.middleCols((t + 1) * trace_.m, trace_.m); }
 
     // --- backward ------------------------------------------------------------------------------------------
     // dA: (n_a, m*T), dL/da<t> from the layer above (the output layer or the next stacked layer).
@@ -95,48 +119,44 @@ public:
     void backwardStep(Index t, ConstMatRef<T> da_t, Mat<T>* dx_t);
 
     // --- trace (valid after forward / backward) ---------------------------------------------------------------
-    Index batch() const { return m_; }
-    Index steps() const { return T_; }
+    Index batch() const { return trace_.m; }
+    Index steps() const { return trace_.steps; }
     // Columns [t*m, (t+1)*m) of A and C hold a<t> and c<t> for t = 0..T, with a<0> = a0: step s (0-based) writes
     // block s+1. Z: activated gates of step s in block s; Aux: tanh(c) (LSTM) or r*a_prev (GRU) of step s.
-    const Mat<T>& A() const { return A_; }
-    const Mat<T>& C() const { return C_; }
-    const Mat<T>& Z() const { return Z_; }
-    const Mat<T>& Aux() const { return Aux_; }
-    auto lastA() const { return A_.rightCols(m_); }
-    auto lastC() const { return C_.rightCols(m_); }
-    auto outputs() const { return A_.rightCols(m_ * T_); } // a<1..T>: (n_a, m*T), the next layer's input
+    const Mat<T>& A() const { return trace_.A; }
+    const Mat<T>& C() const { return trace_.C; }
+    const Mat<T>& Z() const { return trace_.Z; }
+    const Mat<T>& Aux() const { return trace_.Aux; }
+    auto lastA() const { return trace_.A.rightCols(trace_.m); }
+    auto lastC() const { return trace_.C.rightCols(trace_.m); }
+    auto outputs() const { return trace_.A.rightCols(trace_.m * trace_.steps); } // a<1..T>: (n_a, m*T), the next layer's input
     // Backward trace. dAout: dL/da<t> from above (block s for step s). dArec: dL/da<t> arriving through the
     // recurrence, indexed like A (block s+1 from step s+1; block 0 is dL/da0). The total at step s is their sum.
     // dZ: dL/d(gate pre-activations) of step s; dC indexed like C (LSTM). dAux: Keras GRU dL/d(Uh a_prev + b'h).
-    const Mat<T>& dAout() const { return dAout_; }
-    const Mat<T>& dArec() const { return dArec_; }
-    const Mat<T>& dZ() const { return dZ_; }
-    const Mat<T>& dC() const { return dC_; }
-    const Mat<T>& dAux() const { return dAux_; }
-    auto da0() const { return dArec_.leftCols(m_); }
-    auto dc0() const { return dC_.leftCols(m_); }
-    bool inputIsIndices() const { return inputIsIds_; }
-    const Mat<T>& X() const { return X_; }
-    const std::vector<std::int32_t>& inputIds() const { return ids_; }
+    const Mat<T>& dAout() const { return trace_.dAout; }
+    const Mat<T>& dArec() const { return trace_.dArec; }
+    const Mat<T>& dZ() const { return trace_.dZ; }
+    const Mat<T>& dC() const { return trace_.dC; }
+    const Mat<T>& dAux() const { return trace_.dAux; }
+    auto da0() const { return trace_.dArec.leftCols(trace_.m); }
+    auto dc0() const { return trace_.dC.leftCols(trace_.m); }
+    bool inputIsIndices() const { return trace_.inputIsIds; }
+    const Mat<T>& X() const { return trace_.X; }
+    const std::vector<std::int32_t>& inputIds() const { return trace_.ids; }
 
 private:
-    void prepare(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0);
+    void prepare(Index m, Index steps, ConstMatRef<T> a0, ConstMatRef<T> c0, RecurrentTrace<T>& tr) const;
+    void beginForward(ConstMatRef<T> X, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0, RecurrentTrace<T>& tr) const;
+    void beginForward(std::span<const std::int32_t> ids, Index m, ConstMatRef<T> a0, ConstMatRef<T> c0,
+                      RecurrentTrace<T>& tr) const;
+    void forwardStep(RecurrentTrace<T>& tr, Index t) const;
     void prepareBackward();
-    CellStep<T> step(Index t);
-    RecurrentWeights<T> recurrentWeights() const;
+    CellStep<T> step(RecurrentTrace<T>& tr, Index t) const;
+    RecurrentWeights<T> recurrentWeights(const RecurrentTrace<T>& tr) const;
 
     CellKind kind_ = CellKind::Rnn;
-    Index n_x_ = 0, n_a_ = 0, m_ = 0, T_ = 0;
-    bool inputIsIds_ = false;
-    bool stepwise_ = false;
-    RecurrentPacks<T> packs_; // W_a packed at the start of each pass, when Eigen runs one thread
-    bool packedForward_ = false, packedBackward_ = false;
-    Index stepsDone_ = 0;
-    Mat<T> X_;
-    std::vector<std::int32_t> ids_;
-    Mat<T> A_, C_, Z_, Aux_;
-    Mat<T> dAout_, dArec_, dC_, dZ_, dAux_, daTotal_;
+    Index n_x_ = 0, n_a_ = 0;
+    RecurrentTrace<T> trace_; // the training pass's, read by the accessors above
 };
 
 // Keras GRU weights (reset_after=True) in Keras' layout, columns in gate order z, r, h:

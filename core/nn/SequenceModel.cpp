@@ -52,6 +52,18 @@ template <class T> ParamList<T> SequenceModel<T>::namedTensors()
     return out;
 }
 
+template <class T> std::vector<std::pair<std::string, Mat<T>>> SequenceModel<T>::namedValues() const
+{
+    std::vector<std::pair<std::string, Mat<T>>> out;
+    for (size_t l = 0; l < layers.size(); ++l)
+        for (auto& [name, value] : layers[l].namedValues())
+            out.emplace_back((layers.size() > 1 ? "layer" + std::to_string(l) + "." : std::string()) + name,
+                             std::move(value));
+    out.emplace_back("Wya", output.W);
+    out.emplace_back("by", output.b);
+    return out;
+}
+
 template <class T> void SequenceModel<T>::zeroGrads()
 {
     for (auto& l : layers) l.zeroGrads();
@@ -127,15 +139,32 @@ double SequenceModel<T>::forward(ConstMatRef<T> X, std::span<const std::int32_t>
     return forwardRest(targets);
 }
 
-template <class T> const Mat<T>& SequenceModel<T>::predict(std::span<const std::int32_t> inputs, Index m)
+template <class T>
+const Mat<T>& SequenceModel<T>::predict(std::span<const std::int32_t> inputs, Index m, SequenceWorkspace<T>& ws) const
 {
-    prepareState(m);
-    layers.front().forward(inputs, m, a0_[0], c0_[0]);
-    forwardUpperLayers();
-    targets_.clear();
-    ce_.P = logits_.Y;
-    softmaxColumnsInPlace<T>(ce_.P);
-    return ce_.P;
+    const size_t L = layers.size();
+    const Index n = options_.hiddenSize;
+    if (m < 1 || inputs.empty() || inputs.size() % size_t(m) != 0)
+        throw InputError("predict: " + std::to_string(inputs.size()) + " inputs are not a multiple of m = " +
+                         std::to_string(m));
+    const Index N = Index(inputs.size());
+    ws.layers.resize(L);
+    if (ws.a.size() != L || ws.a[0].cols() != m) {
+        ws.a.assign(L, Mat<T>::Zero(n, m));
+        ws.c.assign(L, Mat<T>::Zero(n, m));
+    }
+    // one-hot -> layer 0 -> ... -> layer L-1 -> logits -> softmax, each layer from the state the last predict left.
+    layers[0].forward(inputs, m, ws.a[0], ws.c[0], ws.layers[0]);
+    for (size_t l = 1; l < L; ++l)
+        layers[l].forward(ws.layers[l - 1].A.rightCols(N), m, ws.a[l], ws.c[l], ws.layers[l]);
+    for (size_t l = 0; l < L; ++l) {
+        ws.a[l] = ws.layers[l].A.rightCols(m);
+        if (hasCellState(options_.cell)) ws.c[l] = ws.layers[l].C.rightCols(m);
+    }
+    output.forward(ws.layers[L - 1].A.rightCols(N), ws.logits);
+    ws.probs = ws.logits.Y;
+    softmaxColumnsInPlace<T>(ws.probs);
+    return ws.probs;
 }
 
 template <class T> void SequenceModel<T>::backward()

@@ -24,6 +24,16 @@ namespace unroll {
 // loss for m = 1). Mean: over every scored prediction (PyTorch's default).
 enum class LossReduction { Sum, SumPerExample, Mean };
 
+// What an inference run writes, owned by the caller, so a model predicts through a const reference: the layers' traces,
+// the state one predict hands to the next (a sampler feeding one character at a time), the logits and probabilities.
+template <class T> struct SequenceWorkspace {
+    std::vector<RecurrentTrace<T>> layers;
+    std::vector<Mat<T>> a, c; // (n_a, m) per layer: where the next predict starts; empty = zeros
+    LinearCache<T> logits;    // (n_y, m*T)
+    Mat<T> probs;             // (n_y, m*T)
+    void reset() { a.clear(), c.clear(); } // the next predict starts from zeros
+};
+
 struct SequenceModelOptions {
     CellKind cell = CellKind::Lstm;
     Index inputSize = 0;  // n_x (vocabulary size for one-hot input)
@@ -46,14 +56,17 @@ public:
     ParamList<T> parameters();
     // The course's tensors ("Wf", …, or "layer0.Wf", … for several layers; "Wya", "by"): files and checks.
     ParamList<T> namedTensors();
+    std::vector<std::pair<std::string, Mat<T>>> namedValues() const; // their values, through a const model
     void zeroGrads();
 
     // inputs: m*T class indices (one-hot input) or X (n_x, m*T) dense; targets: m*T classes. Returns the loss.
     double forward(std::span<const std::int32_t> inputs, std::span<const std::int32_t> targets, Index m);
     double forward(ConstMatRef<T> X, std::span<const std::int32_t> targets, Index m);
     void backward(); // for the last forward
-    // Forward without targets (inference, e.g. sampling one character at a time): probabilities (n_y, m*T).
-    const Mat<T>& predict(std::span<const std::int32_t> inputs, Index m);
+    // Forward without targets (inference, e.g. sampling one character at a time) into the caller's workspace, from
+    // the state the workspace carries (zeros after ws.reset()); leaves the model untouched. Returns ws.probs:
+    // (n_y, m*T). Afterwards ws.layers[l].A holds each layer's a<0..T> as A() does after a training forward.
+    const Mat<T>& predict(std::span<const std::int32_t> inputs, Index m, SequenceWorkspace<T>& ws) const;
     const Mat<T>& probs() const { return ce_.P; } // (n_y, m*T) of the last forward or predict
 
     void resetState(); // the next forward starts from zeros

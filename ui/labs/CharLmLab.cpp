@@ -466,7 +466,7 @@ void CharLmLab::performSteps(int n)
 void CharLmLab::restartSampler()
 {
     if (!model_) return;
-    sampler_ = std::make_unique<CharSampler>(*model_, modelVocab_);
+    sampler_ = std::make_unique<CharSampler>(model_, modelVocab_);
     const QByteArray utf8 = prime_->text().toUtf8();
     try {
         auto prime = decodeUtf8(std::string(utf8.constData(), size_t(utf8.size())), "the start");

@@ -138,6 +138,38 @@ private slots:
             QVERIFY2((*pb[k].grad - *pa[k].grad).cwiseAbs().maxCoeff() < 1e-12, pb[k].name.c_str());
     }
 
+    void constPredictEqualsTheTrainingForwardAndCarriesStateInTheWorkspace()
+    {
+        Rng rng(7);
+        SequenceModel<double> model({.cell = CellKind::Gru, .inputSize = 5, .hiddenSize = 4, .outputSize = 5,
+                                     .layers = 2, .reduction = LossReduction::Sum});
+        model.initialize(rng);
+        const std::vector<std::int32_t> x = {kNoInput, 1, 4, 2, 0, 3}, y = {1, 4, 2, 0, 3, 3};
+        model.resetState();
+        model.forward(x, y, 1);
+        const MatD trained = model.probs();
+        const SequenceModel<double>& reader = model; // inference through a const reference
+        SequenceWorkspace<double> ws;
+        QVERIFY((reader.predict(x, 1, ws) - trained).cwiseAbs().maxCoeff() < 1e-14);
+        QVERIFY((ws.layers[1].A - model.layers[1].A()).cwiseAbs().maxCoeff() < 1e-14);
+        // One character at a time, the workspace carrying the state, gives the same probabilities.
+        ws.reset();
+        for (size_t t = 0; t < x.size(); ++t) {
+            const MatD p = reader.predict(std::span<const std::int32_t>(&x[t], 1), 1, ws);
+            QVERIFY((p - trained.col(Index(t))).cwiseAbs().maxCoeff() < 1e-14);
+        }
+        // The model's own training trace was not touched by any of it.
+        QCOMPARE(model.probs(), trained);
+        // Its tensors read through the const model equal the named blocks.
+        const auto values = reader.namedValues();
+        const auto named = model.namedTensors();
+        QCOMPARE(values.size(), named.size());
+        for (size_t i = 0; i < named.size(); ++i) {
+            QCOMPARE(values[i].first, named[i].name);
+            QVERIFY(values[i].second == MatD(named[i].valueBlock()));
+        }
+    }
+
     void badShapesAreRejected()
     {
         RecurrentLayer<double> layer(CellKind::Rnn, 3, 4);
