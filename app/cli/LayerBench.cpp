@@ -26,9 +26,9 @@ namespace unroll::cli {
 namespace {
 
 struct LayerBenchSettings {
-    Index batch = 0; // 0: each layer's course batch (conv1d 8, attention_step 100)
+    Index batch = 0; // 0: each layer's course batch (conv1d 8, gru_keras 8, attention_step 100)
     int reps = 5;
-    int warmup = 1;
+    int warmup = 3; // also lets the parallel products' guard settle on each shape
     std::uint32_t seed = 0;
     bool inputGrad = true;
 };
@@ -125,6 +125,31 @@ LayerTiming benchAttentionStep(const LayerBenchSettings& s)
     return t;
 }
 
+// The trigger-word model's GRU layers: a Keras GRU (reset_after) of 128 units over the Conv1D's 1,375 output steps of
+// 196 channels, batch 8, float: forward over all steps, then backward from a fixed random dA (every step's output
+// feeds the next layer), with dX.
+LayerTiming benchGruKeras(const LayerBenchSettings& s)
+{
+    const Index T = 1375, n_x = 196, n_a = 128, m = s.batch > 0 ? s.batch : 8;
+    Rng rng(s.seed);
+    RecurrentLayer<float> gru(CellKind::GruKeras, n_x, n_a);
+    gru.initialize(rng);
+    const MatF X = rng.randn(n_x, m * T).cast<float>();  // (196, m*1375)
+    const MatF dA = rng.randn(n_a, m * T).cast<float>(); // (128, m*1375)
+    const MatF a0 = MatF::Zero(n_a, m);
+    MatF dX;
+    LayerTiming t;
+    t.ms = timeRepetitions(s, [&] {
+        gru.zeroGrads();
+        gru.forward(X, m, a0, a0);
+        gru.backward(dA, &dX);
+    });
+    // Input products (forward, dW_x, dX) and recurrent ones (forward, dW_a, da_prev), 3 gates each.
+    t.flops = 2.0 * 3 * 3 * double(n_a) * double(n_x + n_a) * double(m * T);
+    t.shape = QString("m%1 T%2 n_x%3 n_a%4").arg(m).arg(T).arg(n_x).arg(n_a);
+    return t;
+}
+
 struct LayerEntry {
     QString name;
     std::function<LayerTiming(const LayerBenchSettings&)> run;
@@ -134,6 +159,7 @@ const std::vector<LayerEntry>& layerTable()
 {
     static const std::vector<LayerEntry> table = {
         {"conv1d", benchConv1d},
+        {"gru_keras", benchGruKeras},
         {"attention_step", benchAttentionStep},
     };
     return table;
@@ -171,13 +197,14 @@ int benchLayers(const QStringList& args)
                       names.join(",")});
     parser.addOption({"batch", "Batch size m (default: each layer's course batch).", "M", "0"});
     parser.addOption({"reps", "Timed repetitions (the median is reported).", "K", "5"});
-    parser.addOption({"warmup", "Untimed repetitions first.", "W", "1"});
+    parser.addOption({"warmup", "Untimed repetitions first.", "W", "3"});
     parser.addOption({"seed", "Seed of the data and the weights.", "S", "0"});
     parser.addOption({"no-input-grad", "Skip dX in backward (a model's first layer needs none)."});
     parser.addOption({"torch", "The output of bench_torch_layers.py --json, to set beside ours.", "FILE"});
     if (!parseCommandLine(parser, args,
                           "Forward + backward of single layers at the course's sizes (float), the work of "
                           "bench_torch_layers.py.\nconv1d: Conv1D(196, 15, strides=4) on (5511, 101), batch 8.\n"
+                          "gru_keras: Keras GRU(128) over 1,375 steps of 196, batch 8.\n"
                           "attention_step: one attention decoder step of the date model, batch 100."))
         return Ok;
     if (!parser.positionalArguments().isEmpty())

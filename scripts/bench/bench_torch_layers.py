@@ -6,6 +6,8 @@ spectrogram), batch 8, float32. One repetition = forward + backward of the layer
 fixed random R, so backward starts from dY = R and computes dW, db and (unless --no-input-grad) dX, as Unroll's
 Conv1D::backward does. Reported: the median over --reps repetitions, in ms.
 
+gru_keras: the trigger model's GRU(128) over 1,375 steps of 196, batch 8 (see gru_keras_entry).
+
 attention_step: one decoder step of the date-translation model at batch 100 (see attention_step_entry).
 
 Later entries are appended to LAYERS; each prints one line and one object of the "layers" list.
@@ -54,6 +56,35 @@ def conv1d_entry(args):
             "shape": f"m{m} T{Tx} n_x{n_x} n_f{n_f} k{k} s{s} T_out{T_out}", "input_grad": not args.no_input_grad}
 
 
+def gru_keras_entry(args):
+    """The trigger-word model's GRU: 128 units over 1,375 steps of 196 channels, batch 8 unless --batch is given;
+    PyTorch's nn.GRU applies the reset gate after the recurrent product, as Keras' reset_after=True. Forward over all
+    steps, backward from a fixed random dA at every step, with dX."""
+    T, n_x, n_a, m = 1375, 196, 128, args.batch
+    g = torch.Generator().manual_seed(args.seed)
+    gru = torch.nn.GRU(n_x, n_a)  # (T, m, n) layout
+    x = torch.randn(T, m, n_x, generator=g, requires_grad=True)
+    dA = torch.randn(T, m, n_a, generator=g)
+
+    def once():
+        for p in [*gru.parameters(), x]:
+            p.grad = None
+        y, _ = gru(x)
+        y.backward(dA)
+
+    for _ in range(args.warmup):
+        once()
+    times = []
+    for _ in range(args.reps):
+        t0 = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - t0) * 1e3)
+    flops = 2 * 3 * 3 * n_a * (n_x + n_a) * m * T
+    ms = statistics.median(times)
+    return {"name": "gru_keras", "ms": ms, "ms_min": min(times), "ms_max": max(times), "gflops": flops / ms / 1e6,
+            "shape": f"m{m} T{T} n_x{n_x} n_a{n_a}", "input_grad": True}
+
+
 def attention_step_entry(args):
     """One decoder step of the date-translation model (course: one_step_attention + post-attention LSTM + Dense(11,
     softmax)), batch 100 unless --batch is given: concat [a; repeat(s_prev)] -> Dense(10, tanh) -> Dense(1, relu) ->
@@ -97,7 +128,7 @@ def attention_step_entry(args):
             "input_grad": True}
 
 
-LAYERS = {"conv1d": conv1d_entry, "attention_step": attention_step_entry}
+LAYERS = {"conv1d": conv1d_entry, "gru_keras": gru_keras_entry, "attention_step": attention_step_entry}
 
 
 def main():
@@ -105,7 +136,7 @@ def main():
     ap.add_argument("--layers", default=",".join(LAYERS), help="comma-separated: " + ", ".join(LAYERS))
     ap.add_argument("--batch", type=int, default=0, help="batch size (default: each layer's course batch)")
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: PyTorch's default)")
     ap.add_argument("--no-input-grad", action="store_true", help="skip dX (the first layer of a model needs none)")

@@ -185,7 +185,7 @@ private slots:
         QCOMPARE(r.code, 0);
         const auto o = QJsonDocument::fromJson(r.out).object();
         const auto layers = o.value("layers").toArray();
-        QCOMPARE(layers.size(), 2); // conv1d, attention_step
+        QCOMPARE(layers.size(), 3); // conv1d, gru_keras, attention_step
         const auto conv = layers[0].toObject();
         QCOMPARE(conv.value("name").toString(), QString("conv1d"));
         QVERIFY(conv.value("ms").toDouble() > 0);
