@@ -1,6 +1,6 @@
 // `unroll-cli course-examples [--json]`: the course's seeded examples, computed by the core — the eight of "Building a
-// Recurrent Neural Network - Step by Step" (course-spec §1.2, course/CourseExamples) and the three of "Dinosaur
-// Island" (clip, sample, optimize; course-spec §2.4, charlm/CourseNames).
+// Recurrent Neural Network - Step by Step" (Sequence Models, week 1; core/course/CourseExamples) and the three of "Dinosaur
+// Island" (clip, sample, optimize; Sequence Models, week 1; core/charlm/CourseNames).
 //   text:   the lines the notebook's test cells print (a_next[4] = [ 0.59584544 …], a_next.shape = (5, 10), …,
 //           Loss = 126.5039757216539…, …)
 //   --json: one object keyed by function name; each holds its full arrays as nested JSON arrays in numpy's shapes,

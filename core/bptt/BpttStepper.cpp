@@ -27,6 +27,8 @@ std::vector<double> normsPerStep(const RecurrentLayer<double>& layer)
 
 BpttStepper::BpttStepper(const BpttConfig& c) : config_(c)
 {
+    require(c.cell != CellKind::GruKeras,
+            "the BPTT stepper shows the course's cells (rnn, gru, lstm), not gru_keras");
     require(c.steps >= 1 && c.steps <= 1000, "sequence length T = " + std::to_string(c.steps) + " must be 1 … 1000");
     require(c.hidden >= 1 && c.hidden <= 512, "hidden size " + std::to_string(c.hidden) + " must be 1 … 512");
     require(std::isfinite(c.initScale) && c.initScale > 0 && c.initScale <= 100,

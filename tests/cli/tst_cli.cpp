@@ -100,6 +100,7 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no command") << QStringList{};
         QTest::newRow("unknown command") << QStringList{"frobnicate"};
+        QTest::newRow("bptt keras gru") << QStringList{"bptt", "--cell", "gru_keras"};
         QTest::newRow("unknown option") << QStringList{"gradcheck", "--bogus"};
         QTest::newRow("bench without name") << QStringList{"bench"};
         QTest::newRow("unknown bench") << QStringList{"bench", "gpu"};

@@ -918,7 +918,7 @@ void BpttLab::saveModel()
     if (path.isEmpty()) return;
     try {
         ModelFile file;
-        file.kind = "bptt-" + std::string(cellKindId(stepper_->config().cell));
+        file.kind = "bptt"; // the lab; the cell is a hyper-parameter (docs/formats.md, version 2)
         file.hyper = {{"cell", std::string(cellKindId(stepper_->config().cell))},
                       {"n_a", std::to_string(stepper_->hiddenSize())},
                       {"n_x", std::to_string(stepper_->inputSize())},

@@ -134,6 +134,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, BpttStepper({.steps = 0}));
         QVERIFY_THROWS_EXCEPTION(InputError, BpttStepper({.hidden = 0}));
         QVERIFY_THROWS_EXCEPTION(InputError, BpttStepper({.initScale = -1}));
+        QVERIFY_THROWS_EXCEPTION(InputError, BpttStepper({.cell = CellKind::GruKeras})); // not a course cell
     }
 };
 
