@@ -190,13 +190,14 @@ int Registry::dispatch(const QStringList& args) const
         if (c.name == first) return c.run(withPrefix("unroll-cli " + first, args, 2));
 
     std::vector<std::pair<const Lab*, const Command*>> owners;
-    for (const auto& lab : labs())
+    for (const auto& lab : labs_) // the registry's own entries: the pointers must outlive the loop
         for (const auto& v : lab.verbs)
-            if (v.name == first) owners.emplace_back(findLab(lab.lab), &v);
+            if (v.name == first) owners.emplace_back(&lab, &v);
     if (owners.size() == 1) return owners[0].second->run(withPrefix("unroll-cli " + first, args, 2));
     if (owners.size() > 1) {
         QStringList names;
         for (const auto& [lab, verb] : owners) names << lab->lab;
+        names.sort();
         throw InputError(("'" + first + "' is a verb of several labs (" + names.join(", ") + "): say unroll-cli <lab> " +
                           first).toStdString());
     }
