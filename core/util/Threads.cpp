@@ -134,6 +134,13 @@ private:
     {
         t_inside = true;
         std::uint32_t seen = generation_.load(std::memory_order_acquire);
+        {
+            // A worker started just before the program ends may read the generation after the destructor's last
+            // increment and would wait for a change that never comes: stopping_ is set before that increment, so
+            // checking it after reading the generation closes the gap.
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+        }
         for (;;) {
             waitWhileEquals(generation_, seen);
             seen = generation_.load(std::memory_order_acquire);
