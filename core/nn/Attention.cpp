@@ -63,7 +63,8 @@ void Attention<T>::backward(ConstMatRef<T> A, Index m, ConstMatRef<T> sPrev, Att
     (void)sPrev;
     const Index T_x = A.cols() / m;
     // Through the weighted sum: dalpha(t', i) = dContext(:, i) . a<t'>(:, i); dA gets alpha * dContext.
-    Mat<T> dAlpha(T_x, m);
+    Mat<T>& dAlpha = cache.dAlpha; // (T_x, m)
+    dAlpha.resize(T_x, m);
     for (Index t = 0; t < T_x; ++t) {
         auto a = A.middleCols(t * m, m);
         dAlpha.row(t) = (a.array() * dContext.array()).colwise().sum();

@@ -28,7 +28,7 @@ template <class T> struct AttentionCache {
     LinearCache<T> energy;    // (1, m*T_x)
     Mat<T> alpha;             // (T_x, m): softmax over t' for each example
     Mat<T> context;           // (n_a, m)
-    Mat<T> dEnergy, dHidden, dConcat; // backward scratch
+    Mat<T> dAlpha, dEnergy, dHidden, dConcat; // backward scratch
 };
 
 template <class T> class Attention {

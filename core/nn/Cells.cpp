@@ -57,30 +57,21 @@ template <class T> void packRecurrent(CellKind kind, ConstMatRef<T> Wa, bool for
 
 namespace {
 
-// C (+)= Wa.middleRows(r0, rows) * B, through the packed piece when there is one. B: (n_a, m), C: (rows, m).
+// C (+)= Wa.middleRows(r0, rows) * B (forward; B: (n_a, m), C: (rows, m)), or its transpose times B (backward;
+// B: (rows, m), C: (n_a, m)), through the packed piece of that direction when there is one.
 template <class T>
-void recurrentProduct(const RecurrentWeights<T>& w, int piece, Index r0, Index rows, ConstMatRef<T> B, MatRef<T> C,
-                      bool accumulate)
+void recurrentProduct(const RecurrentWeights<T>& w, bool transposed, int piece, Index r0, Index rows,
+                      ConstMatRef<T> B, MatRef<T> C, bool accumulate)
 {
-    if (w.packs)
-        w.packs->forward[piece].multiply(B, C, accumulate);
-    else if (accumulate)
-        parallelProductAdd(C, w.Wa.middleRows(r0, rows), B);
+    if (w.packs) {
+        (transposed ? w.packs->backward : w.packs->forward)[piece].multiply(B, C, accumulate);
+        return;
+    }
+    const auto block = w.Wa.middleRows(r0, rows);
+    if (transposed)
+        accumulate ? parallelProductAdd(C, block.transpose(), B) : parallelProduct(C, block.transpose(), B);
     else
-        parallelProduct(C, w.Wa.middleRows(r0, rows), B);
-}
-
-// C (+)= Wa.middleRows(r0, rows)^T * B. B: (rows, m), C: (n_a, m).
-template <class T>
-void recurrentProductT(const RecurrentWeights<T>& w, int piece, Index r0, Index rows, ConstMatRef<T> B, MatRef<T> C,
-                       bool accumulate)
-{
-    if (w.packs)
-        w.packs->backward[piece].multiply(B, C, accumulate);
-    else if (accumulate)
-        parallelProductAdd(C, w.Wa.middleRows(r0, rows).transpose(), B);
-    else
-        parallelProduct(C, w.Wa.middleRows(r0, rows).transpose(), B);
+        accumulate ? parallelProductAdd(C, block, B) : parallelProduct(C, block, B);
 }
 
 } // namespace
@@ -91,12 +82,12 @@ template <class T> void cellForward(CellKind kind, const RecurrentWeights<T>& w,
     auto& z = s.z; // (G n_a, m)
     switch (kind) {
     case CellKind::Rnn:
-        recurrentProduct<T>(w, 0, 0, n, s.aPrev, z, true);
+        recurrentProduct<T>(w, false, 0, 0, n, s.aPrev, z, true);
         tanhInPlace<T>(z);
         s.a = z;
         break;
     case CellKind::Lstm: {
-        recurrentProduct<T>(w, 0, 0, 4 * n, s.aPrev, z, true);
+        recurrentProduct<T>(w, false, 0, 0, 4 * n, s.aPrev, z, true);
         sigmoidInPlace<T>(z.topRows(2 * n));   // f, i
         tanhInPlace<T>(z.middleRows(2 * n, n)); // c~
         sigmoidInPlace<T>(z.bottomRows(n));    // o
@@ -107,20 +98,21 @@ template <class T> void cellForward(CellKind kind, const RecurrentWeights<T>& w,
         break;
     }
     case CellKind::Gru: {
-        recurrentProduct<T>(w, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
+        recurrentProduct<T>(w, false, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
         sigmoidInPlace<T>(z.topRows(2 * n)); // r, u
         s.aux.array() = z.topRows(n).array() * s.aPrev.array();
-        recurrentProduct<T>(w, 1, 2 * n, n, s.aux, z.bottomRows(n), true);
+        recurrentProduct<T>(w, false, 1, 2 * n, n, s.aux, z.bottomRows(n), true);
         tanhInPlace<T>(z.bottomRows(n)); // c~
         const auto u = z.middleRows(n, n).array();
         s.a.array() = u * z.bottomRows(n).array() + (1 - u) * s.aPrev.array();
         break;
     }
     case CellKind::GruKeras: {
-        recurrentProduct<T>(w, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
+        recurrentProduct<T>(w, false, 0, 0, 2 * n, s.aPrev, z.topRows(2 * n), true);
         z.topRows(2 * n).colwise() += w.bRec.col(0).head(2 * n);
         sigmoidInPlace<T>(z.topRows(2 * n)); // z, r
-        recurrentProduct<T>(w, 1, 2 * n, n, s.aPrev, s.aux, false); // Uh h_prev + b'h, kept for the backward (dr = dpre_h * aux)
+        // Uh h_prev + b'h, kept for the backward (dr = dpre_h * aux).
+        recurrentProduct<T>(w, false, 1, 2 * n, n, s.aPrev, s.aux, false);
         s.aux.colwise() += w.bRec.col(0).tail(n);
         z.bottomRows(n).array() += z.middleRows(n, n).array() * s.aux.array();
         tanhInPlace<T>(z.bottomRows(n)); // h~
@@ -141,7 +133,7 @@ void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, Ce
     switch (kind) {
     case CellKind::Rnn:
         dz.array() = da * tanhGradFromOutput(z.array());
-        recurrentProductT<T>(w, 0, 0, n, dz, daPrev, false);
+        recurrentProduct<T>(w, true, 0, 0, n, dz, daPrev, false);
         break;
     case CellKind::Lstm: {
         const auto f = z.topRows(n).array(), i = z.middleRows(n, n).array();
@@ -156,7 +148,7 @@ void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, Ce
         dz.middleRows(n, n).array() = dc * cc * sigmoidGradFromOutput(i);
         dz.topRows(n).array() = dc * s.cPrev.array() * sigmoidGradFromOutput(f);
         dcPrev.array() *= f; // dc_prev = dc * f, computed last because it reuses dc's storage
-        recurrentProductT<T>(w, 0, 0, 4 * n, dz, daPrev, false);
+        recurrentProduct<T>(w, true, 0, 0, 4 * n, dz, daPrev, false);
         break;
     }
     case CellKind::Gru: {
@@ -164,10 +156,10 @@ void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, Ce
         dz.bottomRows(n).array() = da * u * tanhGradFromOutput(cc);
         dz.middleRows(n, n).array() = da * (cc - s.aPrev.array()) * sigmoidGradFromOutput(u);
         // d(r*a_prev) = Wc_a^T dz_c, then through r*a_prev to r and to a_prev.
-        recurrentProductT<T>(w, 1, 2 * n, n, dz.bottomRows(n), daPrev, false);
+        recurrentProduct<T>(w, true, 1, 2 * n, n, dz.bottomRows(n), daPrev, false);
         dz.topRows(n).array() = daPrev.array() * s.aPrev.array() * sigmoidGradFromOutput(r);
         daPrev.array() = daPrev.array() * r + da * (1 - u);
-        recurrentProductT<T>(w, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
+        recurrentProduct<T>(w, true, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
         break;
     }
     case CellKind::GruKeras: {
@@ -178,8 +170,8 @@ void cellBackward(CellKind kind, const RecurrentWeights<T>& w, CellStep<T> s, Ce
         dz.middleRows(n, n).array() = dz.bottomRows(n).array() * s.aux.array() * sigmoidGradFromOutput(r);
         dAux.array() = dz.bottomRows(n).array() * r; // d(Uh h_prev + b'h)
         daPrev.array() = da * zg;
-        recurrentProductT<T>(w, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
-        recurrentProductT<T>(w, 1, 2 * n, n, dAux, daPrev, true);
+        recurrentProduct<T>(w, true, 0, 0, 2 * n, dz.topRows(2 * n), daPrev, true);
+        recurrentProduct<T>(w, true, 1, 2 * n, n, dAux, daPrev, true);
         break;
     }
     }

@@ -25,6 +25,18 @@ import torch
 import torch.nn.functional as F
 
 
+def timed(once, args, per=1):
+    """Runs once() args.warmup times, then args.reps times; the ms of each timed run divided by per."""
+    for _ in range(args.warmup):
+        once()
+    times = []
+    for _ in range(args.reps):
+        t0 = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - t0) * 1e3 / per)
+    return times
+
+
 def conv1d_entry(args):
     Tx, n_x, n_f, k, s, m = 5511, 101, 196, 15, 4, args.batch
     T_out = (Tx - k) // s + 1
@@ -43,13 +55,7 @@ def conv1d_entry(args):
         if x.grad is not None:
             x.grad = None
 
-    for _ in range(args.warmup):
-        once()
-    times = []
-    for _ in range(args.reps):
-        t0 = time.perf_counter()
-        once()
-        times.append((time.perf_counter() - t0) * 1e3)
+    times = timed(once, args)
     flops = 2 * n_f * k * n_x * m * T_out * (2 if args.no_input_grad else 3)  # forward, dW, (dX) products
     ms = statistics.median(times)
     return {"name": "conv1d", "ms": ms, "ms_min": min(times), "ms_max": max(times), "gflops": flops / ms / 1e6,
@@ -72,13 +78,7 @@ def gru_keras_entry(args):
         y, _ = gru(x)
         y.backward(dA)
 
-    for _ in range(args.warmup):
-        once()
-    times = []
-    for _ in range(args.reps):
-        t0 = time.perf_counter()
-        once()
-        times.append((time.perf_counter() - t0) * 1e3)
+    times = timed(once, args)
     flops = 2 * 3 * 3 * n_a * (n_x + n_a) * m * T
     ms = statistics.median(times)
     return {"name": "gru_keras", "ms": ms, "ms_min": min(times), "ms_max": max(times), "gflops": flops / ms / 1e6,
@@ -114,13 +114,7 @@ def attention_step_entry(args):
         for _ in range(steps):
             step()
 
-    for _ in range(args.warmup):
-        once()
-    times = []
-    for _ in range(args.reps):
-        t0 = time.perf_counter()
-        once()
-        times.append((time.perf_counter() - t0) * 1e3 / steps)
+    times = timed(once, args, per=steps)
     flops = 2 * 3 * (n_h * (n_a + n_s) * m * Tx + 4 * n_s * (n_a + n_s) * m)
     ms = statistics.median(times)
     return {"name": "attention_step", "ms": ms, "ms_min": min(times), "ms_max": max(times),

@@ -12,6 +12,27 @@ namespace unroll {
 
 namespace {
 
+// The initial state of a small check, a0 and c0 (used by an LSTM only), drawn in that order, with the gradients the
+// layer hands back for them; checked as "a0" and (LSTM) "c0".
+template <class T> struct InitialState {
+    InitialState(Rng& rng, Index n_a, Index m)
+        : a0(randomMatrix<T>(rng, n_a, m, 0.5)), c0(randomMatrix<T>(rng, n_a, m, 0.5)), ga0(Mat<T>::Zero(n_a, m)),
+          gc0(Mat<T>::Zero(n_a, m))
+    {
+    }
+    void readGradients(const RecurrentLayer<T>& layer)
+    {
+        ga0 = layer.da0();
+        if (hasCellState(layer.kind())) gc0 = layer.dc0();
+    }
+    void addTo(ParamList<T>& params, CellKind kind)
+    {
+        params.push_back(wholeParam<T>("a0", a0, ga0));
+        if (hasCellState(kind)) params.push_back(wholeParam<T>("c0", c0, gc0));
+    }
+    Mat<T> a0, c0, ga0, gc0;
+};
+
 // A recurrent layer alone, T steps, loss = sum(R .* a<1..T>) with a fixed random R; checks the course's W, b blocks
 // and the gradients reaching the inputs x, a0 and (LSTM) c0.
 template <CellKind kind, Index T_steps> struct LayerCheck {
@@ -21,13 +42,13 @@ template <CellKind kind, Index T_steps> struct LayerCheck {
         RecurrentLayer<T> layer(kind, n_x, n_a);
         layer.initialize(rng, {.scale = 1.5, .forgetBias = 0.5});
         layer.b = randomMatrix<T>(rng, layer.b.rows(), layer.b.cols(), 0.5);
-        Mat<T> X = randomMatrix<T>(rng, n_x, m * T_), a0 = randomMatrix<T>(rng, n_a, m, 0.5),
-               c0 = randomMatrix<T>(rng, n_a, m, 0.5);
+        Mat<T> X = randomMatrix<T>(rng, n_x, m * T_);
+        InitialState<T> s0(rng, n_a, m);
         const Mat<T> R = randomMatrix<T>(rng, n_a, m * T_);
-        Mat<T> gX = Mat<T>::Zero(n_x, m * T_), ga0 = Mat<T>::Zero(n_a, m), gc0 = Mat<T>::Zero(n_a, m), dX;
+        Mat<T> gX = Mat<T>::Zero(n_x, m * T_), dX;
 
         auto loss = [&] {
-            layer.forward(X, m, a0, c0);
+            layer.forward(X, m, s0.a0, s0.c0);
             return double((R.array() * layer.outputs().array()).sum());
         };
         auto lossAndGrad = [&] {
@@ -35,13 +56,11 @@ template <CellKind kind, Index T_steps> struct LayerCheck {
             loss();
             layer.backward(R, &dX);
             gX = dX;
-            ga0 = layer.da0();
-            if (hasCellState(kind)) gc0 = layer.dc0();
+            s0.readGradients(layer);
         };
         auto params = layer.namedTensors();
         params.push_back(wholeParam<T>("x", X, gX));
-        params.push_back(wholeParam<T>("a0", a0, ga0));
-        if (hasCellState(kind)) params.push_back(wholeParam<T>("c0", c0, gc0));
+        s0.addTo(params, kind);
         run.check(params, loss, lossAndGrad);
     }
 };
@@ -83,15 +102,15 @@ template <CellKind kind> struct StepwiseCheck {
         Linear<T> out(n_a, n_y, Activation::Tanh);
         out.initialize(rng, 1.5);
         out.b = randomMatrix<T>(rng, n_y, 1, 0.5);
-        Mat<T> E = randomMatrix<T>(rng, n_e, m * T_), a0 = randomMatrix<T>(rng, n_a, m, 0.5),
-               c0 = randomMatrix<T>(rng, n_a, m, 0.5);
+        Mat<T> E = randomMatrix<T>(rng, n_e, m * T_);
+        InitialState<T> s0(rng, n_a, m);
         const Mat<T> R = randomMatrix<T>(rng, n_y, m * T_);
-        Mat<T> gE = Mat<T>::Zero(n_e, m * T_), ga0 = Mat<T>::Zero(n_a, m), gc0 = Mat<T>::Zero(n_a, m);
+        Mat<T> gE = Mat<T>::Zero(n_e, m * T_);
         std::vector<LinearCache<T>> caches(static_cast<size_t>(T_));
         Mat<T> x(n_x, m), da, dx, dy(n_y, m), dyNext(n_y, m);
 
         auto loss = [&] {
-            layer.beginStepwise(m, T_, a0, c0);
+            layer.beginStepwise(m, T_, s0.a0, s0.c0);
             double l = 0;
             for (Index t = 0; t < T_; ++t) {
                 if (t == 0)
@@ -119,14 +138,12 @@ template <CellKind kind> struct StepwiseCheck {
                 gE.middleCols(t * m, m) = dx.bottomRows(n_e);
             }
             layer.finishBackward();
-            ga0 = layer.da0();
-            if (hasCellState(kind)) gc0 = layer.dc0();
+            s0.readGradients(layer);
         };
         auto params = layer.namedTensors();
         for (auto& p : prefixed(out.parameters(), "out.")) params.push_back(p);
         params.push_back(wholeParam<T>("e", E, gE));
-        params.push_back(wholeParam<T>("a0", a0, ga0));
-        if (hasCellState(kind)) params.push_back(wholeParam<T>("c0", c0, gc0));
+        s0.addTo(params, kind);
         run.check(params, loss, lossAndGrad);
     }
 };
@@ -139,13 +156,13 @@ template <CellKind kind> struct LastStateCheck {
         RecurrentLayer<T> layer(kind, n_x, n_a);
         layer.initialize(rng, {.scale = 1.5, .forgetBias = 0.5});
         layer.b = randomMatrix<T>(rng, layer.b.rows(), layer.b.cols(), 0.5);
-        Mat<T> X = randomMatrix<T>(rng, n_x, m * T_), a0 = randomMatrix<T>(rng, n_a, m, 0.5),
-               c0 = randomMatrix<T>(rng, n_a, m, 0.5);
+        Mat<T> X = randomMatrix<T>(rng, n_x, m * T_);
+        InitialState<T> s0(rng, n_a, m);
         const Mat<T> Ra = randomMatrix<T>(rng, n_a, m), Rc = randomMatrix<T>(rng, n_a, m);
-        Mat<T> gX = Mat<T>::Zero(n_x, m * T_), ga0 = Mat<T>::Zero(n_a, m), gc0 = Mat<T>::Zero(n_a, m), dX;
+        Mat<T> gX = Mat<T>::Zero(n_x, m * T_), dX;
         const bool lstm = hasCellState(kind);
         auto loss = [&] {
-            layer.forward(X, m, a0, c0);
+            layer.forward(X, m, s0.a0, s0.c0);
             double l = double((Ra.array() * layer.lastA().array()).sum());
             if (lstm) l += double((Rc.array() * layer.lastC().array()).sum());
             return l;
@@ -158,13 +175,11 @@ template <CellKind kind> struct LastStateCheck {
             else
                 layer.backwardLast(Ra, &dX);
             gX = dX;
-            ga0 = layer.da0();
-            if (lstm) gc0 = layer.dc0();
+            s0.readGradients(layer);
         };
         auto params = layer.namedTensors();
         params.push_back(wholeParam<T>("x", X, gX));
-        params.push_back(wholeParam<T>("a0", a0, ga0));
-        if (lstm) params.push_back(wholeParam<T>("c0", c0, gc0));
+        s0.addTo(params, kind);
         run.check(params, loss, lossAndGrad);
     }
 };
