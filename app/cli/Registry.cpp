@@ -55,6 +55,17 @@ Registry& registry()
 
 void Registry::addLab(Lab lab)
 {
+    for (auto& known : labs_) {
+        if (known.lab != lab.lab) continue;
+        // One lab's commands split across files (the vectors lab: its operations, t-SNE, training): merged.
+        if (known.title.isEmpty()) known.title = lab.title;
+        if (lab.train && known.train) mergeConflicts_ << QString("lab %1: train is registered twice").arg(lab.lab);
+        if (lab.train) known.train = lab.train;
+        for (auto& b : lab.benches) known.benches.push_back(std::move(b));
+        for (auto& v : lab.verbs) known.verbs.push_back(std::move(v));
+        sortByName(known.verbs, &Command::name);
+        return;
+    }
     sortByName(lab.verbs, &Command::name);
     labs_.push_back(std::move(lab));
 }
@@ -85,7 +96,7 @@ std::vector<Command> Registry::benches() const
 
 QStringList Registry::conflicts() const
 {
-    QStringList out;
+    QStringList out = mergeConflicts_;
     QStringList topLevel; // what `unroll-cli <word>` may mean: general commands and labs
     const auto claim = [&](const QString& what, const QString& name) {
         if (name.isEmpty() || name.startsWith('-'))

@@ -46,7 +46,7 @@ struct Lab {
 
 class Registry {
 public:
-    void addLab(Lab lab);
+    void addLab(Lab lab); // a lab registered by several files gets the union of their verbs and benches
     void addCommand(Command command); // a command of no lab: gradcheck, course-examples, …
     void addBench(Command bench);     // a benchmark of no lab: rnn
 
@@ -69,6 +69,7 @@ private:
     const Lab* findLab(const QString& name) const;
     std::vector<Lab> labs_;
     std::vector<Command> commands_, benches_;
+    QStringList mergeConflicts_; // a lab's train registered by two files
 };
 
 Registry& registry();

@@ -22,4 +22,10 @@ struct NumericError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Long work (loading a file, counting co-occurrences, a t-SNE run) stopped because its observer asked it to; not an
+// error to report, the caller just drops the partial result.
+struct CancelledError : std::runtime_error {
+    CancelledError() : std::runtime_error("cancelled") {}
+};
+
 } // namespace unroll

@@ -98,11 +98,26 @@ private slots:
         r.addCommand({"train", "takes a dispatcher word", check});
         const QStringList c = r.conflicts();
         QVERIFY2(c.contains("bench 'a-loop' is registered twice"), qPrintable(c.join("; ")));
-        QVERIFY(c.contains("lab 'alpha' is registered twice"));
+        QVERIFY(c.contains("lab alpha: train is registered twice"));
         QVERIFY(c.contains("lab beta: verb 'eval' is also a command or a lab"));
         QVERIFY(c.contains("command 'train' takes a word the dispatcher reserves"));
         QVERIFY_THROWS_EXCEPTION(std::logic_error, r.dispatch({"cli", "check"}));
         QVERIFY(g_calls.isEmpty());
+    }
+
+    void aLabRegisteredByTwoFilesHasTheUnionOfTheirCommands()
+    {
+        Registry r = twoLabs();
+        r.addLab({.lab = "beta", .title = "", .train = trainA, .benches = {{"b-more", "more", benchA}},
+                  .verbs = {{"again", "a verb from another file", check}}});
+        QVERIFY2(r.conflicts().isEmpty(), qPrintable(r.conflicts().join("; ")));
+        QCOMPARE(r.labs().size(), std::size_t(2));
+        QCOMPARE(r.dispatch({"cli", "beta", "again"}), 0);
+        QCOMPARE(r.dispatch({"cli", "bench", "b-more"}), 0);
+        QCOMPARE(r.dispatch({"cli", "train", "beta"}), 0);
+        QCOMPARE(r.labs()[1].title, QString("lab B"));
+        r.addLab({.lab = "beta", .title = "x", .train = nullptr, .benches = {}, .verbs = {{"again", "twice", check}}});
+        QVERIFY(r.conflicts().contains("lab beta: verb 'again' is registered twice"));
     }
 };
 
