@@ -51,8 +51,9 @@ WordVectors loadVectors(const std::filesystem::path& path, const LoadOptions& op
 WordVectors parseVectors(std::string_view bytes, const std::string& sourceName, const LoadOptions& options = {},
                          LoadReport* report = nullptr);
 
-// GloVe text: "word v1 v2 …\n", shortest decimal that round-trips the value (std::to_chars), words byte-exact.
-void saveGloveText(const WordVectors& vectors, const std::filesystem::path& path);
+// GloVe text: "word v1 v2 …\n", words byte-exact. significantDigits = 0: the shortest decimal that round-trips each
+// value (std::to_chars); > 0: that many significant digits (the built-in file uses 6 to stay small).
+void saveGloveText(const WordVectors& vectors, const std::filesystem::path& path, int significantDigits = 0);
 
 // The vectors shipped with Unroll (resources/data/vectors/builtin-50d.txt, see scripts/make_builtin_vectors.sh).
 WordVectors builtInVectors(TrainingObserver* observer = nullptr);
