@@ -19,6 +19,7 @@
 #include "train/Observer.hpp"
 #include "util/Error.hpp"
 #include "util/Threads.hpp"
+#include "vectors/detail/BlockKnn.hpp"
 #include "vectors/detail/QuadTree.hpp"
 #include "vectors/detail/VpTree.hpp"
 
@@ -44,6 +45,9 @@ constexpr double kMachineEpsilon = DBL_EPSILON; // scikit-learn's MACHINE_EPSILO
 constexpr double kPerplexityTolerance = 1e-5;
 constexpr int kPerplexitySteps = 100;
 constexpr double kMinGain = 0.01;
+// Up to this many input dimensions the vantage-point tree finds the neighbours; above, a blocked scan does
+// (detail/BlockKnn.hpp says why).
+constexpr int kTreeMaxDimension = 10;
 
 std::string str(double v)
 {
@@ -251,21 +255,36 @@ void Tsne::State::computeAffinities(const Eigen::MatrixXd& points, TrainingObser
     }
 
     const int k = int(std::min<Index>(n - 1, Index(std::floor(3.0 * o.perplexity + 1.0))));
-    detail::VpTree vp(data.data(), n, dim, o.seed);
     std::vector<std::int32_t> nbr(std::size_t(n) * std::size_t(k));
     std::vector<double> cond(std::size_t(n) * std::size_t(k));
-    observedParallelFor(n, observer, [&](std::int64_t begin, std::int64_t end) {
-        std::vector<detail::VpTree::Hit> hits(static_cast<std::size_t>(k));
-        std::vector<double> sq(static_cast<std::size_t>(k));
-        for (Index i = begin; i < end; ++i) {
-            vp.search(std::int32_t(i), k, hits.data());
-            for (int t = 0; t < k; ++t) {
-                nbr[std::size_t(i) * std::size_t(k) + std::size_t(t)] = hits[std::size_t(t)].index;
-                sq[std::size_t(t)] = hits[std::size_t(t)].distance * hits[std::size_t(t)].distance;
+    std::vector<double> sqd(std::size_t(n) * std::size_t(k));
+    if (dim <= kTreeMaxDimension) {
+        detail::VpTree vp(data.data(), n, dim, o.seed);
+        observedParallelFor(n, observer, [&](std::int64_t begin, std::int64_t end) {
+            std::vector<detail::VpTree::Hit> hits(static_cast<std::size_t>(k));
+            for (Index i = begin; i < end; ++i) {
+                vp.search(std::int32_t(i), k, hits.data());
+                for (int t = 0; t < k; ++t) {
+                    nbr[std::size_t(i) * std::size_t(k) + std::size_t(t)] = hits[std::size_t(t)].index;
+                    sqd[std::size_t(i) * std::size_t(k) + std::size_t(t)] =
+                        hits[std::size_t(t)].distance * hits[std::size_t(t)].distance;
+                }
             }
-            calibrateRow(sq.data(), k, logPerplexity, cond.data() + std::size_t(i) * std::size_t(k));
-        }
-    });
+        });
+    } else {
+        const detail::BlockKnn scan(data.data(), n, dim);
+        observedParallelFor(scan.blocks(), observer, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t b = begin; b < end; ++b) scan.searchBlock(b, k, nbr.data(), sqd.data());
+        });
+    }
+    parallelFor(
+        n,
+        [&](std::int64_t begin, std::int64_t end) {
+            for (Index i = begin; i < end; ++i)
+                calibrateRow(sqd.data() + std::size_t(i) * std::size_t(k), k, logPerplexity,
+                             cond.data() + std::size_t(i) * std::size_t(k));
+        },
+        8);
     // P + P^T in compressed rows: every (i, j, p) lands in row i and row j; each row is then sorted by column and
     // duplicates (j a neighbour of i and i of j) merged. Deterministic: no hashing, fixed order.
     std::vector<std::int64_t> counts(std::size_t(n) + 1, 0);
@@ -367,19 +386,13 @@ void Tsne::State::gradient(double exaggeration)
     tree.build(yy, std::int32_t(n));
     const double thetaSq = o.theta * o.theta;
     perPoint.resize(std::size_t(n));
-    // Repulsion per slot (tree order: neighbouring slots walk nearly the same cells), attraction per point. The
-    // repulsive sum is kept in grad until Z is known.
+    // Repulsion per group of nearby points (detail/QuadTree.hpp); the repulsive sum is kept in grad until Z is known.
+    double* g = grad.data();
+    double* zs = perPoint.data();
     parallelFor(
-        n,
+        tree.groups(),
         [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t s = begin; s < end; ++s) {
-                double fx = 0, fy = 0, z = 0;
-                tree.repulsion(std::int32_t(s), thetaSq, fx, fy, z);
-                const std::int32_t i = tree.index(std::int32_t(s));
-                grad[std::size_t(2 * i)] = fx;
-                grad[std::size_t(2 * i + 1)] = fy;
-                perPoint[std::size_t(i)] = z;
-            }
+            for (std::int64_t k = begin; k < end; ++k) tree.groupRepulsion(std::int32_t(k), thetaSq, g, zs);
         },
         8);
     double z = 0;
@@ -390,8 +403,20 @@ void Tsne::State::gradient(double exaggeration)
         [&](std::int64_t begin, std::int64_t end) {
             for (Index i = begin; i < end; ++i) {
                 const double xi = yy[2 * i], yi = yy[2 * i + 1];
-                double ax = 0, ay = 0;
-                for (std::int64_t e = rowStart[std::size_t(i)]; e < rowStart[std::size_t(i) + 1]; ++e) {
+                // Four partial sums in a fixed order (vector code without reordering), then the remainder.
+                double lx[4] = {}, ly[4] = {};
+                const std::int64_t e0 = rowStart[std::size_t(i)], e1 = rowStart[std::size_t(i) + 1];
+                std::int64_t e = e0;
+                for (; e + 4 <= e1; e += 4)
+                    for (int l = 0; l < 4; ++l) {
+                        const std::int32_t j = column[std::size_t(e + l)];
+                        const double dx = xi - yy[2 * j], dy = yi - yy[2 * j + 1];
+                        const double m = value[std::size_t(e + l)] / (1.0 + dx * dx + dy * dy);
+                        lx[l] += m * dx;
+                        ly[l] += m * dy;
+                    }
+                double ax = (lx[0] + lx[1]) + (lx[2] + lx[3]), ay = (ly[0] + ly[1]) + (ly[2] + ly[3]);
+                for (; e < e1; ++e) {
                     const std::int32_t j = column[std::size_t(e)];
                     const double dx = xi - yy[2 * j], dy = yi - yy[2 * j + 1];
                     const double m = value[std::size_t(e)] / (1.0 + dx * dx + dy * dy);
