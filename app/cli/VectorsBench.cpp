@@ -9,7 +9,7 @@
 // --keep FILE writes the synthetic file there and keeps it, so the gensim script can read the same bytes.
 //
 // Each timing is one entry of benchParts(): it reads the loaded table and adds its fields to the JSON and a line to
-// the text. The t-SNE timings are entries of the same table.
+// the text. More timings (the t-SNE ones) are more entries of the same table, nothing else changes.
 #include "Cli.hpp"
 #include "Registry.hpp"
 
