@@ -82,13 +82,13 @@ int runTsneCommand(const QStringList& args)
     p.addOption({"vectors", "Word vectors (GloVe text, word2vec text or binary).", "FILE"});
     p.addOption({"words", "Map these words, one per line (default: every word, or --top).", "FILE"});
     p.addOption({"top", "Map the first N words of the vectors file.", "N"});
-    p.addOption({"perplexity", "Effective number of neighbours.", "P", "30"});
-    p.addOption({"iterations", "Gradient descent iterations.", "N", "1000"});
+    p.addOption({"perplexity", "Effective number of neighbours (default 30).", "P", "30"});
+    p.addOption({"iterations", "Gradient descent iterations (default 1000).", "N", "1000"});
     p.addOption({"exact", "Exact O(N^2) gradient (theta 0)."});
-    p.addOption({"theta", "Barnes-Hut accuracy (0: exact).", "T", "0.5"});
-    p.addOption({"seed", "Seed (the vantage-point tree, and --random-init).", "S", "0"});
+    p.addOption({"theta", "Barnes-Hut accuracy (default 0.5; 0: exact).", "T", "0.5"});
+    p.addOption({"seed", "Seed of the neighbour tree and of --random-init (default 0).", "S", "0"});
     p.addOption({"learning-rate", "Learning rate (default: 'auto', max(N / 48, 50)).", "X"});
-    p.addOption({"early-exaggeration", "Early exaggeration factor.", "X", "12"});
+    p.addOption({"early-exaggeration", "Early exaggeration factor for the first 250 iterations (default 12).", "X", "12"});
     p.addOption({"random-init", "Gaussian initial layout from the seed instead of PCA."});
     if (!parseCommandLine(p, args,
                           "t-SNE map of word vectors (van der Maaten & Hinton 2008; Barnes-Hut: van der Maaten 2014), "

@@ -4,15 +4,17 @@
 // - input affinities from squared Euclidean distances; per point a binary search on the Gaussian precision beta
 //   (start 1, doubling/halving until bracketed, then bisection; at most 100 steps; tolerance 1e-5 on the entropy in
 //   nats), over all other points (exact) or over the k = min(N - 1, floor(3 perplexity + 1)) nearest neighbours
-//   (Barnes-Hut, found with the vantage-point tree of detail/VpTree.hpp); then P = (P_cond + P_cond^T) / sum.
+//   (Barnes-Hut: exact neighbours, from the vantage-point tree of detail/VpTree.hpp up to 10 dimensions and from the
+//   blocked scan of detail/BlockKnn.hpp above, where the tree cannot prune); then P = (P_cond + P_cond^T) / sum.
 //   The exact P is clipped below at DBL_EPSILON as scikit-learn's is.
 // - gradient dC/dy_i = 4 sum_j (p_ij - q_ij) (1 + |y_i - y_j|^2)^-1 (y_i - y_j), P multiplied by the early
 //   exaggeration during the first iterations;
 // - gradient descent with momentum and per-coordinate gains (+0.2 when the gradient changes sign against the
 //   update, x0.8 otherwise, at least 0.01). scikit-learn runs the two phases as two calls of _gradient_descent, so the
 //   update and the gains start again from 0 and 1 when the exaggeration ends; we do the same at that iteration.
-// - Barnes-Hut: repulsion through detail/QuadTree.hpp, attraction over the sparse P, both per point in parallel; the
-//   normalisation Z is the sum of the per-point sums in point order, so a run is the same on any number of threads.
+// - Barnes-Hut: repulsion through detail/QuadTree.hpp (grouped walk, at least as accurate as the per-point walk with
+//   the same theta), attraction over the sparse P, both in parallel; every per-point sum runs in a fixed order and Z
+//   is the sum of the per-point sums in point order, so a run is the same on any number of threads.
 #include "vectors/Tsne.hpp"
 
 #include "math/Rng.hpp"
@@ -502,14 +504,21 @@ Tsne::Tsne(const Eigen::MatrixXd& points, const TsneOptions& options, TrainingOb
 
 Tsne::Tsne(const Eigen::MatrixXd& points, const TsneOptions& options, const Eigen::MatrixXd& initialLayout,
            TrainingObserver* observer)
-    : Tsne(points, [&] { TsneOptions o = options; o.pcaInit = false; return o; }(), observer)
+    : Tsne(points,
+           [&] {
+               // The layout is checked before the affinities are computed; the initialisation is skipped.
+               if (initialLayout.rows() != points.rows() || initialLayout.cols() != 2)
+                   throw InputError("t-SNE: the initial layout is " + std::to_string(initialLayout.rows()) + " x " +
+                                    std::to_string(initialLayout.cols()) + ", expected " +
+                                    std::to_string(points.rows()) + " x 2");
+               checkFinite(initialLayout, "t-SNE initial layout");
+               TsneOptions o = options;
+               o.pcaInit = false;
+               return o;
+           }(),
+           observer)
 {
-    s_->o.pcaInit = options.pcaInit; // the initialisation is skipped, not changed
-    if (initialLayout.rows() != points.rows() || initialLayout.cols() != 2)
-        throw InputError("t-SNE: the initial layout is " + std::to_string(initialLayout.rows()) + " x " +
-                         std::to_string(initialLayout.cols()) + ", expected " + std::to_string(points.rows()) +
-                         " x 2");
-    checkFinite(initialLayout, "t-SNE initial layout");
+    s_->o.pcaInit = options.pcaInit;
     for (Index i = 0; i < s_->n; ++i) {
         s_->y[std::size_t(2 * i)] = initialLayout(i, 0);
         s_->y[std::size_t(2 * i + 1)] = initialLayout(i, 1);
