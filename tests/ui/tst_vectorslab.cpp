@@ -1,0 +1,151 @@
+// The word-vectors lab offscreen: it opens on the built-in vectors with a PCA drawn; a small vectors file loads off
+// the GUI thread and a ragged one is refused with a message; the operations panel completes an analogy, names an
+// unknown word, and neutralizes (after-cosine ~0, the word drawn on x = 0); a short t-SNE moves the points, puts its
+// KL divergence on the curve, and runs the same again from the same seed; custom axes order words along a pair.
+// Fixtures: tests/data/vectors-ui/ (README.md there says how they are laid out).
+#include "labs/VectorsLab.hpp"
+#include "labs/vectors/DebiasView.hpp"
+#include "labs/vectors/OperationsPanel.hpp"
+#include "labs/vectors/ScatterView.hpp"
+#include "widgets/TrainingCurveView.hpp"
+
+#include <QTableWidget>
+#include <QTest>
+
+#include <cmath>
+
+using namespace unroll;
+
+namespace {
+const QString kSmall = QStringLiteral(UNROLL_TEST_DATA_DIR "/vectors-ui/small.txt");
+const QString kRagged = QStringLiteral(UNROLL_TEST_DATA_DIR "/vectors-ui/ragged.txt");
+
+QVector<QPointF> positions(const ScatterView* s)
+{
+    QVector<QPointF> p;
+    for (int i = 0; i < s->count(); ++i) p << s->position(i);
+    return p;
+}
+
+double largestMove(const QVector<QPointF>& a, const QVector<QPointF>& b)
+{
+    double m = 0;
+    for (int i = 0; i < a.size() && i < b.size(); ++i) m = std::max(m, std::hypot(a[i].x() - b[i].x(), a[i].y() - b[i].y()));
+    return m;
+}
+
+void loadSmall(VectorsLab& lab)
+{
+    lab.loadVectorsFile(kSmall);
+    QVERIFY(lab.waitForLoad());
+    QCOMPARE(lab.vectors()->size(), 16);
+}
+} // namespace
+
+class TestVectorsLab : public QObject {
+    Q_OBJECT
+private slots:
+    void opensOnTheBuiltInVectorsWithAPcaDrawn()
+    {
+        VectorsLab lab;
+        lab.resize(1280, 800);
+        lab.show();
+        QVERIFY(lab.vectors());
+        QVERIFY(lab.vectors()->size() >= 1000);
+        QVERIFY(lab.scatter()->count() >= 20); // the curated list
+        QCOMPARE(int(lab.projection()), int(VectorsLab::Projection::Pca));
+        lab.scatter()->grab(); // paints
+        QVERIFY(lab.scatter()->labelsDrawn() > 0);
+        // The points are spread out, not all at the origin.
+        double spread = 0;
+        for (int i = 0; i < lab.scatter()->count(); ++i) spread += std::abs(lab.scatter()->position(i).x());
+        QVERIFY(spread > 0);
+        QVERIFY(lab.message().contains("glove.6B.50d.txt"));
+    }
+
+    void loadsAFileAndRefusesARaggedOne()
+    {
+        VectorsLab lab;
+        lab.show();
+        loadSmall(lab);
+        lab.setWordSource(VectorsLab::WordSource::Frequent, {}, 300);
+        QCOMPARE(lab.scatter()->count(), 16);
+        lab.loadVectorsFile(kRagged);
+        QVERIFY(!lab.waitForLoad());
+        QVERIFY2(lab.message().contains("Cannot load"), qPrintable(lab.message()));
+        QVERIFY2(lab.message().contains("ragged.txt"), qPrintable(lab.message()));
+        QCOMPARE(lab.vectors()->size(), 16); // unchanged
+    }
+
+    void anAnalogyShowsItsCandidates()
+    {
+        VectorsLab lab;
+        lab.show();
+        loadSmall(lab);
+        auto* ops = lab.operations();
+        ops->runAnalogy("man", "woman", "king");
+        QTableWidget* t = ops->analogyTable();
+        QVERIFY(t->rowCount() >= 3);
+        // queen - king = woman - man exactly in the fixture: cosine 1 (README.md).
+        QCOMPARE(t->item(0, 1)->text(), QString("queen"));
+        QCOMPARE(t->item(0, 2)->text(), QString("1.0000"));
+        for (int r = 0; r < t->rowCount(); ++r) // a, b and c are skipped
+            QVERIFY(t->item(r, 1)->text() != "man" && t->item(r, 1)->text() != "woman" && t->item(r, 1)->text() != "king");
+        ops->runSimilarity("man", "xyzzy");
+        QVERIFY2(ops->similarityText().contains("xyzzy"), qPrintable(ops->similarityText()));
+    }
+
+    void neutralizeLeavesNoComponentAlongG()
+    {
+        VectorsLab lab;
+        lab.show();
+        loadSmall(lab);
+        auto* ops = lab.operations();
+        ops->runNeutralize("receptionist");
+        QVERIFY(ops->lastNeutralizedAfter().has_value());
+        QVERIFY(std::abs(*ops->lastNeutralizedAfter()) < 1e-12);
+        QVERIFY(ops->debiasText().contains("receptionist"));
+        lab.debiasView()->finishAnimation();
+        // before: x = e.g/|g| = 0.7 (the fixture's gender value; g = woman - man = (0, 2, 0, 0)); after: 0.
+        QVERIFY(std::abs(lab.debiasView()->positionOf("receptionist").x()) < 1e-12);
+        ops->runEqualize("man", "woman");
+        lab.debiasView()->finishAnimation();
+        const double xm = lab.debiasView()->positionOf("man").x(), xw = lab.debiasView()->positionOf("woman").x();
+        QVERIFY(std::abs(xm + xw) < 1e-9); // symmetric about x = 0
+        QVERIFY(xw > 0);
+    }
+
+    void aShortTsneMovesThePointsAndDrawsTheKl()
+    {
+        VectorsLab lab;
+        lab.show();
+        loadSmall(lab);
+        lab.setWordSource(VectorsLab::WordSource::Frequent, {}, 16);
+        lab.setProjection(VectorsLab::Projection::Tsne);
+        const auto before = positions(lab.scatter());
+        lab.performSteps(20);
+        QCOMPARE(lab.stepsDone(), qint64(20));
+        const auto after = positions(lab.scatter());
+        QVERIFY(largestMove(before, after) > 0);
+        const auto runs = lab.curve()->runIds();
+        QVERIFY(!runs.empty());
+        QCOMPARE(int(lab.curve()->series(runs[0]).arrivals()), 20);
+        // The same seed: the same animation.
+        lab.reset();
+        lab.performSteps(20);
+        QCOMPARE(largestMove(after, positions(lab.scatter())), 0.0);
+    }
+
+    void customAxesNameAnUnknownWord()
+    {
+        VectorsLab lab;
+        lab.show();
+        loadSmall(lab);
+        lab.setWordSource(VectorsLab::WordSource::Typed, {"man", "woman", "boy", "girl", "cat"});
+        lab.setProjection(VectorsLab::Projection::CustomAxes); // x: man -> woman, y: bad -> good (unknown here)
+        QVERIFY2(lab.message().contains("bad"), qPrintable(lab.message()));
+    }
+};
+
+QTEST_MAIN(TestVectorsLab)
+#include "tst_vectorslab.moc"
