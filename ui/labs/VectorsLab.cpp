@@ -54,9 +54,8 @@ QString shown(const std::string& w) { return QString::fromStdString(displayWord(
 QString html(const QString& s) { return s.toHtmlEscaped(); }
 
 const char* kGloveNote =
-    "These built-in vectors are small (10,000 words trained by Unroll on Debian's dictionaries), so they show the "
-    "ideas, not the course's numbers. Open your own <b>glove.6B.50d.txt</b> (Ctrl+O) for the course's exact "
-    "results.";
+    "Built-in vectors: small (10,000 words trained by Unroll on Debian's dictionaries), they show the ideas. Your "
+    "own <b>glove.6B.50d.txt</b> (Ctrl+O) gives the course's exact results.";
 
 QDoubleSpinBox* doubleSpin(double lo, double hi, double value, int decimals, double step)
 {
@@ -76,6 +75,16 @@ QSpinBox* intSpin(int lo, int hi, int value)
     return s;
 }
 
+// Combo boxes as narrow as the column, whatever their longest item.
+QComboBox* combo(const QStringList& items)
+{
+    auto* c = new QComboBox;
+    c->addItems(items);
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(8);
+    return c;
+}
+
 QLabel* noteLabel(const QString& text)
 {
     auto* l = new QLabel(text);
@@ -91,7 +100,7 @@ VectorsLab::VectorsLab(QWidget* parent) : TrainingLab(parent)
     qRegisterMetaType<VectorsSnapshot>();
     loadJob_ = new BackgroundJob(this);
     corpusJob_ = new BackgroundJob(this);
-    setupScaffold(setupControls(), setupViews());
+    setupScaffold(setupControls(), setupViews(), 300);
 
     // The curated lists beside the built-in vectors; the lab works without them (a message says so).
     try {
@@ -176,9 +185,6 @@ QGroupBox* VectorsLab::setupVectorsBox()
     v->addLayout(lrow);
     loadBar_->hide();
     cancelLoad_->hide();
-    builtInNote_ = noteLabel(kGloveNote);
-    builtInNote_->setTextFormat(Qt::RichText);
-    v->addWidget(builtInNote_);
     connect(open, &QPushButton::clicked, this, &VectorsLab::openData);
     connect(builtIn, &QPushButton::clicked, this, &VectorsLab::loadBuiltIn);
     connect(cancelLoad_, &QPushButton::clicked, this, &VectorsLab::cancelLoad);
@@ -189,8 +195,7 @@ QGroupBox* VectorsLab::setupWordsBox()
 {
     auto* g = new QGroupBox("Words shown");
     auto* v = new QVBoxLayout(g);
-    wordSource_ = new QComboBox;
-    wordSource_->addItems({"Curated list", "Most frequent words", "Typed list", "From a file"});
+    wordSource_ = combo({"Curated list", "Most frequent words", "Typed list", "From a file"});
     v->addWidget(wordSource_);
     topN_ = intSpin(5, 20000, 300);
     topN_->setPrefix("top ");
@@ -244,8 +249,7 @@ QGroupBox* VectorsLab::setupProjectionBox()
 {
     auto* g = new QGroupBox("Projection");
     auto* v = new QVBoxLayout(g);
-    projection_ = new QComboBox;
-    projection_->addItems({"PCA", "t-SNE (animated)", "Custom axes (word pairs)"});
+    projection_ = combo({"PCA", "t-SNE (animated)", "Custom axes (word pairs)"});
     v->addWidget(projection_);
 
     tsneBox_ = new QWidget;
@@ -286,8 +290,7 @@ QGroupBox* VectorsLab::setupProjectionBox()
     v->addWidget(axesBox_);
 
     auto* form = new QFormLayout;
-    colorBy_ = new QComboBox;
-    colorBy_->addItems({"group", "cosine with the bias direction g"});
+    colorBy_ = combo({"group", "cosine with g (bias)"});
     form->addRow("Colour by", colorBy_);
     v->addLayout(form);
     auto* project = new QPushButton("Project");
@@ -324,14 +327,14 @@ QGroupBox* VectorsLab::setupTrainBox()
     auto* pick = new QPushButton("Text file…");
     v->addWidget(pick);
     auto* form = new QFormLayout;
-    method_ = new QComboBox;
-    method_->addItems({"GloVe", "Skip-gram (negative sampling)"});
+    method_ = combo({"GloVe", "Skip-gram (negative sampling)"});
     dim_ = intSpin(2, 1000, 50);
     epochs_ = intSpin(1, 1000, 15);
     window_ = intSpin(1, 50, 10);
     minCount_ = intSpin(1, 1000, 5);
     minCount_->setToolTip("Words seen fewer times are dropped (applies when the corpus is read)");
-    trainTsne_ = new QCheckBox("t-SNE (warm-started) instead of PCA");
+    trainTsne_ = new QCheckBox("t-SNE view (warm start)");
+    trainTsne_->setToolTip("Project the words by t-SNE, warm-started from the previous frame, instead of PCA");
     form->addRow("Method", method_);
     form->addRow("Dimension", dim_);
     form->addRow("Epochs", epochs_);
@@ -344,7 +347,7 @@ QGroupBox* VectorsLab::setupTrainBox()
     trainButton_->setToolTip("Train on the corpus and watch the words move (Ctrl+T)");
     trainButton_->setShortcut(QKeySequence("Ctrl+T"));
     trainButton_->setEnabled(false);
-    useTrained_ = new QPushButton("Use these vectors");
+    useTrained_ = new QPushButton("Use them");
     useTrained_->setToolTip("Stop training and make the vectors trained so far the lab's");
     useTrained_->setEnabled(false);
     row->addWidget(trainButton_);
@@ -410,6 +413,7 @@ QWidget* VectorsLab::setupViews()
     right->addWidget(ops_);
     curve()->setTitle("t-SNE KL divergence / training loss");
     curve()->setValueLabel("KL divergence");
+    curve()->setControlsVisible(false); // the smoothing row is wider than this column; its context menu remains
     right->addWidget(curve());
     probes_ = new QPlainTextEdit;
     probes_->setReadOnly(true);
@@ -422,7 +426,7 @@ QWidget* VectorsLab::setupViews()
     split->addWidget(right);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    split->setSizes({640, 440});
+    split->setSizes({700, 380});
 
     connect(search_, &QLineEdit::textChanged, this, [this](const QString& t) { scatter_->search(t); });
     connect(search_, &QLineEdit::returnPressed, this, [this] {
@@ -560,7 +564,6 @@ void VectorsLab::setVectors(std::shared_ptr<const WordVectors> v, const QString&
     vectors_ = std::move(v);
     vectorsNote_ = note;
     const bool builtIn = note == "built-in vectors";
-    builtInNote_->setVisible(builtIn);
     sourceLabel_->setText(QString("<b>%1</b><br>%2 words × %3 dimensions")
                               .arg(html(note))
                               .arg(vectors_->size())
@@ -713,7 +716,7 @@ void VectorsLab::reproject()
         scatter_->setAxisTitles(QString("PC1 (%1% of the variance)").arg(100 * v1, 0, 'f', 1),
                                 QString("PC2 (%1%)").arg(100 * v2, 0, 'f', 1));
         scatter_->setTitle(QString("PCA of %1 words · %2").arg(n).arg(source));
-        scatter_->setNote(QString("The two directions of largest variance: %1% of it on screen.")
+        scatter_->setNote(QString("The two directions of largest variance: %1% of it")
                               .arg(100 * (v1 + v2), 0, 'f', 1));
         if (projection() == Projection::Tsne) {
             scatter_->setTitle(QString("t-SNE of %1 words · %2").arg(n).arg(source));

@@ -86,7 +86,7 @@ public:
     void setPresentationMode(bool on) override;
 
     // Views by name, for `unroll --lab vectors --view debias` (and tests): "projection", "debias".
-    bool showView(const QString& name);
+    bool showView(const QString& name) override;
 
     // For tests and scripted use.
     void loadVectorsFile(const QString& path, qint64 limit = 0); // off the GUI thread
@@ -159,7 +159,6 @@ private:
 
     // Controls.
     QLabel* sourceLabel_ = nullptr;
-    QLabel* builtInNote_ = nullptr;
     QSpinBox* limit_ = nullptr;
     QProgressBar* loadBar_ = nullptr;
     QPushButton* cancelLoad_ = nullptr;

@@ -4,7 +4,7 @@
 #include "labs/vectors/ScatterView.hpp"
 #include "vectors/Tsne.hpp"
 
-#include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QTextDocument>
@@ -25,7 +25,7 @@ const QColor kMoveColor(0x00, 0x72, 0xB2);
 
 DebiasView::DebiasView(QWidget* parent) : QWidget(parent)
 {
-    auto* h = new QHBoxLayout(this);
+    auto* h = new QVBoxLayout(this);
     h->setContentsMargins(0, 0, 0, 0);
     scatter_ = new ScatterView;
     scatter_->setEqualAspect(false);
@@ -40,7 +40,7 @@ DebiasView::DebiasView(QWidget* parent) : QWidget(parent)
     auto* scroll = new QScrollArea;
     scroll->setWidget(numbers_);
     scroll->setWidgetResizable(true);
-    scroll->setFixedWidth(230);
+    scroll->setFixedHeight(118);
     scroll->setFrameShape(QFrame::NoFrame);
     h->addWidget(scroll);
     anim_ = new QVariantAnimation(this);
@@ -144,8 +144,7 @@ void DebiasView::rebuild()
     scatter_->setValues(values, low_, high_, "cos(e_w, g)");
     scatter_->setColorMode(ScatterView::ColorMode::Value);
     scatter_->setTitle(QString("Debiasing as geometry: g = %1").arg(name_));
-    scatter_->setNote("x = e·ĝ (along g); y = e·u, u ⟂ g (first principal component of these words without their g "
-                      "component). The dashed line x = 0 is the orthogonal complement of g.");
+    scatter_->setNote("x = e·ĝ; y = e·u, u ⟂ g (PC1 of these words without g). Dashed: x = 0, the complement of g.");
     scatter_->setAxisTitles(QString("projection on ĝ   (← %1 · %2 →)").arg(low_, high_),
                             "projection on u (⟂ g)");
     scatter_->setLines({{QPointF(0, 0), QPointF(0, 1), QColor(0x4c, 0x56, 0x6a), "x = 0:  ⟂ g", true}});

@@ -57,6 +57,13 @@ void fill(QTableWidget* t, const WordVectors& v, const std::vector<Scored>& rows
     t->resizeColumnToContents(1);
 }
 
+QComboBox* compact(QComboBox* c)
+{
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(6);
+    return c;
+}
+
 QLabel* messageLabel()
 {
     auto* l = new QLabel;
@@ -81,10 +88,9 @@ void OperationsPanel::showError(QLabel* label, const QString& message)
 
 OperationsPanel::OperationsPanel(QWidget* parent) : QTabWidget(parent)
 {
-    setDocumentMode(true);
     setUsesScrollButtons(true);
-    addTab(similarityTab(), "Similarity");
-    addTab(neighborsTab(), "Neighbours");
+    addTab(similarityTab(), "Cosine");
+    addTab(neighborsTab(), "Nearest");
     addTab(analogyTab(), "Analogy");
     addTab(biasTab(), "Bias");
     addTab(debiasTab(), "Debias");
@@ -172,14 +178,16 @@ QWidget* OperationsPanel::neighborsTab()
     nK_->setRange(1, 200);
     nK_->setValue(10);
     nK_->setPrefix("k = ");
-    nMetric_ = new QComboBox;
+    nMetric_ = compact(new QComboBox);
     nMetric_->addItems({"cosine", "Euclidean"});
     auto* go = new QPushButton("Neighbours");
     row->addWidget(nWord_, 1);
-    row->addWidget(nK_);
-    row->addWidget(nMetric_);
     row->addWidget(go);
     v->addLayout(row);
+    auto* row2 = new QHBoxLayout;
+    row2->addWidget(nK_);
+    row2->addWidget(nMetric_, 1);
+    v->addLayout(row2);
     nMessage_ = messageLabel();
     v->addWidget(nMessage_);
     neighborTable_ = resultTable({"#", "word", "score"});
@@ -194,7 +202,7 @@ QWidget* OperationsPanel::analogyTab()
 {
     auto* w = new QWidget;
     auto* v = new QVBoxLayout(w);
-    anPresets_ = new QComboBox;
+    anPresets_ = compact(new QComboBox);
     anPresets_->setVisible(false);
     v->addWidget(anPresets_);
     auto* row = new QHBoxLayout;
@@ -209,7 +217,7 @@ QWidget* OperationsPanel::analogyTab()
     row->addWidget(new QLabel(": ?"));
     v->addLayout(row);
     auto* row2 = new QHBoxLayout;
-    anRule_ = new QComboBox;
+    anRule_ = compact(new QComboBox);
     anRule_->addItem("Course: cos(e_b − e_a, e_w − e_c)");
     anRule_->addItem("3CosAdd (Levy & Goldberg)");
     anRule_->addItem("3CosMul (Levy & Goldberg)");
@@ -250,7 +258,7 @@ QWidget* OperationsPanel::biasTab()
     auto* w = new QWidget;
     auto* v = new QVBoxLayout(w);
     auto* row = new QHBoxLayout;
-    biasSource_ = new QComboBox;
+    biasSource_ = compact(new QComboBox);
     biasSource_->addItems({"g = e_a − e_b", "g = PC1 of the bias pairs"});
     biasSource_->setToolTip("The course uses g = e_woman − e_man; Bolukbasi et al. take the first principal "
                             "component of several pairs' differences");
@@ -325,7 +333,7 @@ QWidget* OperationsPanel::debiasTab()
     erow->addWidget(eqB_, 1);
     erow->addWidget(equal);
     form->addRow("Pair", erow);
-    eqRule_ = new QComboBox;
+    eqRule_ = compact(new QComboBox);
     eqRule_->addItems({"the course's equalize", "the paper's (Bolukbasi et al.)"});
     form->addRow("Rule", eqRule_);
     v->addLayout(form);

@@ -68,7 +68,7 @@ QString xmlEscaped(QString s) { return s.toHtmlEscaped(); }
 ScatterView::ScatterView(QWidget* parent) : QWidget(parent)
 {
     setMouseTracking(true);
-    setMinimumSize(320, 260);
+    setMinimumSize(240, 200);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::ClickFocus);
 }
@@ -469,24 +469,36 @@ std::vector<ScatterView::Prim> ScatterView::scene(QSize size, int* labelsDrawn) 
         const bool strong = special[size_t(i)];
         const QFontMetricsF& m = strong ? bfm : fm;
         const double w = m.horizontalAdvance(labels_[i]) + 2, h = m.height();
+        const double gap = r + 3;
         const QRectF candidates[] = {
-            QRectF(c.x() + r + 3, c.y() - h / 2, w, h),
-            QRectF(c.x() - r - 3 - w, c.y() - h / 2, w, h),
-            QRectF(c.x() - w / 2, c.y() - r - 2 - h, w, h),
-            QRectF(c.x() - w / 2, c.y() + r + 2, w, h),
+            QRectF(c.x() + gap, c.y() - h / 2, w, h),
+            QRectF(c.x() - gap - w, c.y() - h / 2, w, h),
+            QRectF(c.x() - w / 2, c.y() - gap - h + 2, w, h),
+            QRectF(c.x() - w / 2, c.y() + gap - 2, w, h),
+            QRectF(c.x() + gap - 2, c.y() - h + 1, w, h),
+            QRectF(c.x() + gap - 2, c.y() - 1, w, h),
+            QRectF(c.x() - gap + 2 - w, c.y() - h + 1, w, h),
+            QRectF(c.x() - gap + 2 - w, c.y() - 1, w, h),
         };
+        constexpr int kCandidates = 8;
         int chosen = -1;
-        for (int k = 0; k < 4 && chosen < 0; ++k) {
+        double leastOverlap = std::numeric_limits<double>::infinity();
+        int leastAt = -1;
+        for (int k = 0; k < kCandidates && chosen < 0; ++k) {
             if (!plot.contains(candidates[k])) continue;
-            bool clear = true;
-            for (const auto& q : placed)
-                if (q.intersects(candidates[k])) {
-                    clear = false;
-                    break;
-                }
-            if (clear) chosen = k;
+            double overlap = 0;
+            for (const auto& q : placed) {
+                const QRectF o = q.intersected(candidates[k]);
+                if (!o.isEmpty()) overlap += o.width() * o.height();
+            }
+            if (overlap == 0) chosen = k;
+            else if (overlap < leastOverlap) {
+                leastOverlap = overlap;
+                leastAt = k;
+            }
         }
-        if (chosen < 0 && (all || strong)) chosen = plot.contains(candidates[0]) ? 0 : 1;
+        // Few points, or a word the user is looking at: it gets a label even where no place is clear.
+        if (chosen < 0 && (all || strong)) chosen = leastAt >= 0 ? leastAt : 0;
         if (chosen < 0) continue;
         const QRectF box = candidates[chosen];
         placed.push_back(box);

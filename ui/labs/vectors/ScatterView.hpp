@@ -10,7 +10,8 @@
 //
 // Labels avoid clutter: all of them when there are few points (allLabelsBelow()), otherwise the selected, hovered,
 // highlighted and searched words first, then a greedy subset in index order (the most frequent words first) whose
-// boxes overlap no label already placed; each label tries four places around its point.
+// boxes overlap no label already placed; each label tries eight places around its point, and with few points (or
+// for a word the user is looking at) a label with no clear place takes the least crowded one.
 // Mouse: hover shows a word, click selects, wheel zooms about the cursor, drag pans, double-click fits again.
 // What it leaves out: a lasso selection, 3-D.
 #pragma once
@@ -76,7 +77,7 @@ public:
     int pointAt(const QPointF& widgetPos) const;     // the nearest point within a few pixels, or -1
     QPointF toWidget(const QPointF& data) const;
 
-    static constexpr int allLabelsBelow() { return 80; }
+    static constexpr int allLabelsBelow() { return 30; }
 
     bool exportPng(const QString& path, QSize size = {}, double scale = 2.0, QString* error = nullptr);
     bool exportSvg(const QString& path, QSize size = {}, QString* error = nullptr);
