@@ -18,6 +18,7 @@ using namespace unroll;
 
 namespace {
 const QString kSmall = QStringLiteral(UNROLL_TEST_DATA_DIR "/vectors-ui/small.txt");
+const QString kCorpus = QStringLiteral(UNROLL_TEST_DATA_DIR "/vectors-ui/corpus.txt");
 const QString kRagged = QStringLiteral(UNROLL_TEST_DATA_DIR "/vectors-ui/ragged.txt");
 
 QVector<QPointF> positions(const ScatterView* s)
@@ -134,6 +135,27 @@ private slots:
         lab.reset();
         lab.performSteps(20);
         QCOMPARE(largestMove(after, positions(lab.scatter())), 0.0);
+    }
+
+    void trainingMovesTheWordsAndEndsWithTheTrainedVectors()
+    {
+        VectorsLab lab;
+        lab.show();
+        lab.loadCorpusFile(kCorpus);
+        QVERIFY(lab.waitForCorpus());
+        lab.setTrainingSettings(true, 8, 2, 5); // GloVe, 8 dimensions, 2 epochs of 20 steps
+        lab.startTraining(false);
+        lab.performSteps(10);
+        QCOMPARE(lab.stepsDone(), qint64(10));
+        QVERIFY(lab.scatter()->count() >= 20); // the corpus's words (the curated ones are not in it)
+        const auto early = positions(lab.scatter());
+        QVERIFY(largestMove(QVector<QPointF>(early.size()), early) > 0); // projected, not all at the origin
+        const auto runs = lab.curve()->runIds();
+        QCOMPARE(int(lab.curve()->series(runs[0]).arrivals()), 10);
+        lab.performSteps(30); // to the end: the trained vectors become the lab's
+        QTRY_VERIFY(lab.vectors() && lab.vectors()->dimension() == 8);
+        QVERIFY(lab.vectors()->find("queen") >= 0);
+        QVERIFY(lab.message().contains("Training done"));
     }
 
     void customAxesNameAnUnknownWord()

@@ -362,7 +362,7 @@ QGroupBox* VectorsLab::setupTrainBox()
         const QString path = QFileDialog::getOpenFileName(this, "Train on a text", {}, "Text (*.txt);;All files (*)");
         if (!path.isEmpty()) loadCorpusFile(path);
     });
-    connect(trainButton_, &QPushButton::clicked, this, &VectorsLab::startTraining);
+    connect(trainButton_, &QPushButton::clicked, this, [this] { startTraining(); });
     connect(useTrained_, &QPushButton::clicked, this, &VectorsLab::useTrainedVectors);
     return g;
 }
@@ -847,12 +847,15 @@ void VectorsLab::newRun()
             s.probes.push_back(s.shown[k]);
         trainTask_ = std::make_shared<EmbeddingTask>(corpus_, s);
         resetCurve(s.method == EmbeddingMethod::Glove ? "GloVe loss" : "skip-gram loss");
+        curve()->setTitle("Training loss");
         curve()->setValueLabel("loss");
         scatter_->setPoints(names, Eigen::MatrixXd::Zero(Eigen::Index(names.size()), 2));
+        scatter_->setGroups({}, {});
         scatter_->setColorMode(ScatterView::ColorMode::Group);
         scatter_->setEqualAspect(true);
         scatter_->setTitle(QString("Training %1 on %2: %3 words, %4")
-                               .arg(method_->currentText(), QString::fromStdString(corpus_->source))
+                               .arg(method_->currentText(),
+                                    QFileInfo(QString::fromStdString(corpus_->source)).fileName())
                                .arg(names.size())
                                .arg(s.tsne ? "t-SNE warm-started each frame" : "PCA every frame"));
         scatter_->setNote("Counting and the first step take a moment…");
@@ -872,10 +875,12 @@ void VectorsLab::newRun()
         for (size_t k = 0; k < rows_.size(); ++k) points.row(Eigen::Index(k)) = vectors_->row(rows_[k]);
         tsneTask_ = std::make_shared<TsneTask>(std::move(points), o);
         resetCurve("t-SNE KL divergence");
+        curve()->setTitle("t-SNE: KL divergence");
         curve()->setValueLabel("KL divergence");
         return;
     }
     resetCurve(projection() == Projection::Tsne ? "t-SNE KL divergence" : "loss");
+    curve()->setTitle(projection() == Projection::Tsne ? "t-SNE: KL divergence" : "t-SNE KL / training loss");
 }
 
 TrainingRun VectorsLab::nextRun()
@@ -1019,15 +1024,24 @@ bool VectorsLab::waitForCorpus()
     return lastCorpusOk_;
 }
 
-void VectorsLab::startTraining()
+void VectorsLab::setTrainingSettings(bool glove, int dimension, int epochs, int window)
+{
+    method_->setCurrentIndex(glove ? 0 : 1);
+    dim_->setValue(dimension);
+    epochs_->setValue(epochs);
+    window_->setValue(window);
+}
+
+void VectorsLab::startTraining(bool autoplay)
 {
     if (!corpus_) return;
     training()->stopAndWait();
     trainMode_ = true;
     newRun();
-    setMessage(QString("Training %1 on %2. The words move as the vectors learn; pause with Space.")
-                   .arg(method_->currentText(), html(QString::fromStdString(corpus_->source))));
-    play();
+    setMessage(QString("Training %1 on %2. The words move as the vectors learn; pause with Space, and “Use them” "
+                       "takes the vectors as they are.")
+                   .arg(method_->currentText(), html(QFileInfo(QString::fromStdString(corpus_->source)).fileName())));
+    if (autoplay) play();
 }
 
 void VectorsLab::useTrainedVectors()

@@ -99,7 +99,8 @@ public:
     void setWordSource(WordSource s, const QStringList& typed = {}, int topN = 300);
     void loadCorpusFile(const QString& path); // off the GUI thread; then startTraining()
     bool waitForCorpus();
-    void startTraining(); // the method and settings on the left; plays
+    void setTrainingSettings(bool glove, int dimension, int epochs, int window);
+    void startTraining(bool autoplay = true); // the method and settings on the left
     void useTrainedVectors();
     QString message() const;            // the message line above the views (plain text)
     ScatterView* scatter() const { return scatter_; }
