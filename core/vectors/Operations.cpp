@@ -1,0 +1,315 @@
+// The course's operations on word vectors; see Operations.hpp.
+//
+// Scans (nearest neighbours, analogies) read the table's NeighborIndex: unit rows as floats and each row's norm. One
+// block of rows times a (dimension, m) matrix of query columns gives m dot products per word; a rule turns them into a
+// float score, and a small heap per thread keeps the best few. Those candidates (the k wanted plus a margin) are then
+// rescored in double from the table's own values with the plain formulas, so the scores returned are the exact ones
+// (numpy's to ~1e-15) and the float scan only has to rank well enough to keep the true top k among its candidates.
+#include "vectors/Operations.hpp"
+
+#include "util/Error.hpp"
+#include "util/Threads.hpp"
+#include "vectors/NeighborIndex.hpp"
+
+#include <Eigen/Eigenvalues>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+namespace unroll::vectors {
+
+namespace {
+
+constexpr int kRescoreMargin = 16; // float candidates kept beyond the k wanted
+constexpr Index kBlockRows = 2048;  // rows per matrix-vector product in a scan
+
+// A total order on candidates: higher score first, then lower row (the course's loop keeps the first maximum).
+bool better(const Scored& x, const Scored& y) { return x.score > y.score || (x.score == y.score && x.index < y.index); }
+
+struct FloatCandidate {
+    float score;
+    Index index;
+};
+bool betterF(const FloatCandidate& x, const FloatCandidate& y)
+{
+    return x.score > y.score || (x.score == y.score && x.index < y.index);
+}
+
+// The `keep` best rows by score(dots of row i with the m columns of Q, i), skipping `exclude`.
+template <class ScoreFn>
+std::vector<FloatCandidate> scanTop(const NeighborIndex& ix, const Eigen::MatrixXf& Q, int keep,
+                                    const std::vector<Index>& exclude, const ScoreFn& score)
+{
+    const Index n = ix.unit.rows();
+    std::vector<FloatCandidate> merged;
+    if (n == 0 || keep <= 0) return merged;
+    std::mutex mutex;
+    const Index blocks = (n + kBlockRows - 1) / kBlockRows;
+    parallelFor(
+        blocks,
+        [&](std::int64_t b0, std::int64_t b1) {
+            std::vector<FloatCandidate> heap; // a min-heap under betterF: the front is the worst kept
+            heap.reserve(std::size_t(keep) + 1);
+            const auto worse = [](const FloatCandidate& x, const FloatCandidate& y) { return betterF(x, y); };
+            Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R(kBlockRows, Q.cols());
+            for (std::int64_t b = b0; b < b1; ++b) {
+                const Index r0 = b * kBlockRows, rows = std::min(kBlockRows, n - r0);
+                R.topRows(rows).noalias() = ix.unit.middleRows(r0, rows) * Q;
+                for (Index i = 0; i < rows; ++i) {
+                    float s = score(R.row(i).data(), r0 + i);
+                    if (!(s == s)) s = -std::numeric_limits<float>::infinity(); // NaN ranks last
+                    const FloatCandidate c{s, r0 + i};
+                    if (heap.size() == std::size_t(keep) && !betterF(c, heap.front())) continue;
+                    if (std::find(exclude.begin(), exclude.end(), c.index) != exclude.end()) continue;
+                    heap.push_back(c);
+                    std::push_heap(heap.begin(), heap.end(), worse);
+                    if (heap.size() > std::size_t(keep)) {
+                        std::pop_heap(heap.begin(), heap.end(), worse);
+                        heap.pop_back();
+                    }
+                }
+            }
+            std::lock_guard lock(mutex);
+            merged.insert(merged.end(), heap.begin(), heap.end());
+        },
+        4);
+    std::sort(merged.begin(), merged.end(), betterF);
+    if (merged.size() > std::size_t(keep)) merged.resize(std::size_t(keep));
+    return merged;
+}
+
+// Rescores candidates in double (higher is better) and returns the best `k`, best first.
+template <class ExactFn>
+std::vector<Scored> rescore(const std::vector<FloatCandidate>& candidates, int k, const ExactFn& exact)
+{
+    std::vector<Scored> out;
+    out.reserve(candidates.size());
+    for (const auto& c : candidates) out.push_back({c.index, exact(c.index)});
+    std::sort(out.begin(), out.end(), better);
+    if (out.size() > std::size_t(k)) out.resize(std::size_t(k));
+    return out;
+}
+
+void checkDimension(const WordVectors& v, const Eigen::VectorXd& x, const char* what)
+{
+    if (x.size() != v.dimension())
+        throw InputError(std::string(what) + " has " + std::to_string(x.size()) + " values; the vectors have " +
+                         std::to_string(v.dimension()));
+}
+
+double norm(const Eigen::VectorXd& x) { return std::sqrt(x.squaredNorm()); }
+
+} // namespace
+
+NeighborIndex buildNeighborIndex(const VectorMatrix& values)
+{
+    NeighborIndex ix;
+    const Index n = values.rows();
+    ix.unit.resize(n, values.cols());
+    prepareLargeWrite(ix.unit.data(), std::size_t(ix.unit.size()) * sizeof(float));
+    ix.norms.resize(n);
+    ix.squaredNorms.resize(n);
+    parallelFor(n, [&](std::int64_t r0, std::int64_t r1) {
+        for (Index r = r0; r < r1; ++r) {
+            const double sq = values.row(r).squaredNorm();
+            const double nr = std::sqrt(sq);
+            ix.norms[r] = float(nr);
+            ix.squaredNorms[r] = float(sq);
+            if (nr > 0)
+                ix.unit.row(r) = (values.row(r) / nr).cast<float>();
+            else
+                ix.unit.row(r).setZero();
+        }
+    });
+    return ix;
+}
+
+double cosineSimilarity(const Eigen::VectorXd& u, const Eigen::VectorXd& v)
+{
+    if (u.size() != v.size())
+        throw InputError("cosine of vectors of " + std::to_string(u.size()) + " and " + std::to_string(v.size()) +
+                         " values");
+    // As the course computes it: dot / (sqrt(sum(u*u)) * sqrt(sum(v*v))). A zero vector has no direction: 0.
+    const double d = norm(u) * norm(v);
+    return d == 0 ? 0.0 : u.dot(v) / d;
+}
+
+std::vector<Scored> nearestNeighbors(const WordVectors& v, const Eigen::VectorXd& query, int k, Metric metric,
+                                     const std::vector<Index>& exclude)
+{
+    checkDimension(v, query, "the query");
+    if (k < 1) throw InputError("k = " + std::to_string(k) + ": expected at least 1 neighbour");
+    const NeighborIndex& ix = v.neighborIndex();
+    const int keep = k + kRescoreMargin;
+    const VectorMatrix& values = v.values();
+    if (metric == Metric::Cosine) {
+        const double qn = norm(query);
+        const Eigen::MatrixXf Q = (qn > 0 ? Eigen::VectorXd(query / qn) : query).cast<float>();
+        const auto candidates = scanTop(ix, Q, keep, exclude, [](const float* dots, Index) { return dots[0]; });
+        return rescore(candidates, k, [&](Index w) { return cosineSimilarity(values.row(w).transpose(), query); });
+    }
+    // Euclidean: |e_w - q|^2 = |e_w|^2 - 2 |e_w| (u_w . q) + |q|^2, smallest first; the scan maximises the part that
+    // depends on w, 2 |e_w| (u_w . q) - |e_w|^2.
+    const Eigen::MatrixXf Q = query.cast<float>();
+    const auto candidates = scanTop(ix, Q, keep, exclude, [&](const float* dots, Index w) {
+        return 2 * ix.norms[w] * dots[0] - ix.squaredNorms[w];
+    });
+    auto out = rescore(candidates, k, [&](Index w) { return -(values.row(w).transpose() - query).norm(); });
+    for (auto& s : out) s.score = -s.score;
+    return out;
+}
+
+std::vector<Scored> analogy(const WordVectors& v, std::string_view a, std::string_view b, std::string_view c, int top,
+                            AnalogyRule rule)
+{
+    if (top < 1) throw InputError("top = " + std::to_string(top) + ": expected at least 1 candidate");
+    const Index ia = v.indexOf(a), ib = v.indexOf(b), ic = v.indexOf(c);
+    const std::vector<Index> skip{ia, ib, ic};
+    const NeighborIndex& ix = v.neighborIndex();
+    const VectorMatrix& values = v.values();
+    const int keep = top + kRescoreMargin;
+    const Eigen::VectorXd ea = values.row(ia).transpose(), eb = values.row(ib).transpose(),
+                          ec = values.row(ic).transpose();
+    switch (rule) {
+    case AnalogyRule::Course: {
+        // cos(d, e_w - e_c) with d = e_b - e_a
+        //   = (d.e_w - d.e_c) / (|d| sqrt(|e_w|^2 - 2 e_w.e_c + |e_c|^2)),  e_w.x = |e_w| (u_w . x):
+        // two dot products per word, with d and with e_c.
+        const Eigen::VectorXd d = eb - ea;
+        const double dn = norm(d), dec = d.dot(ec), ecSq = ec.squaredNorm();
+        Eigen::MatrixXf Q(v.dimension(), 2);
+        Q.col(0) = d.cast<float>();
+        Q.col(1) = ec.cast<float>();
+        const auto candidates = scanTop(ix, Q, keep, skip, [&](const float* dots, Index w) -> float {
+            if (dn == 0) return 0.0f; // a = b: no direction, every cosine is 0 (as the course's cosine of a zero vector)
+            const float r = ix.norms[w];
+            const float sq = ix.squaredNorms[w] - 2 * r * dots[1] + float(ecSq);
+            if (sq <= 1e-6f * (ix.squaredNorms[w] + float(ecSq))) return 0.0f; // e_w = e_c up to rounding
+            return (r * dots[0] - float(dec)) / (float(dn) * std::sqrt(sq));
+        });
+        return rescore(candidates, top,
+                       [&](Index w) { return cosineSimilarity(d, values.row(w).transpose() - ec); });
+    }
+    case AnalogyRule::CosAdd: {
+        // cos(e_w, t) with t = b^ - a^ + c^ (unit vectors): one dot product per word.
+        const auto unit = [](const Eigen::VectorXd& x) {
+            const double n = x.norm();
+            return n > 0 ? Eigen::VectorXd(x / n) : x;
+        };
+        const Eigen::VectorXd t = unit(eb) - unit(ea) + unit(ec);
+        const Eigen::MatrixXf Q = t.cast<float>();
+        const auto candidates = scanTop(ix, Q, keep, skip, [](const float* dots, Index) { return dots[0]; });
+        return rescore(candidates, top, [&](Index w) { return cosineSimilarity(values.row(w).transpose(), t); });
+    }
+    case AnalogyRule::CosMul: {
+        // cos'(w,b) cos'(w,c) / (cos'(w,a) + 1e-3) with cos' = (cos + 1) / 2 (Levy & Goldberg 2014, section 4's
+        // shift of cosines to [0, 1] and epsilon = 0.001): three dot products per word.
+        Eigen::MatrixXf Q(v.dimension(), 3);
+        const auto unitF = [](const Eigen::VectorXd& x) {
+            const double n = x.norm();
+            return (n > 0 ? Eigen::VectorXd(x / n) : x).cast<float>().eval();
+        };
+        Q.col(0) = unitF(ea);
+        Q.col(1) = unitF(eb);
+        Q.col(2) = unitF(ec);
+        const auto candidates = scanTop(ix, Q, keep, skip, [](const float* dots, Index) {
+            return (dots[1] + 1) * 0.5f * (dots[2] + 1) * 0.5f / ((dots[0] + 1) * 0.5f + 1e-3f);
+        });
+        return rescore(candidates, top, [&](Index w) {
+            const Eigen::VectorXd ew = values.row(w).transpose();
+            const auto shifted = [&](const Eigen::VectorXd& x) { return (cosineSimilarity(ew, x) + 1) / 2; };
+            return shifted(eb) * shifted(ec) / (shifted(ea) + 1e-3);
+        });
+    }
+    }
+    throw InputError("unknown analogy rule");
+}
+
+Eigen::VectorXd pairDirection(const WordVectors& v, std::string_view a, std::string_view b)
+{
+    return v.vector(a) - v.vector(b);
+}
+
+Eigen::VectorXd principalDirection(const WordVectors& v, const std::vector<std::pair<std::string, std::string>>& pairs)
+{
+    if (pairs.empty()) throw InputError("a bias direction from pairs needs at least one pair");
+    // Bolukbasi et al. (2016, section 5) centre each pair on its mean and take the first principal component of the
+    // centred vectors {(e_a - e_b)/2, (e_b - e_a)/2}: their mean is zero, so that is the top eigenvector of
+    // sum_i d_i d_i^T over the differences d_i = e_a - e_b.
+    const int dim = v.dimension();
+    Eigen::MatrixXd scatter = Eigen::MatrixXd::Zero(dim, dim);
+    Eigen::VectorXd first;
+    for (const auto& [a, b] : pairs) {
+        const Eigen::VectorXd d = pairDirection(v, a, b);
+        if (first.size() == 0) first = d;
+        scatter.selfadjointView<Eigen::Lower>().rankUpdate(d);
+    }
+    scatter = scatter.selfadjointView<Eigen::Lower>();
+    if (scatter.norm() == 0) throw InputError("every pair's two words have the same vector: no bias direction");
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(scatter);
+    Eigen::VectorXd g = eig.eigenvectors().col(dim - 1); // eigenvalues ascend
+    if (g.dot(first) < 0) g = -g;
+    return g;
+}
+
+Eigen::VectorXd neutralize(const Eigen::VectorXd& e, const Eigen::VectorXd& g)
+{
+    if (e.size() != g.size())
+        throw InputError("neutralize: a vector of " + std::to_string(e.size()) + " values and a direction of " +
+                         std::to_string(g.size()));
+    const double gg = g.squaredNorm();
+    if (gg == 0) throw InputError("neutralize: the bias direction is zero");
+    // e_bias = (e.g / |g|^2) g; e_debiased = e - e_bias
+    return e - (e.dot(g) / gg) * g;
+}
+
+std::pair<Eigen::VectorXd, Eigen::VectorXd> equalize(const Eigen::VectorXd& e1, const Eigen::VectorXd& e2,
+                                                     const Eigen::VectorXd& g, EqualizeRule rule)
+{
+    if (e1.size() != g.size() || e2.size() != g.size())
+        throw InputError("equalize: vectors of " + std::to_string(e1.size()) + " and " + std::to_string(e2.size()) +
+                         " values and a direction of " + std::to_string(g.size()));
+    const double gg = g.squaredNorm();
+    if (gg == 0) throw InputError("equalize: the bias direction is zero");
+    const auto onG = [&](const Eigen::VectorXd& x) -> Eigen::VectorXd { return (x.dot(g) / gg) * g; };
+    if (rule == EqualizeRule::Course) {
+        // The course's notebook:
+        //   mu = (e_w1 + e_w2) / 2;  mu_B = (mu.g / |g|^2) g;  mu_orth = mu - mu_B
+        //   e_wiB = (e_wi.g / |g|^2) g
+        //   corrected_e_wiB = sqrt(|1 - |mu_orth|^2|) (e_wiB - mu_B) / |(e_wi - mu_orth) - mu_B|   (a vector norm)
+        //   e_i = corrected_e_wiB + mu_orth
+        const Eigen::VectorXd mu = (e1 + e2) / 2;
+        const Eigen::VectorXd muB = onG(mu);
+        const Eigen::VectorXd muOrth = mu - muB;
+        const double scale = std::sqrt(std::abs(1 - muOrth.squaredNorm()));
+        const auto corrected = [&](const Eigen::VectorXd& e) -> Eigen::VectorXd {
+            const double den = norm((e - muOrth) - muB);
+            if (den == 0) throw InputError("equalize: a word's vector equals the pair's mean");
+            return scale * (onG(e) - muB) / den + muOrth;
+        };
+        return {corrected(e1), corrected(e2)};
+    }
+    // Bolukbasi et al. 2016 (section 5, "equalize"), on unit vectors and the unit direction B:
+    //   mu = (w1 + w2) / 2;  nu = mu - mu_B;  w_i = nu + sqrt(1 - |nu|^2) (w_iB - mu_B) / |w_iB - mu_B|
+    const auto unit = [](const Eigen::VectorXd& x) -> Eigen::VectorXd {
+        const double n = norm(x);
+        if (n == 0) throw InputError("equalize: a word's vector is zero");
+        return x / n;
+    };
+    const Eigen::VectorXd w1 = unit(e1), w2 = unit(e2);
+    const Eigen::VectorXd mu = (w1 + w2) / 2;
+    const Eigen::VectorXd muB = onG(mu);
+    const Eigen::VectorXd nu = mu - muB;
+    const double scale = std::sqrt(std::max(0.0, 1 - nu.squaredNorm()));
+    const auto moved = [&](const Eigen::VectorXd& w) -> Eigen::VectorXd {
+        const Eigen::VectorXd off = onG(w) - muB;
+        const double n = norm(off);
+        if (n == 0) throw InputError("equalize: the two words project equally on the bias direction");
+        return nu + scale * off / n;
+    };
+    return {moved(w1), moved(w2)};
+}
+
+} // namespace unroll::vectors
