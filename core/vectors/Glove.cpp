@@ -15,6 +15,8 @@
 #include "util/Error.hpp"
 #include "util/Threads.hpp"
 
+#include <Eigen/Core>
+
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -171,26 +173,23 @@ void GloveTrainer::State::count(TrainingObserver* observer)
 namespace {
 
 // One AdaGrad update of the entry (i, j); returns its cost 1/2 f (w.w~ + b + b~ - log x)^2. `S` is the padded
-// dimension when known at compile time (64 for 50-d vectors), 0 otherwise.
+// dimension when known at compile time (64 for 50-d vectors), Eigen::Dynamic otherwise. Eigen's maps vectorise the dot
+// product (a reduction the compiler may not reorder by itself) and the square roots.
 template <int S>
-inline double updatePair(float* __restrict wi, float* __restrict wj, float* __restrict gi, float* __restrict gj,
-                         float& bi, float& bj, float& gbi, float& gbj, const Entry& e, float eta, int stride)
+inline double updatePair(float* wi, float* wj, float* gi, float* gj, float& bi, float& bj, float& gbi, float& gbj,
+                         const Entry& e, float eta, int stride)
 {
-    const int n = S > 0 ? S : stride;
-    float dot = 0;
-    for (int k = 0; k < n; ++k) dot += wi[k] * wj[k];
-    const float diff = dot + bi + bj - e.logX;
+    using Row = Eigen::Array<float, S, 1>;
+    Eigen::Map<Row, Eigen::Aligned64> Wi(wi, stride), Wj(wj, stride), Gi(gi, stride), Gj(gj, stride);
+    const float diff = Wi.matrix().dot(Wj.matrix()) + bi + bj - e.logX;
     const float fdiff = e.weight * diff;
     const double cost = 0.5 * double(fdiff) * double(diff);
     const float g = eta * fdiff;
-    for (int k = 0; k < n; ++k) {
-        const float t1 = g * wj[k];
-        const float t2 = g * wi[k];
-        wi[k] -= t1 / std::sqrt(gi[k]);
-        wj[k] -= t2 / std::sqrt(gj[k]);
-        gi[k] += t1 * t1;
-        gj[k] += t2 * t2;
-    }
+    const Row t1 = g * Wj, t2 = g * Wi;
+    Wi -= t1 / Gi.sqrt();
+    Wj -= t2 / Gj.sqrt();
+    Gi += t1.square();
+    Gj += t2.square();
     bi -= g / std::sqrt(gbi);
     bj -= g / std::sqrt(gbj);
     gbi += g * g;
@@ -215,7 +214,7 @@ double GloveTrainer::State::train(std::size_t begin, std::size_t end)
             auto& gbi = gb[std::size_t(e.i)];
             auto& gbj = gbt[std::size_t(e.j)];
             local += stride == 64 ? updatePair<64>(wi, wj, gi, gj, bi, bj, gbi, gbj, e, eta, stride)
-                                  : updatePair<0>(wi, wj, gi, gj, bi, bj, gbi, gbj, e, eta, stride);
+                                  : updatePair<Eigen::Dynamic>(wi, wj, gi, gj, bi, bj, gbi, gbj, e, eta, stride);
         }
         cost.fetch_add(local);
     });

@@ -19,6 +19,8 @@
 #include "util/Error.hpp"
 #include "util/Threads.hpp"
 
+#include <Eigen/Core>
+
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -99,14 +101,16 @@ std::vector<double> noiseWeights(const Corpus& corpus)
 }
 
 // One (context input row, centre word) pair with its noise words: word2vec's inner loop. `S` is the padded dimension
-// when known at compile time (64 for 50-d vectors), 0 otherwise. Returns the pair's loss.
+// when known at compile time (64 for 50-d vectors), Eigen::Dynamic otherwise; Eigen's maps vectorise the dot products
+// (reductions the compiler may not reorder by itself). Returns the pair's loss.
 template <int S>
-inline float trainPair(float* __restrict in, FloatRows& out, std::int32_t centre, const AliasTable& noise, int negative,
-                       float alpha, FastRng& rng, float* __restrict neu1e, int stride)
+inline float trainPair(float* inRow, FloatRows& out, std::int32_t centre, const AliasTable& noise, int negative,
+                       float alpha, FastRng& rng, float* neu1eRow, int stride)
 {
-    const int n = S > 0 ? S : stride;
+    using Row = Eigen::Matrix<float, S, 1>;
     const Tables& t = tables();
-    for (int k = 0; k < n; ++k) neu1e[k] = 0;
+    Eigen::Map<Row, Eigen::Aligned64> in(inRow, stride), neu1e(neu1eRow, stride);
+    neu1e.setZero();
     float loss = 0;
     for (int d = 0; d <= negative; ++d) {
         std::int32_t target;
@@ -119,9 +123,8 @@ inline float trainPair(float* __restrict in, FloatRows& out, std::int32_t centre
             if (target == centre) continue;
             label = 0;
         }
-        float* __restrict o = out.row(target);
-        float f = 0;
-        for (int k = 0; k < n; ++k) f += in[k] * o[k];
+        Eigen::Map<Row, Eigen::Aligned64> o(out.row(target), stride);
+        const float f = in.dot(o);
         // The loss of this output: -log sigma(f) for the true word, -log sigma(-f) for a noise word.
         const float z = label > 0 ? f : -f;
         float g;
@@ -131,17 +134,15 @@ inline float trainPair(float* __restrict in, FloatRows& out, std::int32_t centre
             g = label;
         else
             g = label - t.sigmoid[std::size_t(int((f + kMaxExp) * (kTableSize / kMaxExp / 2)))];
-        if (z > kMaxExp)
-            loss += 0; // -log sigma(z) < 0.0025
-        else if (z < -kMaxExp)
+        if (z < -kMaxExp)
             loss += -z;
-        else
+        else if (z <= kMaxExp) // beyond, -log sigma(z) < 0.0025
             loss += t.minusLogSigmoid[std::size_t(int((z + kMaxExp) * (kTableSize / kMaxExp / 2)))];
         g *= alpha;
-        for (int k = 0; k < n; ++k) neu1e[k] += g * o[k];
-        for (int k = 0; k < n; ++k) o[k] += g * in[k];
+        neu1e += g * o;
+        o += g * in;
     }
-    for (int k = 0; k < n; ++k) in[k] += neu1e[k];
+    in += neu1e;
     return loss;
 }
 
@@ -174,9 +175,8 @@ SkipGramTrainer::State::Totals SkipGramTrainer::State::runChunk(std::size_t begi
     const int window = options.window, negative = options.negative, stride = in.stride();
     const double start = options.learningRate;
     const double allTokens = double(tokens.size()) * options.epochs;
-    alignas(64) float neu1e[S > 0 ? S : 1];
-    std::vector<float> neu1eDynamic(S > 0 ? 0 : std::size_t(stride));
-    float* buffer = S > 0 ? neu1e : neu1eDynamic.data();
+    FloatRows neu1e(1, stride); // the pair's accumulated input gradient, aligned like the rows
+    float* buffer = neu1e.row(0);
     std::int32_t sentence[kMaxSentence];
     std::size_t pos = begin;
     while (pos < end) {
@@ -263,7 +263,7 @@ StepMetrics SkipGramTrainer::step()
             const std::size_t lo = begin + (end - begin) * std::size_t(c) / std::size_t(chunks);
             const std::size_t hi = begin + (end - begin) * std::size_t(c + 1) / std::size_t(chunks);
             FastRng rng(FastRng::combine(FastRng::combine(s.options.seed, std::uint64_t(stepIndex)), std::uint64_t(c)));
-            const auto t = s.in.stride() == 64 ? s.runChunk<64>(lo, hi, epoch, rng) : s.runChunk<0>(lo, hi, epoch, rng);
+            const auto t = s.in.stride() == 64 ? s.runChunk<64>(lo, hi, epoch, rng) : s.runChunk<Eigen::Dynamic>(lo, hi, epoch, rng);
             loss.fetch_add(t.loss);
             pairs += t.pairs;
             words += t.words;
