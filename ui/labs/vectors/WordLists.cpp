@@ -53,10 +53,12 @@ std::vector<Line> lines(std::string_view text)
         start = end + 1;
         Line l;
         std::string t = trimmed(raw);
-        if (t.rfind("##", 0) == 0) { // "## name": a section
+        if (!t.empty() && t.front() == '#') { // a whole-line comment names the section that follows ("# animals")
             l.isSection = true;
-            l.section = trimmed(std::string_view(t).substr(2));
-            out.push_back(l);
+            l.section = trimmed(std::string_view(t).substr(t.find_first_not_of('#')  == std::string::npos
+                                                                ? t.size()
+                                                                : t.find_first_not_of('#')));
+            if (!l.section.empty()) out.push_back(l);
             continue;
         }
         if (const auto hash = t.find('#'); hash != std::string::npos) t = trimmed(std::string_view(t).substr(0, hash));
@@ -87,13 +89,6 @@ std::vector<Line> lines(std::string_view text)
         if (start > text.size()) break;
     }
     return out;
-}
-
-bool namesWords(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s.find("occupation") != std::string::npos || s.find("neutral") != std::string::npos ||
-           s.find("word") != std::string::npos || s.find("project") != std::string::npos;
 }
 
 } // namespace
@@ -134,14 +129,10 @@ WordGroups parseWordGroups(std::string_view text)
 BiasLists parseBiasLists(std::string_view text)
 {
     BiasLists b;
-    bool wordSection = false;
     std::set<std::string> seen;
     for (const auto& l : lines(text)) {
-        if (l.isSection) {
-            wordSection = namesWords(l.section);
-            continue;
-        }
-        if (!wordSection && l.words.size() == 2) {
+        if (l.isSection) continue;
+        if (l.words.size() == 2) {
             b.pairs.emplace_back(l.words[0], l.words[1]);
             continue;
         }

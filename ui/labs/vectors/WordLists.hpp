@@ -1,10 +1,11 @@
-// The curated word lists shipped beside the built-in vectors (resources/data/vectors/), read leniently: '#' starts a
-// comment, blank lines are ignored, words are separated by white space or commas. A group (a colour in the scatter, a
-// section of analogies) is named by a line "[name]", "## name" or "name:" before its words, or "name: w1 w2 …".
+// The curated word lists shipped beside the built-in vectors (resources/data/vectors/, described in its README.md),
+// read leniently: blank lines are ignored, words are separated by white space or commas, '#' after words starts a
+// comment. A whole-line comment ("# animals") names the group of the words that follow (a colour in the scatter, a
+// section of analogies); "[name]" and "name: w1 w2 …" do too. Groups left without words are dropped.
 //
-//   WordGroups g = parseWordGroups(readTextFile(dataFile("vectors/words.txt")));
-//   BiasLists b = parseBiasLists(text);   // lines of two words are pairs; longer lines (or a section whose name
-//                                         // says "occupation"/"neutral"/"words") are words to project on g
+//   WordGroups g = parseWordGroups(readTextFile(dataFile("vectors/words.txt").string()));
+//   BiasLists b = parseBiasLists(text);   // a line of two words is a pair (female male); other lines hold words to
+//                                         // project on the bias direction (occupations)
 //   auto items = parseAnalogies(text);    // lines of four words a b c d
 #pragma once
 
