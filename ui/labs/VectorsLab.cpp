@@ -103,23 +103,23 @@ VectorsLab::VectorsLab(QWidget* parent) : TrainingLab(parent)
     setupScaffold(setupControls(), setupViews(), 300);
 
     // The curated lists beside the built-in vectors; the lab works without them (a message says so).
-    try {
-        curated_ = parseWordGroups(readTextFile(dataFile("vectors/words.txt").string()));
-    } catch (const std::exception& e) {
-        dataWarning_ += QString::fromUtf8(e.what()) + ". ";
-    }
-    try {
-        biasLists_ = parseBiasLists(readTextFile(dataFile("vectors/bias-pairs.txt").string()));
-        ops_->setBiasLists(biasLists_);
-    } catch (const std::exception& e) {
-        dataWarning_ += QString::fromUtf8(e.what()) + ". ";
-    }
-    try {
-        analogies_ = parseAnalogies(readTextFile(dataFile("vectors/analogies.txt").string()));
-        ops_->setAnalogyPresets(analogies_);
-    } catch (const std::exception& e) {
-        dataWarning_ += QString::fromUtf8(e.what()) + ". ";
-    }
+    QStringList missing;
+    auto read = [&missing](const char* name) {
+        try {
+            return readTextFile(dataFile(std::string("vectors/") + name).string());
+        } catch (const std::exception&) {
+            missing << name;
+            return std::string();
+        }
+    };
+    curated_ = parseWordGroups(read("words.txt"));
+    biasLists_ = parseBiasLists(read("bias-pairs.txt"));
+    ops_->setBiasLists(biasLists_);
+    analogies_ = parseAnalogies(read("analogies.txt"));
+    ops_->setAnalogyPresets(analogies_);
+    if (!missing.isEmpty())
+        dataWarning_ = QString("The curated word lists %1 were not found beside the built-in vectors (resources/data/"
+                               "vectors; UNROLL_DATA_DIR sets the data folder).").arg(missing.join(", "));
     if (curated_.words.empty()) wordSource_->setCurrentIndex(int(WordSource::Frequent));
 
     connect(loadJob_, &BackgroundJob::progress, this, &VectorsLab::showLoadProgress);

@@ -40,7 +40,7 @@ DebiasView::DebiasView(QWidget* parent) : QWidget(parent)
     auto* scroll = new QScrollArea;
     scroll->setWidget(numbers_);
     scroll->setWidgetResizable(true);
-    scroll->setFixedHeight(118);
+    scroll->setFixedHeight(96);
     scroll->setFrameShape(QFrame::NoFrame);
     h->addWidget(scroll);
     anim_ = new QVariantAnimation(this);
@@ -144,7 +144,7 @@ void DebiasView::rebuild()
     scatter_->setValues(values, low_, high_, "cos(e_w, g)");
     scatter_->setColorMode(ScatterView::ColorMode::Value);
     scatter_->setTitle(QString("Debiasing as geometry: g = %1").arg(name_));
-    scatter_->setNote("x = e·ĝ; y = e·u, u ⟂ g (PC1 of these words without g). Dashed: x = 0, the complement of g.");
+    scatter_->setNote("x = e·ĝ; y = e·u, u ⟂ g (PC1 of these words without g); dashed: x = 0");
     scatter_->setAxisTitles(QString("projection on ĝ   (← %1 · %2 →)").arg(low_, high_),
                             "projection on u (⟂ g)");
     scatter_->setLines({{QPointF(0, 0), QPointF(0, 1), QColor(0x4c, 0x56, 0x6a), "x = 0:  ⟂ g", true}});
@@ -178,7 +178,7 @@ bool DebiasView::neutralize(const QString& word)
     const Eigen::VectorXd d = vectors::neutralize(e, g_);
     const double before = e.dot(g_) / (e.norm() * g_.norm()), after = d.dot(g_) / (d.norm() * g_.norm());
     moves_[i] = {base_[i], project(d), word.trimmed()};
-    history_ << QString("<b>neutralize(%1)</b><br>cos with g: %2 → <b>%3</b><br>x: %4 → %5")
+    history_ << QString("<b>neutralize(%1)</b>: cos with g %2 → <b>%3</b> (x %4 → %5)")
                     .arg(word.trimmed().toHtmlEscaped(), num(before), QString::number(after, 'g', 3),
                          num(base_[i].x()), num(project(d).x()));
     refreshNumbers();
@@ -204,7 +204,7 @@ bool DebiasView::equalize(const QString& w1, const QString& w2, EqualizeRule rul
     auto cg = [this](const Eigen::VectorXd& e) { return e.dot(g_) / (e.norm() * g_.norm()); };
     moves_[i] = {base_[i], project(n1), w1.trimmed()};
     moves_[j] = {base_[j], project(n2), w2.trimmed()};
-    history_ << QString("<b>equalize(%1, %2)</b> (%3)<br>cos with g before: %4, %5<br>after: <b>%6</b>, <b>%7</b>")
+    history_ << QString("<b>equalize(%1, %2)</b> (%3): cos with g %4, %5 → <b>%6</b>, <b>%7</b>")
                     .arg(w1.trimmed().toHtmlEscaped(), w2.trimmed().toHtmlEscaped(),
                          rule == EqualizeRule::Course ? "the course's" : "the paper's", num(cg(e1)), num(cg(e2)),
                          num(cg(n1)), num(cg(n2)));
@@ -242,11 +242,14 @@ void DebiasView::showFrame(double t)
 
 void DebiasView::refreshNumbers()
 {
-    QString html = "<p style='color:#4c566a'>Cosines with g, before → after. Neutralize leaves a word with no "
-                   "component along g; equalize makes a pair differ only along g, symmetric about x = 0.</p>";
-    for (const auto& h : history_) html += "<p>" + h + "</p>";
+    QString html;
+    for (const auto& h : history_) html += h + "<br>";
+    if (history_.isEmpty())
+        html = "<span style='color:#4c566a'>Neutralize a word or equalize a pair (the Debias tab): the cosines with g "
+               "before → after appear here. Neutralize leaves a word no component along g; equalize makes a pair "
+               "differ only along g, symmetric about x = 0.</span>";
     if (!unknown_.isEmpty())
-        html += QString("<p style='color:#b3261e'>Not in these vectors: %1</p>").arg(unknown_.join(", ").toHtmlEscaped());
+        html += QString("<span style='color:#b3261e'>Not in these vectors: %1</span>").arg(unknown_.join(", ").toHtmlEscaped());
     numbers_->setText(html);
 }
 

@@ -462,6 +462,19 @@ std::vector<ScatterView::Prim> ScatterView::scene(QSize size, int* labelsDrawn) 
         legendBox = QRectF(plot.left() + 8, plot.top() + 8, w + 30, rows * (fm.height() + 2) + 8);
         placed.push_back(legendBox);
     }
+    std::vector<QRectF> dots; // the points on screen, as small boxes
+    dots.reserve(size_t(count()));
+    for (int i = 0; i < count(); ++i) {
+        const QPointF c = map(pos_[i]);
+        if (plot.contains(c)) dots.emplace_back(c.x() - r, c.y() - r, 2 * r, 2 * r);
+    }
+    for (const auto& a : arrows_) { // labels keep clear of the moves too: the ghost and points along the shaft
+        const QPointF p0 = map(a.from), p1 = map(a.to);
+        for (int k = 0; k <= 8; ++k) {
+            const QPointF q = p0 + (p1 - p0) * (k / 8.0);
+            dots.emplace_back(q.x() - r - 2, q.y() - r - 2, 2 * r + 4, 2 * r + 4);
+        }
+    }
     int drawn = 0;
     for (int i : order) {
         const QPointF c = map(pos_[i]);
@@ -488,6 +501,11 @@ std::vector<ScatterView::Prim> ScatterView::scene(QSize size, int* labelsDrawn) 
             if (!plot.contains(candidates[k])) continue;
             double overlap = 0;
             for (const auto& q : placed) {
+                const QRectF o = q.intersected(candidates[k]);
+                if (!o.isEmpty()) overlap += o.width() * o.height();
+            }
+            // Other words' points count too: a label should not hide a point.
+            for (const auto& q : dots) {
                 const QRectF o = q.intersected(candidates[k]);
                 if (!o.isEmpty()) overlap += o.width() * o.height();
             }
