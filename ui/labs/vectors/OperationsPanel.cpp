@@ -261,7 +261,7 @@ QWidget* OperationsPanel::biasTab()
     auto* v = new QVBoxLayout(w);
     auto* row = new QHBoxLayout;
     biasSource_ = compact(new QComboBox);
-    biasSource_->addItems({"g = e_a − e_b", "g = PC1 of the bias pairs"});
+    biasSource_->addItems({"g = a − b", "g = PC1 of pairs"});
     biasSource_->setToolTip("The course uses g = e_woman − e_man; Bolukbasi et al. take the first principal "
                             "component of several pairs' differences");
     biasA_ = wordEdit("woman");
@@ -366,6 +366,7 @@ void OperationsPanel::runSimilarity(const QString& w1, const QString& w2)
 {
     simA_->setText(w1);
     simB_->setText(w2);
+    setCurrentIndex(0);
     if (!v_) return;
     try {
         const double s = cosineSimilarity(v_->vector(bytes(w1)), v_->vector(bytes(w2)));
@@ -405,6 +406,7 @@ void OperationsPanel::runAnalogy(const QString& a, const QString& b, const QStri
     anA_->setText(a);
     anB_->setText(b);
     anC_->setText(c);
+    setCurrentIndex(2);
     if (!v_) return;
     try {
         const auto rule = AnalogyRule(anRule_->currentIndex());
@@ -478,6 +480,7 @@ QStringList OperationsPanel::projectionWords() const
 
 void OperationsPanel::runProjection()
 {
+    setCurrentIndex(3);
     QString error;
     const auto g = biasDirection(&error);
     projPos_->data()->clear();
@@ -509,7 +512,7 @@ void OperationsPanel::runProjection()
     projPlot_->yAxis->setTicker(ticker);
     projPlot_->yAxis->setRange(-0.7, double(items.size()) - 0.3);
     projPlot_->xAxis->setRange(-m * 1.1, m * 1.1);
-    projPlot_->xAxis->setLabel(QString("cos(e_w, g),  g = %1   (← %2 · %3 →)").arg(biasName(), biasLow(), biasHigh()));
+    projPlot_->xAxis->setLabel(QString("cos(e_w, g),  g = %1").arg(biasName()));
     projPlot_->setMinimumHeight(std::max(160, 18 * int(items.size()) + 50));
     projPlot_->replot();
     biasMessage_->setText(unknown.isEmpty() ? QString("%1 words, sorted by their cosine with g").arg(items.size())
