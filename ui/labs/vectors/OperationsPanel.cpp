@@ -371,7 +371,8 @@ void OperationsPanel::runSimilarity(const QString& w1, const QString& w2)
     try {
         const double s = cosineSimilarity(v_->vector(bytes(w1)), v_->vector(bytes(w2)));
         simResult_->setText(QString("cos(<b>%1</b>, <b>%2</b>) = <b>%3</b>")
-                                .arg(w1.trimmed().toHtmlEscaped(), w2.trimmed().toHtmlEscaped(), num(s, 6)));
+                                .arg(w1.trimmed().toHtmlEscaped(), w2.trimmed().toHtmlEscaped(),
+                                     QString::number(s, 'g', 12))); // as the course prints it
         emit wordsPicked(w1.trimmed(), {w1.trimmed(), w2.trimmed()});
     } catch (const std::exception& e) {
         showError(simResult_, QString::fromUtf8(e.what()));
