@@ -21,6 +21,13 @@ struct NeighborIndex {
     FloatMatrix unit;        // (words, dimension); a zero row stays zero
     Eigen::VectorXf norms;   // |e_w|, from the double values
     Eigen::VectorXf squaredNorms;
+    // The unit rows again in IEEE half precision, each padded with zeros to `halfStride` values (a multiple of 8),
+    // for the cosine scans: half the bytes of `unit` to read, and memory bandwidth is what bounds a scan of 400,000
+    // rows. Empty where the CPU lacks F16C (a portable build). Half rounds each value to a relative 2^-11, so a
+    // cosine of unit vectors read from it is within 2^-11 + float rounding of the exact one; the scans use that bound
+    // to prove their top k, and rescan in float when they cannot (Operations.cpp).
+    std::vector<std::uint16_t> half;
+    int halfStride = 0;
 };
 
 // Defined in Operations.cpp (runs on the thread pool).

@@ -13,6 +13,11 @@
 
 #include <Eigen/Eigenvalues>
 
+#if defined(__F16C__) && defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define UNROLL_HALF_SCAN 1
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -80,6 +85,83 @@ std::vector<FloatCandidate> scanTop(const NeighborIndex& ix, const Eigen::Matrix
     return merged;
 }
 
+#ifdef UNROLL_HALF_SCAN
+// The `keep` rows of largest unit_w . q from the half-precision copy (q unit, padded to halfStride), skipping exclude.
+std::vector<FloatCandidate> scanTopHalf(const NeighborIndex& ix, const std::vector<float>& q, int keep,
+                                        const std::vector<Index>& exclude)
+{
+    const Index n = ix.unit.rows();
+    const int stride = ix.halfStride;
+    std::vector<FloatCandidate> merged;
+    std::mutex mutex;
+    const Index blocks = (n + kBlockRows - 1) / kBlockRows;
+    parallelFor(
+        blocks,
+        [&](std::int64_t b0, std::int64_t b1) {
+            std::vector<FloatCandidate> heap;
+            heap.reserve(std::size_t(keep) + 1);
+            const auto worse = [](const FloatCandidate& x, const FloatCandidate& y) { return betterF(x, y); };
+            const Index r1 = std::min(n, b1 * kBlockRows);
+            for (Index r = b0 * kBlockRows; r < r1; ++r) {
+                const std::uint16_t* row = ix.half.data() + std::size_t(r) * std::size_t(stride);
+                __m256 acc = _mm256_setzero_ps();
+                for (int j = 0; j < stride; j += 8) {
+                    const __m256 x = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + j)));
+                    acc = _mm256_fmadd_ps(x, _mm256_loadu_ps(q.data() + j), acc);
+                }
+                const __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+                const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+                const float s = _mm_cvtss_f32(_mm_add_ss(s2, _mm_movehdup_ps(s2)));
+                const FloatCandidate c{s, r};
+                if (heap.size() == std::size_t(keep) && !betterF(c, heap.front())) continue;
+                if (std::find(exclude.begin(), exclude.end(), r) != exclude.end()) continue;
+                heap.push_back(c);
+                std::push_heap(heap.begin(), heap.end(), worse);
+                if (heap.size() > std::size_t(keep)) {
+                    std::pop_heap(heap.begin(), heap.end(), worse);
+                    heap.pop_back();
+                }
+            }
+            std::lock_guard lock(mutex);
+            merged.insert(merged.end(), heap.begin(), heap.end());
+        },
+        4);
+    std::sort(merged.begin(), merged.end(), betterF);
+    if (merged.size() > std::size_t(keep)) merged.resize(std::size_t(keep));
+    return merged;
+}
+#endif
+
+// The k best rows by cosine with the direction `t` (exact scores, rescored in double by `exact`). From the half copy
+// when there is one: a word left out of its `keep` candidates has an approximate cosine at most the worst kept one's,
+// so an exact cosine at most that plus the error bound; when the k-th exact score beats that, nothing left out can
+// rank above it and the answer is exact. Otherwise (near-ties at the boundary) the float scan decides.
+template <class ExactFn>
+std::vector<Scored> cosineTop(const NeighborIndex& ix, const Eigen::VectorXd& t, int k,
+                              const std::vector<Index>& exclude, const ExactFn& exact)
+{
+    const double tn = std::sqrt(t.squaredNorm());
+    const Eigen::VectorXd unitT = tn > 0 ? Eigen::VectorXd(t / tn) : t;
+#ifdef UNROLL_HALF_SCAN
+    if (!ix.half.empty()) {
+        const int keep = k + 4 * kRescoreMargin;
+        std::vector<float> q(std::size_t(ix.halfStride), 0.0f);
+        for (Eigen::Index j = 0; j < unitT.size(); ++j) q[std::size_t(j)] = float(unitT[j]);
+        const auto candidates = scanTopHalf(ix, q, keep, exclude);
+        auto out = rescore(candidates, k, exact);
+        // Half rounding: |sum (h_i - u_i) q_i| <= 2^-11 sum |u_i q_i| <= 2^-11; float products and sums add < 1e-5.
+        constexpr double bound = 1.0 / 2048 + 1e-5;
+        if (candidates.size() < std::size_t(keep) ||
+            (out.size() == std::size_t(k) && out.back().score > double(candidates.back().score) + bound))
+            return out;
+    }
+#endif
+    const Eigen::MatrixXf Q = unitT.cast<float>();
+    const auto candidates =
+        scanTop(ix, Q, k + kRescoreMargin, exclude, [](const float* dots, Index) { return dots[0]; });
+    return rescore(candidates, k, exact);
+}
+
 // Rescores candidates in double (higher is better) and returns the best `k`, best first.
 template <class ExactFn>
 std::vector<Scored> rescore(const std::vector<FloatCandidate>& candidates, int k, const ExactFn& exact)
@@ -123,6 +205,24 @@ NeighborIndex buildNeighborIndex(const VectorMatrix& values)
                 ix.unit.row(r).setZero();
         }
     });
+#ifdef UNROLL_HALF_SCAN
+    const int dim = int(values.cols());
+    ix.halfStride = (dim + 7) / 8 * 8;
+    ix.half.reserve(std::size_t(n) * std::size_t(ix.halfStride));
+    prepareLargeWrite(ix.half.data(), ix.half.capacity() * sizeof(std::uint16_t));
+    ix.half.resize(std::size_t(n) * std::size_t(ix.halfStride));
+    parallelFor(n, [&](std::int64_t r0, std::int64_t r1) {
+        float buf[8];
+        for (Index r = r0; r < r1; ++r) {
+            std::uint16_t* out = ix.half.data() + std::size_t(r) * std::size_t(ix.halfStride);
+            for (int j = 0; j < ix.halfStride; j += 8) {
+                for (int i = 0; i < 8; ++i) buf[i] = j + i < dim ? ix.unit(r, j + i) : 0.0f;
+                const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(buf), _MM_FROUND_TO_NEAREST_INT);
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), h);
+            }
+        }
+    });
+#endif
     return ix;
 }
 
@@ -144,12 +244,9 @@ std::vector<Scored> nearestNeighbors(const WordVectors& v, const Eigen::VectorXd
     const NeighborIndex& ix = v.neighborIndex();
     const int keep = k + kRescoreMargin;
     const VectorMatrix& values = v.values();
-    if (metric == Metric::Cosine) {
-        const double qn = norm(query);
-        const Eigen::MatrixXf Q = (qn > 0 ? Eigen::VectorXd(query / qn) : query).cast<float>();
-        const auto candidates = scanTop(ix, Q, keep, exclude, [](const float* dots, Index) { return dots[0]; });
-        return rescore(candidates, k, [&](Index w) { return cosineSimilarity(values.row(w).transpose(), query); });
-    }
+    if (metric == Metric::Cosine)
+        return cosineTop(ix, query, k, exclude,
+                         [&](Index w) { return cosineSimilarity(values.row(w).transpose(), query); });
     // Euclidean: |e_w - q|^2 = |e_w|^2 - 2 |e_w| (u_w . q) + |q|^2, smallest first; the scan maximises the part that
     // depends on w, 2 |e_w| (u_w . q) - |e_w|^2.
     const Eigen::MatrixXf Q = query.cast<float>();
@@ -199,9 +296,7 @@ std::vector<Scored> analogy(const WordVectors& v, std::string_view a, std::strin
             return n > 0 ? Eigen::VectorXd(x / n) : x;
         };
         const Eigen::VectorXd t = unit(eb) - unit(ea) + unit(ec);
-        const Eigen::MatrixXf Q = t.cast<float>();
-        const auto candidates = scanTop(ix, Q, keep, skip, [](const float* dots, Index) { return dots[0]; });
-        return rescore(candidates, top, [&](Index w) { return cosineSimilarity(values.row(w).transpose(), t); });
+        return cosineTop(ix, t, top, skip, [&](Index w) { return cosineSimilarity(values.row(w).transpose(), t); });
     }
     case AnalogyRule::CosMul: {
         // cos'(w,b) cos'(w,c) / (cos'(w,a) + 1e-3) with cos' = (cos + 1) / 2 (Levy & Goldberg 2014, section 4's

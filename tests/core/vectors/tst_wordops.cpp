@@ -238,6 +238,24 @@ private slots:
         }
     }
 
+    void nearTiesAtTheBoundary()
+    {
+        // 120 words share one vector, so the 10th and the 11th best are exact ties: the half-precision scan cannot
+        // prove its top 10 and the float scan decides. Ties go to the lower row, as in brute force.
+        const Index n = 3000;
+        std::mt19937 rng(21);
+        std::normal_distribution<double> nd(0, 1);
+        VectorMatrix m(n, 12);
+        for (Index i = 0; i < m.size(); ++i) m.data()[i] = nd(rng);
+        for (Index i = 1; i <= 120; ++i) m.row(i * 7) = m.row(0);
+        std::vector<std::string> words;
+        for (Index i = 0; i < n; ++i) words.push_back("w" + std::to_string(i));
+        const WordVectors v(words, m);
+        const auto got = nearestNeighbors(v, v.vector("w0"), 10, Metric::Cosine, {0});
+        for (int k = 0; k < 10; ++k) QCOMPARE(got[std::size_t(k)].index, Index(7 * (k + 1)));
+        QCOMPARE(got.back().score, cosineSimilarity(v.vector("w0"), v.vector("w70")));
+    }
+
     void directions()
     {
         const WordVectors v = handMade();
