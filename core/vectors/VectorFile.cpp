@@ -1,14 +1,17 @@
 // Word-vector files in and out; see VectorFile.hpp.
 //
 // How a text file is read, fast (a 400,000 x 50 GloVe file, 170 MB, is 20 million numbers):
-//   1. the bytes: one read(2) into one buffer (with --limit, only as many blocks as hold the lines wanted);
+//   1. the bytes: the file mapped read-only, no copy (with a limit, only the prefix holding the lines wanted is used);
 //   2. the shape: the header, if any, and the first row give the dimension; the body is cut into ~1 MB chunks at line
-//      ends, and a parallel pass counts each chunk's lines (and looks for NUL bytes), so every chunk knows its first
-//      row and line number;
+//      ends, and a parallel pass counts each chunk's lines (memchr), so every chunk knows its first row and line;
 //   3. the values: a parallel pass parses each chunk's lines with std::from_chars straight into their rows of the
 //      preallocated (words, dimension) matrix, and the words into their slots of a presized vector of strings. The
-//      only allocation per line is a word longer than std::string's inline buffer (15 bytes);
+//      only allocation per line is a word longer than std::string's inline buffer (15 bytes). A line of the usual
+//      shape ("word v1 ... vD\n", single spaces) is parsed in one pass; any other goes to a careful parser that
+//      accepts CRLF, tabs and runs of spaces and otherwise names what is wrong;
 //   4. the words: one sequential pass drops later duplicates, then the table's lookup is built.
+// The large fresh allocations are prepared with huge pages (NeighborIndex.hpp, prepareLargeWrite): on this project's
+// virtual machines first-touch page faults on 4 KB pages cost as much as the whole parse.
 // A chunk that finds an error stops and records it; chunks before it still finish, so the error reported is always the
 // first in the file, whatever the threads' timing. Progress and cancellation are handled on the calling thread only
 // (the observer may not be thread-safe): it reports and checks between the lines of the chunks it parses itself, and
@@ -351,9 +354,13 @@ void mapFile(Bytes& b, const std::filesystem::path& path, const std::string& nam
     if (m == MAP_FAILED) throw InputError(name + ": cannot be mapped (" + std::strerror(errno) + ")");
     b.mapping = m;
     b.mappedSize = std::size_t(size);
-    ::madvise(m, std::size_t(size), MADV_SEQUENTIAL);
     b.view = std::string_view(static_cast<const char*>(m), std::size_t(size));
-    if (options.limit <= 0) return;
+    if (options.limit <= 0) {
+        // Start reading the whole file now (a no-op when it is in the page cache). Not MADV_SEQUENTIAL: that lets
+        // the kernel drop pages once read, and the next load of the same file would go to the disk again.
+        ::madvise(m, std::size_t(size), MADV_WILLNEED);
+        return;
+    }
     const Layout l = detectLayout(b.view, name, options);
     if (l.format == VectorFormat::Word2VecBinary) return;
     std::int64_t needed = options.limit + (l.bodyFirstLine - 1);
