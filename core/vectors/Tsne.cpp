@@ -4,21 +4,24 @@
 // - input affinities from squared Euclidean distances; per point a binary search on the Gaussian precision beta
 //   (start 1, doubling/halving until bracketed, then bisection; at most 100 steps; tolerance 1e-5 on the entropy in
 //   nats), over all other points (exact) or over the k = min(N - 1, floor(3 perplexity + 1)) nearest neighbours
-//   (Barnes-Hut, found with the vantage-point tree of detail/VpTree.hpp); then P = (P_cond + P_cond^T) / sum.
+//   (Barnes-Hut: exact neighbours, from the vantage-point tree of detail/VpTree.hpp up to 10 dimensions and from the
+//   blocked scan of detail/BlockKnn.hpp above, where the tree cannot prune); then P = (P_cond + P_cond^T) / sum.
 //   The exact P is clipped below at DBL_EPSILON as scikit-learn's is.
 // - gradient dC/dy_i = 4 sum_j (p_ij - q_ij) (1 + |y_i - y_j|^2)^-1 (y_i - y_j), P multiplied by the early
 //   exaggeration during the first iterations;
 // - gradient descent with momentum and per-coordinate gains (+0.2 when the gradient changes sign against the
 //   update, x0.8 otherwise, at least 0.01). scikit-learn runs the two phases as two calls of _gradient_descent, so the
 //   update and the gains start again from 0 and 1 when the exaggeration ends; we do the same at that iteration.
-// - Barnes-Hut: repulsion through detail/QuadTree.hpp, attraction over the sparse P, both per point in parallel; the
-//   normalisation Z is the sum of the per-point sums in point order, so a run is the same on any number of threads.
+// - Barnes-Hut: repulsion through detail/QuadTree.hpp (grouped walk, at least as accurate as the per-point walk with
+//   the same theta), attraction over the sparse P, both in parallel; every per-point sum runs in a fixed order and Z
+//   is the sum of the per-point sums in point order, so a run is the same on any number of threads.
 #include "vectors/Tsne.hpp"
 
 #include "math/Rng.hpp"
 #include "train/Observer.hpp"
 #include "util/Error.hpp"
 #include "util/Threads.hpp"
+#include "vectors/detail/BlockKnn.hpp"
 #include "vectors/detail/QuadTree.hpp"
 #include "vectors/detail/VpTree.hpp"
 
@@ -44,6 +47,9 @@ constexpr double kMachineEpsilon = DBL_EPSILON; // scikit-learn's MACHINE_EPSILO
 constexpr double kPerplexityTolerance = 1e-5;
 constexpr int kPerplexitySteps = 100;
 constexpr double kMinGain = 0.01;
+// Up to this many input dimensions the vantage-point tree finds the neighbours; above, a blocked scan does
+// (detail/BlockKnn.hpp says why).
+constexpr int kTreeMaxDimension = 10;
 
 std::string str(double v)
 {
@@ -251,21 +257,36 @@ void Tsne::State::computeAffinities(const Eigen::MatrixXd& points, TrainingObser
     }
 
     const int k = int(std::min<Index>(n - 1, Index(std::floor(3.0 * o.perplexity + 1.0))));
-    detail::VpTree vp(data.data(), n, dim, o.seed);
     std::vector<std::int32_t> nbr(std::size_t(n) * std::size_t(k));
     std::vector<double> cond(std::size_t(n) * std::size_t(k));
-    observedParallelFor(n, observer, [&](std::int64_t begin, std::int64_t end) {
-        std::vector<detail::VpTree::Hit> hits(static_cast<std::size_t>(k));
-        std::vector<double> sq(static_cast<std::size_t>(k));
-        for (Index i = begin; i < end; ++i) {
-            vp.search(std::int32_t(i), k, hits.data());
-            for (int t = 0; t < k; ++t) {
-                nbr[std::size_t(i) * std::size_t(k) + std::size_t(t)] = hits[std::size_t(t)].index;
-                sq[std::size_t(t)] = hits[std::size_t(t)].distance * hits[std::size_t(t)].distance;
+    std::vector<double> sqd(std::size_t(n) * std::size_t(k));
+    if (dim <= kTreeMaxDimension) {
+        detail::VpTree vp(data.data(), n, dim, o.seed);
+        observedParallelFor(n, observer, [&](std::int64_t begin, std::int64_t end) {
+            std::vector<detail::VpTree::Hit> hits(static_cast<std::size_t>(k));
+            for (Index i = begin; i < end; ++i) {
+                vp.search(std::int32_t(i), k, hits.data());
+                for (int t = 0; t < k; ++t) {
+                    nbr[std::size_t(i) * std::size_t(k) + std::size_t(t)] = hits[std::size_t(t)].index;
+                    sqd[std::size_t(i) * std::size_t(k) + std::size_t(t)] =
+                        hits[std::size_t(t)].distance * hits[std::size_t(t)].distance;
+                }
             }
-            calibrateRow(sq.data(), k, logPerplexity, cond.data() + std::size_t(i) * std::size_t(k));
-        }
-    });
+        });
+    } else {
+        const detail::BlockKnn scan(data.data(), n, dim);
+        observedParallelFor(scan.blocks(), observer, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t b = begin; b < end; ++b) scan.searchBlock(b, k, nbr.data(), sqd.data());
+        });
+    }
+    parallelFor(
+        n,
+        [&](std::int64_t begin, std::int64_t end) {
+            for (Index i = begin; i < end; ++i)
+                calibrateRow(sqd.data() + std::size_t(i) * std::size_t(k), k, logPerplexity,
+                             cond.data() + std::size_t(i) * std::size_t(k));
+        },
+        8);
     // P + P^T in compressed rows: every (i, j, p) lands in row i and row j; each row is then sorted by column and
     // duplicates (j a neighbour of i and i of j) merged. Deterministic: no hashing, fixed order.
     std::vector<std::int64_t> counts(std::size_t(n) + 1, 0);
@@ -367,19 +388,13 @@ void Tsne::State::gradient(double exaggeration)
     tree.build(yy, std::int32_t(n));
     const double thetaSq = o.theta * o.theta;
     perPoint.resize(std::size_t(n));
-    // Repulsion per slot (tree order: neighbouring slots walk nearly the same cells), attraction per point. The
-    // repulsive sum is kept in grad until Z is known.
+    // Repulsion per group of nearby points (detail/QuadTree.hpp); the repulsive sum is kept in grad until Z is known.
+    double* g = grad.data();
+    double* zs = perPoint.data();
     parallelFor(
-        n,
+        tree.groups(),
         [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t s = begin; s < end; ++s) {
-                double fx = 0, fy = 0, z = 0;
-                tree.repulsion(std::int32_t(s), thetaSq, fx, fy, z);
-                const std::int32_t i = tree.index(std::int32_t(s));
-                grad[std::size_t(2 * i)] = fx;
-                grad[std::size_t(2 * i + 1)] = fy;
-                perPoint[std::size_t(i)] = z;
-            }
+            for (std::int64_t k = begin; k < end; ++k) tree.groupRepulsion(std::int32_t(k), thetaSq, g, zs);
         },
         8);
     double z = 0;
@@ -390,8 +405,20 @@ void Tsne::State::gradient(double exaggeration)
         [&](std::int64_t begin, std::int64_t end) {
             for (Index i = begin; i < end; ++i) {
                 const double xi = yy[2 * i], yi = yy[2 * i + 1];
-                double ax = 0, ay = 0;
-                for (std::int64_t e = rowStart[std::size_t(i)]; e < rowStart[std::size_t(i) + 1]; ++e) {
+                // Four partial sums in a fixed order (vector code without reordering), then the remainder.
+                double lx[4] = {}, ly[4] = {};
+                const std::int64_t e0 = rowStart[std::size_t(i)], e1 = rowStart[std::size_t(i) + 1];
+                std::int64_t e = e0;
+                for (; e + 4 <= e1; e += 4)
+                    for (int l = 0; l < 4; ++l) {
+                        const std::int32_t j = column[std::size_t(e + l)];
+                        const double dx = xi - yy[2 * j], dy = yi - yy[2 * j + 1];
+                        const double m = value[std::size_t(e + l)] / (1.0 + dx * dx + dy * dy);
+                        lx[l] += m * dx;
+                        ly[l] += m * dy;
+                    }
+                double ax = (lx[0] + lx[1]) + (lx[2] + lx[3]), ay = (ly[0] + ly[1]) + (ly[2] + ly[3]);
+                for (; e < e1; ++e) {
                     const std::int32_t j = column[std::size_t(e)];
                     const double dx = xi - yy[2 * j], dy = yi - yy[2 * j + 1];
                     const double m = value[std::size_t(e)] / (1.0 + dx * dx + dy * dy);
@@ -477,14 +504,21 @@ Tsne::Tsne(const Eigen::MatrixXd& points, const TsneOptions& options, TrainingOb
 
 Tsne::Tsne(const Eigen::MatrixXd& points, const TsneOptions& options, const Eigen::MatrixXd& initialLayout,
            TrainingObserver* observer)
-    : Tsne(points, [&] { TsneOptions o = options; o.pcaInit = false; return o; }(), observer)
+    : Tsne(points,
+           [&] {
+               // The layout is checked before the affinities are computed; the initialisation is skipped.
+               if (initialLayout.rows() != points.rows() || initialLayout.cols() != 2)
+                   throw InputError("t-SNE: the initial layout is " + std::to_string(initialLayout.rows()) + " x " +
+                                    std::to_string(initialLayout.cols()) + ", expected " +
+                                    std::to_string(points.rows()) + " x 2");
+               checkFinite(initialLayout, "t-SNE initial layout");
+               TsneOptions o = options;
+               o.pcaInit = false;
+               return o;
+           }(),
+           observer)
 {
-    s_->o.pcaInit = options.pcaInit; // the initialisation is skipped, not changed
-    if (initialLayout.rows() != points.rows() || initialLayout.cols() != 2)
-        throw InputError("t-SNE: the initial layout is " + std::to_string(initialLayout.rows()) + " x " +
-                         std::to_string(initialLayout.cols()) + ", expected " + std::to_string(points.rows()) +
-                         " x 2");
-    checkFinite(initialLayout, "t-SNE initial layout");
+    s_->o.pcaInit = options.pcaInit;
     for (Index i = 0; i < s_->n; ++i) {
         s_->y[std::size_t(2 * i)] = initialLayout(i, 0);
         s_->y[std::size_t(2 * i + 1)] = initialLayout(i, 1);

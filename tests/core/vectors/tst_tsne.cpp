@@ -7,13 +7,18 @@
 #include "train/Observer.hpp"
 #include "util/Error.hpp"
 #include "util/Threads.hpp"
+#include "vectors/detail/BlockKnn.hpp"
+#include "vectors/detail/VpTree.hpp"
 
 #include <QTest>
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 using namespace unroll;
 using namespace unroll::vectors;
@@ -122,6 +127,39 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, pca(a, 4));
     }
 
+    void neighbourSearchesAgree()
+    {
+        // The two exact k-nearest-neighbour searches behind the sparse P (vantage-point tree up to 10 dimensions,
+        // blocked scan above) against brute force, in 3 and 12 dimensions, with duplicated points for ties.
+        for (int dim : {3, 12}) {
+            Rng rng(static_cast<std::uint32_t>(dim));
+            Eigen::MatrixXd x = rng.randn(300, dim);
+            x.row(17) = x.row(5); // an exact duplicate: distance 0, tie broken by index
+            x.row(250) = x.row(5);
+            const unroll::vectors::detail::BlockKnn::RowMatrix data = x;
+            const int k = 20;
+            unroll::vectors::detail::VpTree tree(data.data(), 300, dim, 9);
+            const unroll::vectors::detail::BlockKnn scan(data.data(), 300, dim);
+            std::vector<std::int32_t> index(300 * k);
+            std::vector<double> sq(300 * k);
+            for (std::int64_t b = 0; b < scan.blocks(); ++b) scan.searchBlock(b, k, index.data(), sq.data());
+            std::vector<unroll::vectors::detail::VpTree::Hit> hits(k);
+            for (int i = 0; i < 300; ++i) {
+                std::vector<std::pair<double, int>> all;
+                for (int j = 0; j < 300; ++j)
+                    if (j != i) all.push_back({(x.row(i) - x.row(j)).squaredNorm(), j});
+                std::sort(all.begin(), all.end());
+                tree.search(i, k, hits.data());
+                for (int t = 0; t < k; ++t) {
+                    QCOMPARE(hits[std::size_t(t)].index, all[std::size_t(t)].second);
+                    QCOMPARE(index[std::size_t(i * k + t)], all[std::size_t(t)].second);
+                    QVERIFY(std::fabs(sq[std::size_t(i * k + t)] - all[std::size_t(t)].first) < 1e-12);
+                    QVERIFY(std::fabs(hits[std::size_t(t)].distance - std::sqrt(all[std::size_t(t)].first)) < 1e-12);
+                }
+            }
+        }
+    }
+
     void exactKlAndGradientMatchScikitLearn()
     {
         // Reference: scikit-learn 1.2.1's own sklearn.manifold._t_sne._kl_divergence(Y.ravel(), P, 1, 8, 2) with the
@@ -142,7 +180,8 @@ private slots:
     void barnesHutMatchesExactWhenThetaIsSmall()
     {
         // With k = 3 * perplexity + 1 >= N - 1 the sparse P holds every pair, so only theta separates the methods:
-        // at theta 1e-3 every cell is opened and the gradient is the exact one up to rounding.
+        // at theta 1e-3 every cell is opened and the gradient is the exact one up to rounding. (8 points are a
+        // single group of the quad-tree, summed exactly whatever theta; the 150 points below are not.)
         const Eigen::MatrixXd x = smallPoints(), y = smallLayout();
         const Eigen::MatrixXd exact = gradientAt(x, {.perplexity = 3, .theta = 0}, y);
         const Eigen::MatrixXd bh = gradientAt(x, {.perplexity = 3, .theta = 1e-3}, y);
@@ -156,8 +195,11 @@ private slots:
         const Eigen::MatrixXd pts = rng.randn(150, 5);
         const Eigen::MatrixXd layout = rng.randn(150, 2);
         const Eigen::MatrixXd ge = gradientAt(pts, {.perplexity = 50, .theta = 0}, layout);
+        const Eigen::MatrixXd gTiny = gradientAt(pts, {.perplexity = 50, .theta = 1e-3}, layout);
+        QVERIFY2((gTiny - ge).norm() < 1e-10 * ge.norm(), qPrintable(QString::number((gTiny - ge).norm() / ge.norm())));
         const Eigen::MatrixXd gb = gradientAt(pts, {.perplexity = 50, .theta = 0.5}, layout);
         QVERIFY2((gb - ge).norm() < 0.05 * ge.norm(), qPrintable(QString::number((gb - ge).norm() / ge.norm())));
+        QVERIFY((gb - ge).norm() > 1e-6 * ge.norm()); // theta 0.5 does summarise cells
         double klExact = 0, klBh = 0;
         runTsne(pts, {.perplexity = 50, .theta = 0, .iterations = 500}, &klExact);
         runTsne(pts, {.perplexity = 50, .theta = 0.5, .iterations = 500}, &klBh);
@@ -186,7 +228,7 @@ private slots:
     void clustersStaySeparated()
     {
         std::vector<int> labels;
-        const Eigen::MatrixXd pts = clusteredPoints(5, 60, 10, 11, &labels);
+        const Eigen::MatrixXd pts = clusteredPoints(5, 60, 20, 11, &labels); // 20-D: the blocked neighbour scan
         double kl = 0;
         const Eigen::MatrixXd y = runTsne(pts, {.perplexity = 30, .iterations = 500}, &kl);
         QCOMPARE(y.rows(), Eigen::Index(300));
