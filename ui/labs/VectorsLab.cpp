@@ -569,6 +569,10 @@ void VectorsLab::setVectors(std::shared_ptr<const WordVectors> v, const QString&
                               .arg(vectors_->size())
                               .arg(vectors_->dimension()));
     ops_->setVectors(vectors_);
+    // On the small built-in vectors one pair's difference leans every occupation one way (their README); the first
+    // principal component of the pairs (Bolukbasi et al.) shows the geometry. Other vectors get the course's
+    // woman − man.
+    ops_->setBiasFromPairs(builtIn && biasLists_.pairs.size() >= 2);
     debias_->setVectors(vectors_);
     QString m = builtIn ? QString(kGloveNote)
                         : QString("Loaded <b>%1</b>: %2 words × %3 dimensions.")

@@ -139,6 +139,15 @@ void OperationsPanel::setAnalogyPresets(const std::vector<AnalogyItem>& items)
     anPresets_->blockSignals(false);
 }
 
+void OperationsPanel::setBiasFromPairs(bool pca)
+{
+    biasSource_->blockSignals(true);
+    biasSource_->setCurrentIndex(pca ? 1 : 0);
+    biasA_->setEnabled(!pca);
+    biasB_->setEnabled(!pca);
+    biasSource_->blockSignals(false);
+}
+
 // --- tabs ------------------------------------------------------------------------------------------------------------
 
 QWidget* OperationsPanel::similarityTab()

@@ -40,6 +40,8 @@ public:
     void setVectors(std::shared_ptr<const vectors::WordVectors> v);
     void setBiasLists(const BiasLists& lists);            // the pairs for "PCA of pairs", the words to project
     void setAnalogyPresets(const std::vector<AnalogyItem>& items);
+    // g from one pair (the course's woman − man) or from the first principal component of the bias pairs.
+    void setBiasFromPairs(bool pca);
 
     // The bias direction as the Bias tab defines it; nullopt (and *error) when a word is unknown.
     std::optional<Eigen::VectorXd> biasDirection(QString* error = nullptr) const;

@@ -55,6 +55,19 @@ std::vector<double> niceTicks(double lo, double hi, int target)
 
 QString tickText(double v) { return QString::number(v, 'g', 4); }
 
+// Groups: the Okabe & Ito palette first (paletteColor), then eight more from Tableau's so that a dozen groups stay
+// apart; past sixteen the colours repeat.
+QColor groupColor(int g)
+{
+    static const QColor more[] = {QColor(0x8c, 0x56, 0x4b), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
+                                  QColor(0x17, 0xbe, 0xcf), QColor(0x94, 0x67, 0xbd), QColor(0xe3, 0x77, 0xc2),
+                                  QColor(0x2c, 0xa0, 0x2c), QColor(0xd6, 0x27, 0x28)};
+    g %= 16;
+    return g < 8 ? paletteColor(g) : more[g - 8];
+}
+
+const int kLegendDot = 22; // a legend row: the dot, then the name from here
+
 QString svgColor(const QColor& c) { return c.isValid() && c.alpha() > 0 ? c.name(QColor::HexRgb) : "none"; }
 QString svgOpacity(const char* attr, const QColor& c)
 {
@@ -202,11 +215,53 @@ void ScatterView::fitToData()
     update();
 }
 
+// The group legend goes beside the plot (one column) when the view is wide, and under it (entries flowing in rows)
+// when it is tall, so that it never hides a point and takes the room an equal-aspect plot would leave empty.
+std::vector<QRectF> ScatterView::legendLayout(QSize size, QRectF* box) const
+{
+    std::vector<QRectF> items;
+    *box = QRectF();
+    if (colorMode_ != ColorMode::Group || groupNames_.isEmpty()) return items;
+    const QFontMetricsF fm(pixelFont(kLabelPx));
+    const double rowH = fm.height() + 2;
+    const double left = yTitle_.isEmpty() ? 50 : 68;
+    if (size.height() > size.width() * 1.1) {
+        const double width = size.width() - left - 14;
+        double x = 0, y = 0;
+        for (const auto& g : groupNames_) {
+            const double w = fm.horizontalAdvance(g) + kLegendDot + 12;
+            if (x > 0 && x + w > width) {
+                x = 0;
+                y += rowH;
+            }
+            items.emplace_back(left + x, y, w, rowH);
+            x += w;
+        }
+        const double height = y + rowH + 8;
+        const double top = size.height() - height - 2;
+        for (auto& r : items) r.translate(0, top + 4);
+        *box = QRectF(left, top, width, height);
+        return items;
+    }
+    double w = 0;
+    for (const auto& g : groupNames_) w = std::max(w, fm.horizontalAdvance(g));
+    w = std::min(w + kLegendDot + 8, size.width() * 0.3 - 14);
+    const double top = title_.isEmpty() ? 12 : (note_.isEmpty() ? 34 : 50);
+    for (int g = 0; g < groupNames_.size(); ++g) items.emplace_back(size.width() - w - 6, top + 4 + g * rowH, w, rowH);
+    *box = QRectF(size.width() - w - 6, top, w, groupNames_.size() * rowH + 8);
+    return items;
+}
+
 QRectF ScatterView::plotRect(QSize size) const
 {
     const double top = title_.isEmpty() ? 12 : (note_.isEmpty() ? 34 : 50);
-    const double right = colorMode_ == ColorMode::Value && !values_.isEmpty() ? 96 : 14;
-    const double bottom = xTitle_.isEmpty() ? 30 : 48;
+    double right = 14, below = 0;
+    QRectF legend;
+    legendLayout(size, &legend);
+    if (colorMode_ == ColorMode::Value && !values_.isEmpty()) right = 96;
+    else if (!legend.isNull() && legend.top() > top + 1) below = legend.height() + 4;
+    else if (!legend.isNull()) right = legend.width() + 20;
+    const double bottom = (xTitle_.isEmpty() ? 30 : 48) + below;
     const double left = yTitle_.isEmpty() ? 50 : 68;
     return QRectF(left, top, std::max(10.0, size.width() - left - right), std::max(10.0, size.height() - top - bottom));
 }
@@ -255,7 +310,7 @@ QColor ScatterView::pointColor(int i) const
             if (std::isfinite(v)) m = std::max(m, std::abs(v));
         return colorAt(ColorMap::Diverging, m > 0 ? 0.5 + 0.5 * values_[i] / m : 0.5);
     }
-    if (i < group_.size() && group_[i] >= 0) return paletteColor(group_[i]);
+    if (i < group_.size() && group_[i] >= 0) return groupColor(group_[i]);
     return kPlain;
 }
 
@@ -331,7 +386,7 @@ std::vector<ScatterView::Prim> ScatterView::scene(QSize size, int* labelsDrawn) 
     const QFontMetricsF axisFm(pixelFont(kAxisTitlePx));
     if (!xTitle_.isEmpty()) {
         const QString s = axisFm.elidedText(xTitle_, Qt::ElideRight, plot.width());
-        text({plot.center().x() - axisFm.horizontalAdvance(s) / 2, size.height() - 8.0}, s, kAxisTitlePx, kInk);
+        text({plot.center().x() - axisFm.horizontalAdvance(s) / 2, plot.bottom() + 40.0}, s, kAxisTitlePx, kInk);
     }
     if (!yTitle_.isEmpty()) {
         const QString s = axisFm.elidedText(yTitle_, Qt::ElideRight, plot.height());
@@ -455,18 +510,12 @@ std::vector<ScatterView::Prim> ScatterView::scene(QSize size, int* labelsDrawn) 
         placed.push_back(box);
     }
     QRectF legendBox;
-    if (colorMode_ == ColorMode::Group && !groupNames_.isEmpty()) {
-        double w = 0;
-        for (const auto& g : groupNames_) w = std::max(w, fm.horizontalAdvance(g));
-        const int rows = int(groupNames_.size());
-        legendBox = QRectF(plot.left() + 8, plot.top() + 8, w + 30, rows * (fm.height() + 2) + 8);
-        placed.push_back(legendBox);
-    }
+    const std::vector<QRectF> legendItems = legendLayout(size, &legendBox);
     std::vector<QRectF> dots; // the points on screen, as small boxes
     dots.reserve(size_t(count()));
     for (int i = 0; i < count(); ++i) {
         const QPointF c = map(pos_[i]);
-        if (plot.contains(c)) dots.emplace_back(c.x() - r, c.y() - r, 2 * r, 2 * r);
+        if (plot.contains(c)) dots.emplace_back(c.x() - 0.7 * r, c.y() - 0.7 * r, 1.4 * r, 1.4 * r);
     }
     for (const auto& a : arrows_) { // labels keep clear of the moves too: the ghost and points along the shaft
         const QPointF p0 = map(a.from), p1 = map(a.to);
@@ -535,17 +584,17 @@ std::vector<ScatterView::Prim> ScatterView::scene(QSize size, int* labelsDrawn) 
 
     // Legend (groups) or colour bar (values).
     if (!legendBox.isNull()) {
-        rect(legendBox, QColor(255, 255, 255, 225), kFrame);
-        double y = legendBox.top() + 4;
-        for (int g = 0; g < groupNames_.size(); ++g) {
+        rect(legendBox, QColor(255, 255, 255), kFrame);
+        for (int g = 0; g < int(legendItems.size()); ++g) {
+            const QRectF& item = legendItems[size_t(g)];
             Prim dot;
             dot.kind = Prim::Circle;
-            dot.a = {legendBox.left() + 12, y + fm.height() / 2};
+            dot.a = {item.left() + 12, item.center().y()};
             dot.b = {4.5, 0};
-            dot.fill = paletteColor(g);
+            dot.fill = groupColor(g);
             out.push_back(dot);
-            text({legendBox.left() + 22, y + fm.ascent()}, groupNames_[g], kLabelPx, kInk);
-            y += fm.height() + 2;
+            text({item.left() + kLegendDot, item.top() + fm.ascent()},
+                 fm.elidedText(groupNames_[g], Qt::ElideRight, item.width() - kLegendDot - 2), kLabelPx, kInk);
         }
     }
     if (colorMode_ == ColorMode::Value && !values_.isEmpty()) {

@@ -3,7 +3,7 @@
 //
 //   auto* view = new ScatterView;
 //   view->setPoints(words, xy);                        // xy (N, 2); fits the view
-//   view->setGroups(groupOfEachWord, groupNames);      // colour by group, legend top left
+//   view->setGroups(groupOfEachWord, groupNames);      // colour by group, the legend beside the plot
 //   view->setValues(cosWithG, "man", "woman", "cos(w, g)"); view->setColorMode(ScatterView::ColorMode::Value);
 //   view->setPositions(newXy);                         // the same words moved (a t-SNE frame): no flicker, refits
 //   connect(view, &ScatterView::pointClicked, …);      // index of the word clicked, -1 for empty space
@@ -114,6 +114,7 @@ private:
     };
     std::vector<Prim> scene(QSize size, int* labelsDrawn) const;
     QRectF plotRect(QSize size) const;
+    std::vector<QRectF> legendLayout(QSize size, QRectF* box) const; // one box per group; *box around them
     QRectF viewFor(const QRectF& plot) const; // the data rectangle shown, with the aspect fixed if asked
     QColor pointColor(int i) const;
     void paintScene(class QPainter& p, const std::vector<Prim>& prims) const;
