@@ -19,7 +19,7 @@ using namespace vectors;
 
 namespace {
 std::string bytes(const QString& s) { return s.trimmed().toStdString(); }
-QString num(double v) { return QString::number(v, 'f', 4); }
+QString num(double v) { return QString::number(std::abs(v) < 5e-5 ? 0.0 : v, 'f', 4); }
 const QColor kMoveColor(0x00, 0x72, 0xB2);
 } // namespace
 
@@ -29,6 +29,7 @@ DebiasView::DebiasView(QWidget* parent) : QWidget(parent)
     h->setContentsMargins(0, 0, 0, 0);
     scatter_ = new ScatterView;
     scatter_->setEqualAspect(false);
+    scatter_->setFadeOthers(false); // the colours are the cosines with g: keep them all readable
     scatter_->setColorMode(ScatterView::ColorMode::Value);
     h->addWidget(scatter_, 1);
     numbers_ = new QLabel;

@@ -144,6 +144,11 @@ void ScatterView::setNote(const QString& note)
     note_ = note;
     update();
 }
+void ScatterView::setFadeOthers(bool on)
+{
+    fadeOthers_ = on;
+    update();
+}
 void ScatterView::setEqualAspect(bool on)
 {
     equalAspect_ = on;
@@ -424,7 +429,7 @@ std::vector<ScatterView::Prim> ScatterView::scene(QSize size, int* labelsDrawn) 
     }
 
     // Points: plain ones first, highlighted ones on top.
-    const bool focus = selected_ >= 0 || !highlighted_.isEmpty();
+    const bool focus = fadeOthers_ && (selected_ >= 0 || !highlighted_.isEmpty());
     std::vector<char> special(size_t(count()), 0);
     for (int h : highlighted_)
         if (h >= 0 && h < count()) special[size_t(h)] = 1;

@@ -62,6 +62,7 @@ public:
     void setArrows(const QVector<Arrow>& arrows);
     void setLines(const QVector<Line>& lines);
     void setNote(const QString& note); // a line of small text under the title (explained variance, KL)
+    void setFadeOthers(bool on);       // with a selection, the other words fade (default on)
 
     void setSelected(int index);                   // -1: none
     void setHighlighted(const QVector<int>& indices); // neighbours of the selection
@@ -130,6 +131,7 @@ private:
     ColorMode colorMode_ = ColorMode::Group;
     QString xTitle_, yTitle_, title_, note_;
     bool equalAspect_ = true;
+    bool fadeOthers_ = true;
     QVector<Arrow> arrows_;
     QVector<Line> lines_;
     int selected_ = -1, hovered_ = -1, searched_ = -1;
