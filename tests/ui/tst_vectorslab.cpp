@@ -1,7 +1,9 @@
 // The word-vectors lab offscreen: it opens on the built-in vectors with a PCA drawn; a small vectors file loads off
 // the GUI thread and a ragged one is refused with a message; the operations panel completes an analogy, names an
-// unknown word, and neutralizes (after-cosine ~0, the word drawn on x = 0); a short t-SNE moves the points, puts its
-// KL divergence on the curve, and runs the same again from the same seed; custom axes order words along a pair.
+// unknown word, and neutralizes (after-cosine ~0, the word drawn on x = 0) and equalizes (a pair symmetric about it);
+// a short t-SNE moves the points, puts its KL divergence on the curve, and runs the same again from the same seed;
+// GloVe trains on a small corpus and its vectors become the lab's; clicking a word lists and highlights its
+// neighbours; the plot exports as PNG, SVG and CSV; custom axes name an unknown word.
 // Fixtures: tests/data/vectors-ui/ (README.md there says how they are laid out).
 #include "labs/VectorsLab.hpp"
 #include "labs/vectors/DebiasView.hpp"
@@ -10,6 +12,7 @@
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -156,6 +159,51 @@ private slots:
         QTRY_VERIFY(lab.vectors() && lab.vectors()->dimension() == 8);
         QVERIFY(lab.vectors()->find("queen") >= 0);
         QVERIFY(lab.message().contains("Training done"));
+    }
+
+    void clickingAWordListsAndHighlightsItsNeighbours()
+    {
+        VectorsLab lab;
+        lab.resize(1280, 800);
+        lab.show();
+        loadSmall(lab);
+        lab.setWordSource(VectorsLab::WordSource::Frequent, {}, 16);
+        QVERIFY(QTest::qWaitForWindowExposed(&lab));
+        ScatterView* s = lab.scatter();
+        int king = -1;
+        for (int i = 0; i < s->count(); ++i)
+            if (s->label(i) == "king") king = i;
+        QVERIFY(king >= 0);
+        QTest::mouseClick(s, Qt::LeftButton, {}, s->toWidget(s->position(king)).toPoint());
+        QCOMPARE(s->selected(), king);
+        QVERIFY(!s->highlighted().isEmpty()); // its neighbours among the words shown
+        QVERIFY(lab.operations()->neighborTable()->rowCount() > 0);
+        QCOMPARE(lab.operations()->currentIndex(), 1);
+    }
+
+    void exportsThePlotAsPngSvgAndCsv()
+    {
+        VectorsLab lab;
+        lab.resize(1280, 800);
+        lab.show();
+        loadSmall(lab);
+        lab.setWordSource(VectorsLab::WordSource::Frequent, {}, 16);
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(lab.scatter()->exportPng(dir.filePath("w.png"), {600, 400}, 1.0, &error), qPrintable(error));
+        QCOMPARE(QImage(dir.filePath("w.png")).size(), QSize(600, 400));
+        QVERIFY2(lab.scatter()->exportSvg(dir.filePath("w.svg"), {600, 400}, &error), qPrintable(error));
+        QFile svg(dir.filePath("w.svg"));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QByteArray svgText = svg.readAll();
+        QVERIFY(svgText.startsWith("<?xml"));
+        QVERIFY(svgText.contains(">queen</text>"));
+        QVERIFY2(lab.scatter()->exportCsv(dir.filePath("w.csv"), &error), qPrintable(error));
+        QFile csv(dir.filePath("w.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 17); // a header and the 16 words
+        QVERIFY(lines[1].startsWith("man,"));
     }
 
     void customAxesNameAnUnknownWord()
