@@ -851,7 +851,6 @@ void VectorsLab::newRun()
             s.probes.push_back(s.shown[k]);
         trainTask_ = std::make_shared<EmbeddingTask>(corpus_, s);
         resetCurve(s.method == EmbeddingMethod::Glove ? "GloVe loss" : "skip-gram loss");
-        curve()->setVisible(true);
         curve()->setTitle("Training loss");
         curve()->setValueLabel("loss");
         scatter_->setPoints(names, Eigen::MatrixXd::Zero(Eigen::Index(names.size()), 2));
@@ -880,15 +879,12 @@ void VectorsLab::newRun()
         for (size_t k = 0; k < rows_.size(); ++k) points.row(Eigen::Index(k)) = vectors_->row(rows_[k]);
         tsneTask_ = std::make_shared<TsneTask>(std::move(points), o);
         resetCurve("t-SNE KL divergence");
-        curve()->setVisible(true);
         curve()->setTitle("t-SNE: KL divergence");
         curve()->setValueLabel("KL divergence");
         return;
     }
     resetCurve(projection() == Projection::Tsne ? "t-SNE KL divergence" : "loss");
     curve()->setTitle(projection() == Projection::Tsne ? "t-SNE: KL divergence" : "t-SNE KL / training loss");
-    // Nothing runs for PCA and custom axes: the operations take the column.
-    curve()->setVisible(projection() == Projection::Tsne);
 }
 
 TrainingRun VectorsLab::nextRun()

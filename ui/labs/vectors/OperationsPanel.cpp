@@ -111,7 +111,7 @@ void OperationsPanel::setVectors(std::shared_ptr<const WordVectors> v)
     if (projPos_) {
         projPos_->data()->clear();
         projNeg_->data()->clear();
-        projPlot_->replot();
+        if (projPlot_->isVisible()) projPlot_->replot(); // a plot not shown yet has no paint buffer to draw into
     }
 }
 
