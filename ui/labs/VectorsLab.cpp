@@ -971,6 +971,18 @@ void VectorsLab::showFailure(const QString& message)
     setMessage(QString("<span style='color:#b3261e'><b>Stopped:</b> %1</span>").arg(html(message)));
 }
 
+void VectorsLab::play()
+{
+    if (!trainMode_ && !tsneTask_) setProjection(Projection::Tsne);
+    TrainingLab::play();
+}
+
+void VectorsLab::stepOnce()
+{
+    if (!trainMode_ && !tsneTask_) setProjection(Projection::Tsne);
+    TrainingLab::stepOnce();
+}
+
 void VectorsLab::performSteps(int n)
 {
     if (n <= 0) return;
@@ -1138,7 +1150,8 @@ QString VectorsLab::guideHtml() const
            "dictionaries) or your own file (Ctrl+O): GloVe text, word2vec text or binary. The course's numbers need "
            "<code>glove.6B.50d.txt</code>.</li>"
            "<li><b>Projection</b>: PCA (the two directions of largest variance), t-SNE (van der Maaten & Hinton "
-           "2008; Barnes-Hut when θ &gt; 0), animated live with its KL divergence on the curve, or custom axes: each "
+           "2008; Barnes-Hut when θ &gt; 0), animated live with its KL divergence on the curve (Play runs it, Space pauses, "
+           "Reset starts again from the same seed), or custom axes: each "
            "word's cosine with two word-pair directions such as man→woman and bad→good. Click a word for its "
            "neighbours; Ctrl+F finds a word; wheel zooms, drag pans, double-click fits.</li>"
            "<li><b>Operations</b> (course names): cosine_similarity, nearest neighbours, complete_analogy "

@@ -78,6 +78,9 @@ public:
 
     // With a PCA on screen, performSteps switches to t-SNE first: `unroll --lab vectors --steps 200` shows t-SNE.
     void performSteps(int n) override;
+    // Play and Step with nothing to run (PCA, custom axes) switch to t-SNE and run it.
+    void play() override;
+    void stepOnce() override;
     bool canOpenData() const override { return true; }
     void openData() override; // a vectors file (Ctrl+O)
     bool canSaveModel() const override { return bool(vectors_); }
