@@ -133,7 +133,7 @@ VectorsLab::~VectorsLab()
     // The jobs join their threads in their destructors (children, deleted after this body); cancel them first.
     loadJob_->cancel();
     corpusJob_->cancel();
-    training()->stopAndWait();
+    stopRun();
 }
 
 // --- controls --------------------------------------------------------------------------------------------------------
@@ -559,7 +559,7 @@ void VectorsLab::showLoadProgress(qint64 done, qint64 total)
 
 void VectorsLab::setVectors(std::shared_ptr<const WordVectors> v, const QString& note)
 {
-    training()->stopAndWait();
+    stopRun();
     trainMode_ = false;
     vectors_ = std::move(v);
     vectorsNote_ = note;
@@ -698,7 +698,7 @@ void VectorsLab::reproject()
 {
     if (trainMode_) return; // the training run owns the scatter
     // A new projection replaces any t-SNE run (newRun builds one when t-SNE is chosen).
-    training()->stopAndWait();
+    stopRun();
     const Index n = Index(rows_.size());
     scatter_->setNote({});
     if (!vectors_ || n < 2) {
@@ -968,7 +968,20 @@ void VectorsLab::showSnapshot(const QVariant& v)
 
 void VectorsLab::showFailure(const QString& message)
 {
+    if (message == "cancelled") return; // a stop during GloVe's counting (stopRun): nothing went wrong
     setMessage(QString("<span style='color:#b3261e'><b>Stopped:</b> %1</span>").arg(html(message)));
+}
+
+void VectorsLab::stopRun()
+{
+    if (trainTask_) trainTask_->cancelCounting(); // only matters while the first step counts
+    training()->stopAndWait();
+}
+
+void VectorsLab::reset()
+{
+    stopRun();
+    TrainingLab::reset();
 }
 
 void VectorsLab::play()
@@ -1051,7 +1064,7 @@ void VectorsLab::setTrainingSettings(bool glove, int dimension, int epochs, int 
 void VectorsLab::startTraining(bool autoplay)
 {
     if (!corpus_) return;
-    training()->stopAndWait();
+    stopRun();
     trainMode_ = true;
     newRun();
     setMessage(QString("Training %1 on %2. The words move as the vectors learn; pause with Space, and “Use them” "
@@ -1063,7 +1076,7 @@ void VectorsLab::startTraining(bool autoplay)
 void VectorsLab::useTrainedVectors()
 {
     if (!trainTask_) return;
-    training()->stopAndWait(); // no run going: the task may be read
+    stopRun(); // no run going: the task may be read
     if (!trainTask_->started()) {
         setMessage("Nothing trained yet.");
         return;
@@ -1082,7 +1095,7 @@ void VectorsLab::saveModel()
 {
     std::shared_ptr<const WordVectors> v = vectors_;
     if (trainMode_ && trainTask_) {
-        training()->stopAndWait();
+        stopRun();
         if (trainTask_->started()) v = std::make_shared<const WordVectors>(trainTask_->vectors());
     }
     if (!v) return;

@@ -81,6 +81,7 @@ public:
     // Play and Step with nothing to run (PCA, custom axes) switch to t-SNE and run it.
     void play() override;
     void stepOnce() override;
+    void reset() override;
     bool canOpenData() const override { return true; }
     void openData() override; // a vectors file (Ctrl+O)
     bool canSaveModel() const override { return bool(vectors_); }
@@ -125,6 +126,7 @@ private:
     QGroupBox* setupProjectionBox();
     QGroupBox* setupTrainBox();
     void setMessage(const QString& html);
+    void stopRun(); // stops the worker run, cancelling a co-occurrence count in progress
     void loadBuiltIn();
     void rebuildWordSet();      // the words shown, from the word source and the vectors; then reproject()
     void reproject();           // PCA / custom axes now; t-SNE: a new task

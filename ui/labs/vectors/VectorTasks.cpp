@@ -79,8 +79,13 @@ std::int64_t EmbeddingTask::totalSteps() const
 StepMetrics EmbeddingTask::step()
 {
     if (!trainer_) { // GloVe counts its co-occurrences here, on the training thread
+        struct Counting : TrainingObserver {
+            const std::atomic<bool>* cancel;
+            bool stopRequested() override { return cancel->load(); }
+        } counting;
+        counting.cancel = &cancelCounting_;
         if (settings_.method == EmbeddingMethod::Glove)
-            trainer_ = std::make_unique<GloveTrainer>(*corpus_, settings_.glove);
+            trainer_ = std::make_unique<GloveTrainer>(*corpus_, settings_.glove, &counting);
         else
             trainer_ = std::make_unique<SkipGramTrainer>(*corpus_, settings_.skipGram);
     }

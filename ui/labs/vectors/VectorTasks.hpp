@@ -19,6 +19,7 @@
 
 #include <Eigen/Core>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -81,6 +82,9 @@ public:
     std::int64_t totalSteps() const;
     bool started() const { return bool(trainer_); }
     vectors::WordVectors vectors() const; // the trained vectors (no run going); empty before the first step
+    // Any thread: stops GloVe's co-occurrence counting in the first step (CancelledError), which may take long on a
+    // big corpus and would otherwise hold up a stop until it ends. No effect once training has started.
+    void cancelCounting() { cancelCounting_.store(true); }
     const Settings& settings() const { return settings_; }
 
 private:
@@ -90,6 +94,7 @@ private:
     std::int64_t steps_ = 0;
     Eigen::MatrixXd layout_; // the previous frame's, for sign alignment (PCA) and the warm start (t-SNE)
     std::chrono::steady_clock::time_point lastProbes_{};
+    std::atomic<bool> cancelCounting_{false};
 };
 
 // The PCA layout of `rows` with each axis' sign chosen to agree with `previous` (same rows), so a layout refreshed
