@@ -15,7 +15,6 @@
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QAction>
-#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -33,14 +32,11 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTextDocument>
 #include <QVBoxLayout>
 
-#include <chrono>
 #include <cmath>
-#include <thread>
 #include <unordered_map>
 
 namespace unroll {
@@ -124,7 +120,6 @@ VectorsLab::VectorsLab(QWidget* parent) : TrainingLab(parent)
 
     connect(loadJob_, &BackgroundJob::progress, this, &VectorsLab::showLoadProgress);
     connect(corpusJob_, &BackgroundJob::progress, this, &VectorsLab::showLoadProgress);
-    connect(training(), &LabTraining::failed, this, [](const QString&) {});
     loadBuiltIn();
 }
 
@@ -832,10 +827,10 @@ void VectorsLab::newRun()
         std::unordered_map<std::string, Index> ids;
         for (size_t i = 0; i < corpus_->words.size(); ++i) ids.emplace(corpus_->words[i], Index(i));
         QStringList names;
-        for (const auto& l : labels_)
-            if (auto it = ids.find(bytes(l).empty() ? std::string() : bytes(l)); it != ids.end()) {
+        for (size_t k = 0; k < rows_.size() && vectors_; ++k)
+            if (auto it = ids.find(vectors_->word(rows_[k])); it != ids.end()) {
                 s.shown.push_back(it->second);
-                names << l;
+                names << labels_[int(k)];
             }
         if (s.shown.size() < 20) {
             s.shown.clear();
