@@ -118,8 +118,8 @@ int runTsneCommand(const QStringList& args)
     progress.phase = "loading";
     vectors::LoadReport report;
     const vectors::WordVectors v = vectors::loadVectors(path, {.limit = top, .observer = &progress}, &report);
-    if (!json)
-        for (const auto& w : report.warnings) std::fprintf(stderr, "unroll-cli: warning: %s\n", w.c_str());
+    for (const auto& w : report.warnings) // on stderr, so a JSON document on stdout stays clean
+        std::fprintf(stderr, "unroll-cli: warning: %s\n", w.c_str());
 
     std::vector<Index> rows;
     if (p.isSet("words")) {

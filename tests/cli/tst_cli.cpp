@@ -1,5 +1,7 @@
 // The executables from the outside: exit codes (0 ok, 1 internal, 2 bad input), one-line errors, JSON documents,
 // and the GUI's --screenshot mode.
+#include "CliProcess.hpp"
+
 #include <QFile>
 #include <QImage>
 
@@ -11,24 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
-Result run(const QString& program, const QStringList& args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(program, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-Result cli(const QStringList& args) { return run(UNROLL_CLI_PATH, args); }
-} // namespace
+using unroll::test::cli;
+using unroll::test::run;
 
 class TestCli : public QObject {
     Q_OBJECT

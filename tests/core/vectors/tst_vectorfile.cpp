@@ -37,6 +37,10 @@ using namespace unroll;
 using namespace unroll::vectors;
 namespace fs = std::filesystem;
 
+namespace unroll::vectors::detail {
+std::from_chars_result parseVectorValue(const char* first, const char* last, double& value); // VectorFile.cpp
+}
+
 namespace {
 
 fs::path dataPath(const char* name) { return fs::path(UNROLL_TEST_DATA_DIR) / "vectors" / name; }
@@ -94,7 +98,8 @@ std::string bigGlove(int n, int dim, std::uint32_t seed)
     std::string s;
     char buf[32];
     for (int i = 0; i < n; ++i) {
-        s += "w" + std::to_string(i);
+        s += 'w';
+        s += std::to_string(i);
         for (int j = 0; j < dim; ++j) {
             const auto r = std::to_chars(buf, buf + sizeof buf, u(rng), std::chars_format::general, 6);
             s += ' ';
@@ -474,6 +479,49 @@ private slots:
         for (const void* p : seen) QCOMPARE(p, static_cast<const void*>(&v.neighborIndex()));
         const WordVectors copy = v; // a copy shares it
         QCOMPARE(static_cast<const void*>(&copy.neighborIndex()), static_cast<const void*>(&v.neighborIndex()));
+    }
+
+    void numbersAreFromCharsOwn()
+    {
+        // The loader's shortcut for plain decimals must give exactly std::from_chars' value, end and error.
+        std::vector<std::string> tokens = {"0", "-0", "1", "0.418", "-0.00066023", "4.0071", "1e-05", "2.5e+1", "1E3",
+                                           ".5", "-.5", "1.", "-", ".", "e5", "1e", "1e+", "1e-", "5e-324", "1e308",
+                                           "1e309", "1e-400", "123456789012345678901", "9007199254740993",
+                                           "9007199254740992", "0.30000000000000004", "1e22", "1e23", "1.5e-22",
+                                           "1.5e-23", "00000000000000000001.5", "nan", "inf", "-infinity", "0x10",
+                                           "1.5.5", "1e5e5", "12abc", "-+1", "1e00001", "0.000000000000000000001"};
+        std::mt19937 rng(17);
+        char buf[64];
+        for (int i = 0; i < 20000; ++i) {
+            const double v = std::ldexp(double(rng()) / 4294967296.0 - 0.5, int(rng() % 40) - 20);
+            const int precision = 1 + int(rng() % 19);
+            const auto format = (i % 3 == 0)   ? std::chars_format::scientific
+                                : (i % 3 == 1) ? std::chars_format::fixed
+                                               : std::chars_format::general;
+            const auto r = std::to_chars(buf, buf + sizeof buf, v, format, precision);
+            if (r.ec == std::errc()) tokens.emplace_back(buf, r.ptr);
+        }
+        for (const std::string& t : tokens) {
+            std::string variants[3] = {t, t, t}; // the token alone, before a separator, before a line end
+            variants[1].append(" 7");
+            variants[2].push_back('\n');
+            for (const std::string& text : variants) {
+                double mine = -42, theirs = -42;
+                const char* b = text.data();
+                const char* e = b + text.size();
+                const auto x = unroll::vectors::detail::parseVectorValue(b, e, mine);
+                const auto y = std::from_chars(b, e, theirs);
+                QVERIFY2(x.ec == y.ec && x.ptr == y.ptr, qPrintable(QString::fromStdString(text)));
+                if (y.ec == std::errc())
+                    QVERIFY2(std::bit_cast<std::uint64_t>(mine) == std::bit_cast<std::uint64_t>(theirs) ||
+                                 (std::isnan(mine) && std::isnan(theirs)),
+                             qPrintable(QString::fromStdString(text)));
+            }
+        }
+        double plus = 0;
+        const std::string p = "+0.5";
+        QCOMPARE(unroll::vectors::detail::parseVectorValue(p.data(), p.data() + p.size(), plus).ptr, p.data() + p.size());
+        QCOMPARE(plus, 0.5);
     }
 
     void utf8Display()
