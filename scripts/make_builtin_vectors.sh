@@ -5,7 +5,7 @@
 #
 #   scripts/make_builtin_vectors.sh [path/to/unroll-cli]      (default: build/app/unroll-cli)
 #
-# The vocabulary is every word seen at least 5 times (about 45,000 words); training on all of them and keeping the top
+# The vocabulary is every word seen at least 5 times (40,318 words); training on all of them and keeping the top
 # 10,000 rows gives better vectors for those 10,000 than training on them alone (--max-vocab 10000), which deletes the
 # rarer words from the text and so shrinks the contexts (measured; resources/data/vectors/README.md).
 set -eu

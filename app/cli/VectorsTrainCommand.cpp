@@ -34,6 +34,7 @@ extern "C" void onTrainVectorsInterrupt(int) { g_interrupted = true; }
 class Progress : public TrainingObserver {
 public:
     explicit Progress(bool quiet) : quiet_(quiet) {}
+    ~Progress() override { done(); } // an error message then starts on a line of its own
     bool stopRequested() override { return g_interrupted.load(); }
     void onProgress(std::int64_t done, std::int64_t total) override
     {
@@ -48,14 +49,17 @@ public:
         last_ = now;
         std::fprintf(stderr, "\r%-78s", text.toUtf8().constData());
         std::fflush(stderr);
+        open_ = true;
     }
     void done()
     {
-        if (!quiet_) std::fprintf(stderr, "\n");
+        if (open_) std::fprintf(stderr, "\n");
+        open_ = false;
     }
 
 private:
     bool quiet_;
+    bool open_ = false; // a progress line is on the terminal without its newline
     QString label_;
     std::chrono::steady_clock::time_point last_{};
 };
