@@ -1,6 +1,7 @@
 // unroll: the desktop app.
 //   unroll [--lab NAME]                                  open the app (on lab NAME)
 //   unroll --lab NAME --screenshot FILE.png [--steps N]  open NAME at 1400 x 900, do N of its steps, save, exit 0
+//   unroll --lab NAME --view VIEW …                      show the lab's view VIEW (after the steps)
 // An unknown lab exits 2 with a one-line message.
 #include "Lab.hpp"
 #include "MainWindow.hpp"
@@ -46,6 +47,7 @@ int main(int argc, char** argv)
     parser.addOption({"lab", "Open lab NAME (" + labIds() + ").", "NAME"});
     parser.addOption({"screenshot", "Save a 1400 x 900 screenshot of the lab to FILE (PNG) and exit.", "FILE"});
     parser.addOption({"steps", "With --screenshot: perform N of the lab's steps first.", "N", "0"});
+    parser.addOption({"view", "Show the lab's view NAME (after the steps; vectors: projection, debias).", "NAME"});
     if (!parser.parse(app.arguments())) return fail(parser.errorText(), 2);
     if (parser.isSet("help")) {
         std::fputs(qPrintable(parser.helpText()), stdout);
@@ -69,6 +71,8 @@ int main(int argc, char** argv)
         window.show();
         QApplication::processEvents();
         if (steps > 0) window.currentLab()->performSteps(steps);
+        if (parser.isSet("view") && !window.currentLab()->showView(parser.value("view")))
+            return fail(QString("lab '%1' has no view '%2'").arg(lab, parser.value("view")), 2);
         // Let queued updates land and layouts settle before grabbing.
         for (int i = 0; i < 5; ++i) QApplication::processEvents();
         const QPixmap shot = window.grab();
@@ -80,6 +84,8 @@ int main(int argc, char** argv)
 
     MainWindow window;
     if (!lab.isEmpty()) window.openLab(lab);
+    if (parser.isSet("view") && (!window.currentLab() || !window.currentLab()->showView(parser.value("view"))))
+        return fail(QString("lab '%1' has no view '%2'").arg(lab, parser.value("view")), 2);
     window.show();
     return app.exec();
 }

@@ -4,6 +4,7 @@
 #include "labs/BpttLab.hpp"
 #include "labs/CharLmLab.hpp"
 #include "labs/HomeLab.hpp"
+#include "labs/VectorsLab.hpp"
 
 namespace unroll {
 
@@ -26,6 +27,10 @@ const QList<LabInfo>& labRegistry()
          "Train a character language model on dinosaur names or your own text; watch samples appear, sample one "
          "character at a time, see what hidden units respond to.",
          QString::fromUtf8("\u270e"), [] { return new CharLmLab; }},
+        {"vectors", "Word vectors",
+         "Load or train word embeddings (GloVe, skip-gram); similarity, analogies and debiasing as geometry; watch a "
+         "PCA or t-SNE of the words move live.",
+         QString::fromUtf8("\u2197"), [] { return new VectorsLab; }},
     };
     return labs;
 }

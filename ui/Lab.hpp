@@ -32,6 +32,9 @@ public:
     // Performs n of the lab's steps (training steps, or transport steps in the BPTT lab) and returns when they are
     // done and shown: used by `unroll --lab NAME --steps N --screenshot F.png` and by tests.
     virtual void performSteps(int n) { Q_UNUSED(n); }
+    // Brings one of the lab's views to the front by name (`unroll --lab vectors --view debias`); false when the lab
+    // has no view of that name.
+    virtual bool showView(const QString& name) { Q_UNUSED(name); return false; }
 
     // File menu. A lab that has nothing to open or save leaves these returning false (the actions grey out).
     virtual bool canOpenData() const { return false; }
