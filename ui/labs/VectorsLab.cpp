@@ -407,7 +407,8 @@ QWidget* VectorsLab::setupViews()
     ops_ = new OperationsPanel;
     right->addWidget(ops_);
     curve()->setTitle("t-SNE KL divergence / training loss");
-    curve()->setValueLabel("KL divergence");
+    curve()->setValueLabel("KL divergence / loss");
+    curve()->setPlaceholderText("Play: KL or loss, live");
     curve()->setControlsVisible(false); // the smoothing row is wider than this column; its context menu remains
     right->addWidget(curve());
     probes_ = new QPlainTextEdit;
@@ -880,6 +881,7 @@ void VectorsLab::newRun()
     }
     resetCurve(projection() == Projection::Tsne ? "t-SNE KL divergence" : "loss");
     curve()->setTitle(projection() == Projection::Tsne ? "t-SNE: KL divergence" : "t-SNE KL / training loss");
+    curve()->setValueLabel(projection() == Projection::Tsne ? "KL divergence" : "KL divergence / loss");
 }
 
 TrainingRun VectorsLab::nextRun()

@@ -570,6 +570,12 @@ void TrainingCurveView::setupLegend() {
     });
 }
 
+void TrainingCurveView::setPlaceholderText(const QString& text)
+{
+    placeholder_->setText(text);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void TrainingCurveView::setupHover() {
     crosshair_ = new QCPItemStraightLine(plot_);
     crosshair_->setLayer(QStringLiteral("hover"));

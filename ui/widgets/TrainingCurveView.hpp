@@ -245,6 +245,7 @@ public:
     void setValueLabel(const QString& label); // y-axis label, e.g. "loss"; default "value"
     QString valueLabel() const { return valueLabel_; }
     void setTitle(const QString& title);      // shown above the plot and in exports; empty = none
+    void setPlaceholderText(const QString& text); // shown while there is no data (keep it short: it does not wrap)
     void setMaxPointsPerRun(std::size_t capacity);
     std::size_t maxPointsPerRun() const { return capacity_; }
     void setControlsVisible(bool visible);
