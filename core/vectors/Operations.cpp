@@ -42,6 +42,37 @@ bool betterF(const FloatCandidate& x, const FloatCandidate& y)
     return x.score > y.score || (x.score == y.score && x.index < y.index);
 }
 
+// The `keep` best candidates offered to it, skipping the rows in `exclude`: a min-heap under betterF whose front is the
+// worst kept, so most offers cost one comparison. One per thread of a scan; `into` merges them under a lock.
+class TopCandidates {
+public:
+    TopCandidates(int keep, const std::vector<Index>& exclude) : keep_(std::size_t(keep)), exclude_(exclude)
+    {
+        heap_.reserve(keep_ + 1);
+    }
+    void offer(const FloatCandidate& c)
+    {
+        if (heap_.size() == keep_ && !betterF(c, heap_.front())) return;
+        if (std::find(exclude_.begin(), exclude_.end(), c.index) != exclude_.end()) return;
+        heap_.push_back(c);
+        std::push_heap(heap_.begin(), heap_.end(), betterF);
+        if (heap_.size() > keep_) {
+            std::pop_heap(heap_.begin(), heap_.end(), betterF);
+            heap_.pop_back();
+        }
+    }
+    void into(std::vector<FloatCandidate>& merged, std::mutex& mutex) const
+    {
+        std::lock_guard lock(mutex);
+        merged.insert(merged.end(), heap_.begin(), heap_.end());
+    }
+
+private:
+    std::size_t keep_;
+    const std::vector<Index>& exclude_;
+    std::vector<FloatCandidate> heap_;
+};
+
 // The `keep` best rows by score(dots of row i with the m columns of Q, i), skipping `exclude`.
 template <class ScoreFn>
 std::vector<FloatCandidate> scanTop(const NeighborIndex& ix, const Eigen::MatrixXf& Q, int keep,
@@ -55,9 +86,7 @@ std::vector<FloatCandidate> scanTop(const NeighborIndex& ix, const Eigen::Matrix
     parallelFor(
         blocks,
         [&](std::int64_t b0, std::int64_t b1) {
-            std::vector<FloatCandidate> heap; // a min-heap under betterF: the front is the worst kept
-            heap.reserve(std::size_t(keep) + 1);
-            const auto worse = [](const FloatCandidate& x, const FloatCandidate& y) { return betterF(x, y); };
+            TopCandidates top(keep, exclude);
             Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R(kBlockRows, Q.cols());
             for (std::int64_t b = b0; b < b1; ++b) {
                 const Index r0 = b * kBlockRows, rows = std::min(kBlockRows, n - r0);
@@ -65,19 +94,10 @@ std::vector<FloatCandidate> scanTop(const NeighborIndex& ix, const Eigen::Matrix
                 for (Index i = 0; i < rows; ++i) {
                     float s = score(R.row(i).data(), r0 + i);
                     if (!(s == s)) s = -std::numeric_limits<float>::infinity(); // NaN ranks last
-                    const FloatCandidate c{s, r0 + i};
-                    if (heap.size() == std::size_t(keep) && !betterF(c, heap.front())) continue;
-                    if (std::find(exclude.begin(), exclude.end(), c.index) != exclude.end()) continue;
-                    heap.push_back(c);
-                    std::push_heap(heap.begin(), heap.end(), worse);
-                    if (heap.size() > std::size_t(keep)) {
-                        std::pop_heap(heap.begin(), heap.end(), worse);
-                        heap.pop_back();
-                    }
+                    top.offer({s, r0 + i});
                 }
             }
-            std::lock_guard lock(mutex);
-            merged.insert(merged.end(), heap.begin(), heap.end());
+            top.into(merged, mutex);
         },
         4);
     std::sort(merged.begin(), merged.end(), betterF);
@@ -98,9 +118,7 @@ std::vector<FloatCandidate> scanTopHalf(const NeighborIndex& ix, const std::vect
     parallelFor(
         blocks,
         [&](std::int64_t b0, std::int64_t b1) {
-            std::vector<FloatCandidate> heap;
-            heap.reserve(std::size_t(keep) + 1);
-            const auto worse = [](const FloatCandidate& x, const FloatCandidate& y) { return betterF(x, y); };
+            TopCandidates top(keep, exclude);
             const Index r1 = std::min(n, b1 * kBlockRows);
             for (Index r = b0 * kBlockRows; r < r1; ++r) {
                 const std::uint16_t* row = ix.half.data() + std::size_t(r) * std::size_t(stride);
@@ -112,18 +130,9 @@ std::vector<FloatCandidate> scanTopHalf(const NeighborIndex& ix, const std::vect
                 const __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
                 const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
                 const float s = _mm_cvtss_f32(_mm_add_ss(s2, _mm_movehdup_ps(s2)));
-                const FloatCandidate c{s, r};
-                if (heap.size() == std::size_t(keep) && !betterF(c, heap.front())) continue;
-                if (std::find(exclude.begin(), exclude.end(), r) != exclude.end()) continue;
-                heap.push_back(c);
-                std::push_heap(heap.begin(), heap.end(), worse);
-                if (heap.size() > std::size_t(keep)) {
-                    std::pop_heap(heap.begin(), heap.end(), worse);
-                    heap.pop_back();
-                }
+                top.offer({s, r});
             }
-            std::lock_guard lock(mutex);
-            merged.insert(merged.end(), heap.begin(), heap.end());
+            top.into(merged, mutex);
         },
         4);
     std::sort(merged.begin(), merged.end(), betterF);

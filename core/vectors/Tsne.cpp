@@ -97,23 +97,7 @@ void calibrateRow(const double* sqdist, Index count, double logPerplexity, doubl
     }
 }
 
-double squaredDistance(const double* a, const double* b, int dim)
-{
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int j = 0;
-    for (; j + 4 <= dim; j += 4) {
-        const double d0 = a[j] - b[j], d1 = a[j + 1] - b[j + 1], d2 = a[j + 2] - b[j + 2], d3 = a[j + 3] - b[j + 3];
-        s0 += d0 * d0;
-        s1 += d1 * d1;
-        s2 += d2 * d2;
-        s3 += d3 * d3;
-    }
-    for (; j < dim; ++j) {
-        const double d = a[j] - b[j];
-        s0 += d * d;
-    }
-    return (s0 + s1) + (s2 + s3);
-}
+using detail::squaredDistance;
 
 // Runs body over [0, n) in blocks, reporting progress and checking for cancellation between blocks on this thread
 // (the observer is never called from a pool thread).

@@ -22,6 +22,26 @@
 
 namespace unroll::vectors::detail {
 
+// |a - b|^2 over dim values. Four partial sums: the compiler may not reorder a floating-point sum by itself, and one
+// chain of dependent adds is four times slower than the multiplies feeding it.
+inline double squaredDistance(const double* a, const double* b, int dim)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int j = 0;
+    for (; j + 4 <= dim; j += 4) {
+        const double d0 = a[j] - b[j], d1 = a[j + 1] - b[j + 1], d2 = a[j + 2] - b[j + 2], d3 = a[j + 3] - b[j + 3];
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+    }
+    for (; j < dim; ++j) {
+        const double d = a[j] - b[j];
+        s0 += d * d;
+    }
+    return (s0 + s1) + (s2 + s3);
+}
+
 class VpTree {
 public:
     struct Hit {
@@ -114,25 +134,7 @@ private:
         }
     };
 
-    double squaredDistance(const double* a, const double* b) const
-    {
-        // Four partial sums: the compiler may not reorder a floating-point sum by itself, and one chain of
-        // dependent adds is four times slower than the multiplies feeding it.
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 4 <= dim_; j += 4) {
-            const double d0 = a[j] - b[j], d1 = a[j + 1] - b[j + 1], d2 = a[j + 2] - b[j + 2], d3 = a[j + 3] - b[j + 3];
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; j < dim_; ++j) {
-            const double d = a[j] - b[j];
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
+    double squaredDistance(const double* a, const double* b) const { return detail::squaredDistance(a, b, dim_); }
     const double* row(std::int32_t slot) const { return ordered_.data() + std::size_t(slot) * std::size_t(dim_); }
 
     std::uint64_t nextRandom()
