@@ -89,6 +89,8 @@ int runTsneCommand(const QStringList& args)
     p.addOption({"seed", "Seed of the neighbour tree and of --random-init (default 0).", "S", "0"});
     p.addOption({"learning-rate", "Learning rate (default: 'auto', max(N / 48, 50)).", "X"});
     p.addOption({"early-exaggeration", "Early exaggeration factor for the first 250 iterations (default 12).", "X", "12"});
+    p.addOption({"exaggeration-iterations", "Iterations with early exaggeration.", "N", "250"});
+    p.addOption({"momentum-switch", "Iteration where the momentum goes from 0.5 to 0.8.", "N", "250"});
     p.addOption({"random-init", "Gaussian initial layout from the seed instead of PCA."});
     if (!parseCommandLine(p, args,
                           "t-SNE map of word vectors (van der Maaten & Hinton 2008; Barnes-Hut: van der Maaten 2014), "
@@ -108,6 +110,8 @@ int runTsneCommand(const QStringList& args)
     o.seed = std::uint64_t(intOption(p, "seed", 0, 4294967295LL));
     o.learningRate = p.isSet("learning-rate") ? doubleOption(p, "learning-rate", 1e-6, 1e9) : 0.0;
     o.earlyExaggeration = doubleOption(p, "early-exaggeration", 1e-3, 1e6);
+    o.exaggerationIterations = int(intOption(p, "exaggeration-iterations", 0, 100000000));
+    o.momentumSwitchIteration = int(intOption(p, "momentum-switch", 0, 100000000));
     o.pcaInit = !p.isSet("random-init");
     const Index top = p.isSet("top") ? Index(intOption(p, "top", 4, 100000000)) : 0;
 

@@ -134,6 +134,11 @@ private slots:
         QVERIFY(o.value("kl").toDouble() >= 0 && std::isfinite(o.value("kl").toDouble()));
         QCOMPARE(o.value("coordinates"), json(b).value("coordinates"));
 
+        // The schedule is the user's: an earlier momentum switch and a shorter exaggeration give another layout.
+        const auto c = cli(QStringList(args) << "--momentum-switch" << "100" << "--exaggeration-iterations" << "50");
+        QCOMPARE(c.code, 0);
+        QVERIFY(json(c).value("coordinates") != o.value("coordinates"));
+
         const auto top = cli({"tsne", "--vectors", kData + "small.txt", "--top", "6", "--perplexity", "2",
                               "--iterations", "250", "--seed", "3", "--json"}); // Barnes-Hut by default
         QCOMPARE(top.code, 0);

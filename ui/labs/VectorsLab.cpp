@@ -258,12 +258,15 @@ QGroupBox* VectorsLab::setupProjectionBox()
     tsneLr_->setToolTip("auto: max(N / early exaggeration / 4, 50), as scikit-learn");
     exaggeration_ = doubleSpin(1, 50, 12, 1, 1);
     tsneIterations_ = intSpin(50, 10000, 1000);
+    momentumSwitch_ = intSpin(0, 10000, 250);
+    momentumSwitch_->setToolTip("The iteration where the momentum goes from 0.5 to 0.8 (van der Maaten & Hinton 2008)");
     tsneSeed_ = intSpin(0, 1000000, 7);
     tf->addRow("Perplexity", perplexity_);
     tf->addRow("θ (0 = exact)", theta_);
     tf->addRow("Learning rate", tsneLr_);
     tf->addRow("Early exagg.", exaggeration_);
     tf->addRow("Iterations", tsneIterations_);
+    tf->addRow("Momentum switch", momentumSwitch_);
     tf->addRow("Seed", tsneSeed_);
     v->addWidget(tsneBox_);
 
@@ -686,6 +689,7 @@ TsneOptions VectorsLab::tsneOptions() const
     o.learningRate = tsneLr_->value();
     o.earlyExaggeration = exaggeration_->value();
     o.iterations = tsneIterations_->value();
+    o.momentumSwitchIteration = momentumSwitch_->value();
     o.seed = std::uint64_t(tsneSeed_->value());
     return o;
 }

@@ -176,6 +176,7 @@ private:
     QComboBox* projection_ = nullptr;
     QWidget* tsneBox_ = nullptr;
     QDoubleSpinBox *perplexity_ = nullptr, *theta_ = nullptr, *tsneLr_ = nullptr, *exaggeration_ = nullptr;
+    QSpinBox* momentumSwitch_ = nullptr; // the iteration where momentum goes from 0.5 to 0.8
     QSpinBox *tsneIterations_ = nullptr, *tsneSeed_ = nullptr;
     QWidget* axesBox_ = nullptr;
     QLineEdit *xFrom_ = nullptr, *xTo_ = nullptr, *yFrom_ = nullptr, *yTo_ = nullptr;
