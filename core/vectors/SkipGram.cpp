@@ -24,12 +24,21 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 namespace unroll::vectors {
 
 using namespace detail_training;
 
 namespace {
+
+std::string shortNumber(double x) // 1e-05 -> "1e-05", 0.001 -> "0.001"
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
 
 constexpr int kMaxSentence = 1000; // word2vec's MAX_SENTENCE_LENGTH
 constexpr float kMaxExp = 6;       // word2vec's MAX_EXP
@@ -156,6 +165,8 @@ struct SkipGramTrainer::State {
     std::vector<float> keep; // sub-sampling: probability of keeping each word (>= 1: always)
     std::int64_t steps = 0;
     std::int64_t trainWords = 0;
+    std::int64_t epochPairs = 0; // (word, context) pairs trained so far in this epoch
+    double lastLoss = 0;         // shown for a slice that sub-sampling left without a pair
 
     State(const Corpus& c, const SkipGramOptions& o) : corpus(c), options(o), noise(noiseWeights(c)) {}
 
@@ -252,7 +263,15 @@ StepMetrics SkipGramTrainer::step()
     const std::size_t per = std::size_t(s.options.stepsPerEpoch);
     const auto slice = std::size_t(s.steps % s.options.stepsPerEpoch);
     const std::int64_t epoch = s.steps / s.options.stepsPerEpoch;
-    const std::size_t begin = n * slice / per, end = n * (slice + 1) / per;
+    // Slice and chunk boundaries move forward to the next sentence end, so no sentence is cut in two (word2vec's
+    // per-thread offsets cut one sentence per thread; on a small text that would leave no window at all). The same
+    // position always snaps to the same place, so the chunks still cover the slices, and the slices the text, exactly.
+    const auto& tokens = s.corpus.tokens;
+    const auto snap = [&](std::size_t p) {
+        while (p > 0 && p < n && tokens[p - 1] != Corpus::kSentenceEnd) ++p;
+        return std::min(p, n);
+    };
+    const std::size_t begin = snap(n * slice / per), end = snap(n * (slice + 1) / per);
     // A fixed number of chunks (several per thread, claimed dynamically, so a descheduled thread holds up little).
     const int chunks = std::max(8, 4 * threadCount());
     std::atomic<double> loss{0.0};
@@ -260,8 +279,8 @@ StepMetrics SkipGramTrainer::step()
     const std::int64_t stepIndex = s.steps;
     parallelFor(chunks, [&](std::int64_t cb, std::int64_t ce) {
         for (std::int64_t c = cb; c < ce; ++c) {
-            const std::size_t lo = begin + (end - begin) * std::size_t(c) / std::size_t(chunks);
-            const std::size_t hi = begin + (end - begin) * std::size_t(c + 1) / std::size_t(chunks);
+            const std::size_t lo = snap(begin + (end - begin) * std::size_t(c) / std::size_t(chunks));
+            const std::size_t hi = std::min(end, snap(begin + (end - begin) * std::size_t(c + 1) / std::size_t(chunks)));
             FastRng rng(FastRng::combine(FastRng::combine(s.options.seed, std::uint64_t(stepIndex)), std::uint64_t(c)));
             const auto t = s.in.stride() == 64 ? s.runChunk<64>(lo, hi, epoch, rng) : s.runChunk<Eigen::Dynamic>(lo, hi, epoch, rng);
             loss.fetch_add(t.loss);
@@ -270,8 +289,18 @@ StepMetrics SkipGramTrainer::step()
         }
     }, chunks);
     ++s.steps;
+    s.epochPairs += pairs.load();
+    if (slice + 1 == per) { // the end of an epoch
+        if (s.epochPairs == 0)
+            throw InputError("skip-gram: sub-sampling with t = " + shortNumber(s.options.sample) +
+                             " left no word pairs in a whole epoch of " + std::to_string(n) +
+                             " tokens; the text is too small for this t (raise the sub-sampling threshold, e.g. "
+                             "--sample 1e-3, or train on a larger text)");
+        s.epochPairs = 0;
+    }
+    if (pairs > 0) s.lastLoss = loss.load() / double(pairs.load());
     StepMetrics m;
-    m.loss = pairs > 0 ? loss.load() / double(pairs.load()) : 0.0;
+    m.loss = s.lastLoss;
     m.examples = words.load();
     const double progress = std::min(1.0, double(s.steps) / double(totalSteps()));
     m.learningRate = s.options.learningRate * std::max(1e-4, 1 - progress);

@@ -161,10 +161,16 @@ private slots:
         QVERIFY(std::abs(json(r).value("similarity").toDouble()) <= 1.0);
 
         r = cli({"train", "vectors", "--corpus", kData + "corpus.txt", "--method", "sgns", "--dim", "8", "--epochs",
-                 "2", "--min-count", "1", "--out", dir.filePath("sg.txt"), "--json"});
+                 "2", "--min-count", "1", "--sample", "0.5", "--out", dir.filePath("sg.txt"), "--json"});
         QCOMPARE(r.code, 0);
         QCOMPARE(json(r).value("epochs").toArray().size(), 2);
         QCOMPARE(cli({"vectors", "train", "--corpus", dir.filePath("none.txt"), "--out", out}).code, 2);
+        // t = 1e-5 on 24 tokens keeps no pair: a message, not a curve of zeros.
+        r = cli({"vectors", "train", "--corpus", kData + "corpus.txt", "--method", "sgns", "--min-count", "1",
+                 "--out", dir.filePath("none.txt")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--sample"), r.err.constData());
+        QVERIFY(!QFile::exists(dir.filePath("none.txt")));
     }
 };
 

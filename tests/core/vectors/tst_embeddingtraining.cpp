@@ -274,7 +274,7 @@ private slots:
     void stepsAndMetrics()
     {
         const Corpus c = corpusFromText(plantedText(200, 3), "planted", {.minCount = 1});
-        SkipGramTrainer t(c, {.dimension = 8, .epochs = 3, .stepsPerEpoch = 7});
+        SkipGramTrainer t(c, {.dimension = 8, .sample = 1e-3, .epochs = 3, .stepsPerEpoch = 7});
         QCOMPARE(t.totalSteps(), Index(21));
         std::int64_t words = 0;
         double lastRate = 1;
@@ -282,6 +282,7 @@ private slots:
             const StepMetrics m = t.step();
             words += m.examples;
             QVERIFY(m.learningRate < lastRate && m.learningRate > 0);
+            QVERIFY(m.loss > 0); // pairs were trained
             lastRate = m.learningRate;
         }
         // One epoch consumes every word of the text once (sentence ends are not words).
@@ -314,6 +315,22 @@ private slots:
         QVERIFY(messageOf([&] { SkipGramTrainer(c, {.window = 0}); }).contains("window 0"));
         QVERIFY(messageOf([&] { GloveTrainer(c, {.epochs = 0}); }).contains("epochs 0"));
         QVERIFY(messageOf([&] { GloveTrainer t(c, {}); t.rows({Index(c.words.size())}); }).contains("out of range"));
+    }
+
+    void subSamplingThatLeavesNoPairIsAnErrorNotALossOfZero()
+    {
+        // 24 tokens and t = 1e-5: every word is kept with probability ~0.015 or less, so no (word, context) pair
+        // survives an epoch; a curve of zeros would be a silent wrong answer.
+        const Corpus c = corpusFromText("the cat sat on the mat\nthe dog sat on the log\na cat and a dog\n"
+                                        "the cat saw the dog\n", "tiny.txt", {.minCount = 1});
+        SkipGramTrainer t(c, {.dimension = 8, .sample = 1e-5, .epochs = 2, .seed = 1, .stepsPerEpoch = 4});
+        QString error;
+        try {
+            for (int i = 0; i < 8; ++i) t.step();
+        } catch (const InputError& e) {
+            error = QString::fromStdString(e.what());
+        }
+        QVERIFY2(error.contains("t = 1e-05") && error.contains("--sample"), qPrintable(error));
     }
 };
 
