@@ -73,6 +73,14 @@ private:
     std::vector<FloatCandidate> heap_;
 };
 
+// The `keep` best of the threads' candidates, best first.
+std::vector<FloatCandidate> bestOf(std::vector<FloatCandidate> merged, int keep)
+{
+    std::sort(merged.begin(), merged.end(), betterF);
+    if (merged.size() > std::size_t(keep)) merged.resize(std::size_t(keep));
+    return merged;
+}
+
 // The `keep` best rows by score(dots of row i with the m columns of Q, i), skipping `exclude`.
 template <class ScoreFn>
 std::vector<FloatCandidate> scanTop(const NeighborIndex& ix, const Eigen::MatrixXf& Q, int keep,
@@ -100,9 +108,7 @@ std::vector<FloatCandidate> scanTop(const NeighborIndex& ix, const Eigen::Matrix
             top.into(merged, mutex);
         },
         4);
-    std::sort(merged.begin(), merged.end(), betterF);
-    if (merged.size() > std::size_t(keep)) merged.resize(std::size_t(keep));
-    return merged;
+    return bestOf(std::move(merged), keep);
 }
 
 #ifdef UNROLL_HALF_SCAN
@@ -135,9 +141,7 @@ std::vector<FloatCandidate> scanTopHalf(const NeighborIndex& ix, const std::vect
             top.into(merged, mutex);
         },
         4);
-    std::sort(merged.begin(), merged.end(), betterF);
-    if (merged.size() > std::size_t(keep)) merged.resize(std::size_t(keep));
-    return merged;
+    return bestOf(std::move(merged), keep);
 }
 #endif
 

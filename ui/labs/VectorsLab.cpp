@@ -501,36 +501,32 @@ void VectorsLab::loadVectorsFile(const QString& path, qint64 limit)
     loadBar_->setRange(0, 0);
     setMessage(QString("Loading %1…").arg(html(path)));
     lastLoadOk_ = false;
-    // One connection per load, removed when it fires.
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(loadJob_, &BackgroundJob::finished, this,
-                          [this, result, report, path, connection](BackgroundJob::Outcome o, const QString& error) {
-                              disconnect(*connection);
-                              loadBar_->hide();
-                              cancelLoad_->hide();
-                              if (o == BackgroundJob::Outcome::Cancelled) {
-                                  setMessage("Loading cancelled; the vectors shown are unchanged.");
-                                  return;
-                              }
-                              if (o == BackgroundJob::Outcome::Failed) {
-                                  setMessage(QString("<span style='color:#b3261e'><b>Cannot load:</b> %1</span>")
-                                                 .arg(html(error)));
-                                  return;
-                              }
-                              lastLoadOk_ = true;
-                              QStringList warnings;
-                              for (const auto& w : report->warnings) warnings << html(QString::fromStdString(w));
-                              setVectors(*result, QFileInfo(path).fileName());
-                              if (!warnings.isEmpty())
-                                  setMessage(message_->text() + "<br><span style='color:#8a5a00'>" +
-                                             warnings.join("<br>") + "</span>");
-                          });
+    const auto loaded = [this, result, report, path](BackgroundJob::Outcome o, const QString& error) {
+        loadBar_->hide();
+        cancelLoad_->hide();
+        if (o == BackgroundJob::Outcome::Cancelled) {
+            setMessage("Loading cancelled; the vectors shown are unchanged.");
+            return;
+        }
+        if (o == BackgroundJob::Outcome::Failed) {
+            setMessage(QString("<span style='color:#b3261e'><b>Cannot load:</b> %1</span>")
+                           .arg(html(error)));
+            return;
+        }
+        lastLoadOk_ = true;
+        QStringList warnings;
+        for (const auto& w : report->warnings) warnings << html(QString::fromStdString(w));
+        setVectors(*result, QFileInfo(path).fileName());
+        if (!warnings.isEmpty())
+            setMessage(message_->text() + "<br><span style='color:#8a5a00'>" +
+                       warnings.join("<br>") + "</span>");
+    };
     loadJob_->start([file, limit, result, report](TrainingObserver& observer) {
         LoadOptions o;
         o.limit = limit;
         o.observer = &observer;
         *result = std::make_shared<const WordVectors>(loadVectors(file, o, report.get()));
-    });
+    }, loaded);
 }
 
 bool VectorsLab::waitForLoad()
@@ -1017,35 +1013,32 @@ void VectorsLab::loadCorpusFile(const QString& path)
     loadBar_->setRange(0, 0);
     corpusLabel_->setText(QString("Reading %1…").arg(html(QFileInfo(path).fileName())));
     lastCorpusOk_ = false;
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(corpusJob_, &BackgroundJob::finished, this,
-                          [this, result, connection](BackgroundJob::Outcome o, const QString& error) {
-                              disconnect(*connection);
-                              loadBar_->hide();
-                              cancelLoad_->hide();
-                              if (o != BackgroundJob::Outcome::Done) {
-                                  corpusLabel_->setText(o == BackgroundJob::Outcome::Cancelled
-                                                            ? QString("Reading the corpus was cancelled.")
-                                                            : QString("<span style='color:#b3261e'>%1</span>")
-                                                                  .arg(html(error)));
-                                  return;
-                              }
-                              corpus_ = *result;
-                              lastCorpusOk_ = true;
-                              corpusLabel_->setText(QString("<b>%1</b><br>%2 tokens, %3 words (count ≥ %4)")
-                                                        .arg(html(QFileInfo(QString::fromStdString(corpus_->source))
-                                                                      .fileName()))
-                                                        .arg(corpus_->tokens.size())
-                                                        .arg(corpus_->words.size())
-                                                        .arg(minCount_->value()));
-                              trainButton_->setEnabled(corpus_->words.size() >= 5);
-                          });
+    const auto read = [this, result](BackgroundJob::Outcome o, const QString& error) {
+        loadBar_->hide();
+        cancelLoad_->hide();
+        if (o != BackgroundJob::Outcome::Done) {
+            corpusLabel_->setText(o == BackgroundJob::Outcome::Cancelled
+                                      ? QString("Reading the corpus was cancelled.")
+                                      : QString("<span style='color:#b3261e'>%1</span>")
+                                            .arg(html(error)));
+            return;
+        }
+        corpus_ = *result;
+        lastCorpusOk_ = true;
+        corpusLabel_->setText(QString("<b>%1</b><br>%2 tokens, %3 words (count ≥ %4)")
+                                  .arg(html(QFileInfo(QString::fromStdString(corpus_->source))
+                                                .fileName()))
+                                  .arg(corpus_->tokens.size())
+                                  .arg(corpus_->words.size())
+                                  .arg(minCount_->value()));
+        trainButton_->setEnabled(corpus_->words.size() >= 5);
+    };
     corpusJob_->start([file, minCount, result](TrainingObserver& observer) {
         CorpusOptions o;
         o.minCount = minCount;
         o.observer = &observer;
         *result = std::make_shared<const Corpus>(loadCorpus(file, o));
-    });
+    }, read);
 }
 
 bool VectorsLab::waitForCorpus()
@@ -1103,13 +1096,24 @@ void VectorsLab::saveModel()
     const QString path =
         QFileDialog::getSaveFileName(this, "Save the vectors as GloVe text", "vectors.txt", "GloVe text (*.txt)");
     if (path.isEmpty()) return;
-    try {
-        saveGloveText(*v, path.toStdString());
-        markSaved();
-        emit statusMessage("Saved " + path);
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, "Save the vectors", QString::fromUtf8(e.what()));
+    if (loadJob_->isRunning()) {
+        setMessage("A file is loading: wait, or Cancel it, then save.");
+        return;
     }
+    // Off the GUI thread like a load (a 400,000-word table is ~170 MB of text); the table is immutable, so the
+    // worker may read it while the page stays live.
+    loadBar_->show();
+    loadBar_->setRange(0, 0);
+    const auto saved = [this, path](BackgroundJob::Outcome o, const QString& error) {
+        loadBar_->hide();
+        if (o == BackgroundJob::Outcome::Done) {
+            markSaved();
+            emit statusMessage("Saved " + path);
+        } else if (o == BackgroundJob::Outcome::Failed) {
+            QMessageBox::warning(this, "Save the vectors", error);
+        }
+    };
+    loadJob_->start([v, file = path.toStdString()](TrainingObserver&) { saveGloveText(*v, file); }, saved);
 }
 
 QList<QAction*> VectorsLab::exportActions()

@@ -2,6 +2,7 @@
 // backward, strides, output lengths, the Keras kernel layout), BatchNorm's two modes and its moving averages (numbers
 // worked by hand below), Dropout's mask statistics and determinism, the gradient checks of these layers, and the
 // messages of bad input.
+#include "../InputErrorOf.hpp"
 #include "math/Rng.hpp"
 #include "nn/BatchNorm.hpp"
 #include "nn/Conv1D.hpp"
@@ -27,16 +28,6 @@ bool closeTo(double actual, double expected, double tol)
     QVERIFY2(closeTo((a), (e), (tol)),                                                                                 \
              qPrintable(QString("%1 = %2, expected %3").arg(#a).arg((a), 0, 'g', 17).arg((e), 0, 'g', 17)))
 
-// The InputError message of f(), or "" when it does not throw.
-QString inputErrorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
 #define CHECK_THROWS_WITH(expr, text)                                                                                  \
     do {                                                                                                               \
         const QString message = inputErrorOf([&] { expr; });                                                          \
@@ -88,6 +79,8 @@ struct NaiveConv {
 double maxAbsDiff(const MatD& a, const MatD& b) { return (a - b).cwiseAbs().maxCoeff(); }
 
 } // namespace
+
+using unroll::test::inputErrorOf;
 
 class TestConv : public QObject {
     Q_OBJECT

@@ -1,5 +1,6 @@
 // The toolkit's layers and losses beyond their gradient checks (tst_cells runs those): what they compute, the course's
 // parameter counts, masks and reductions, frozen embeddings, and the messages bad input gets.
+#include "../InputErrorOf.hpp"
 #include "math/Rng.hpp"
 #include "nn/Attention.hpp"
 #include "nn/Embedding.hpp"
@@ -13,17 +14,7 @@
 
 using namespace unroll;
 
-namespace {
-template <class F> QString errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
-} // namespace
+using unroll::test::inputErrorOf;
 
 class TestLayers : public QObject {
     Q_OBJECT
@@ -57,10 +48,10 @@ private slots:
     {
         Linear<float> dense(3, 2);
         LinearCache<float> c;
-        QCOMPARE(errorOf([&] { dense.forward(MatF::Zero(4, 1), c); }),
+        QCOMPARE(inputErrorOf([&] { dense.forward(MatF::Zero(4, 1), c); }),
                  QString("linear layer expects 3 input rows, got 4"));
-        QVERIFY(errorOf([] { Linear<float>(0, 2); }).contains("positive"));
-        QVERIFY(errorOf([] { parseActivation("gelu"); }).contains("known: identity"));
+        QVERIFY(inputErrorOf([] { Linear<float>(0, 2); }).contains("positive"));
+        QVERIFY(inputErrorOf([] { parseActivation("gelu"); }).contains("known: identity"));
     }
 
     void crossEntropyIsMinusLogSoftmax()
@@ -91,7 +82,7 @@ private slots:
         softmaxCrossEntropyBackward<double>(c, y, w, dZ);
         QCOMPARE(dZ.col(0).cwiseAbs().sum(), 0.0);
         QVERIFY(std::abs(dZ(1, 2) - 2 * (0.5 - 1)) < 1e-15);
-        QVERIFY(errorOf([&] {
+        QVERIFY(inputErrorOf([&] {
                     const std::vector<std::int32_t> bad = {0, 2, 0};
                     softmaxCrossEntropyForward<double>(Z, bad, {}, Reduction::Sum, c);
                 }).contains("target 2 outside the 2 classes"));
@@ -109,7 +100,7 @@ private slots:
         MatF W(1, 3);
         W << 0, 0, 1; // only the last step scored
         QVERIFY(std::abs(sigmoidBceForward<float>(Z, Y, W, Reduction::Mean, c) - std::log(2.0)) < 1e-6);
-        QVERIFY(errorOf([&] { sigmoidBceForward<float>(Z, MatF::Zero(2, 3), MatF(), Reduction::Sum, c); })
+        QVERIFY(inputErrorOf([&] { sigmoidBceForward<float>(Z, MatF::Zero(2, 3), MatF(), Reduction::Sum, c); })
                     .contains("targets are 2x3, outputs 1x3"));
     }
 
@@ -138,11 +129,11 @@ private slots:
         QCOMPARE(Y(0, 0), 3.0);
         QCOMPARE(Y(1, 1), 5.0); // the mean of 4, 5, 6
         QCOMPARE(Y.col(2).cwiseAbs().sum(), 0.0);
-        QVERIFY(errorOf([&] {
+        QVERIFY(inputErrorOf([&] {
                     const std::vector<std::int32_t> bad = {4};
                     emb.forward(bad, Y);
                 }).contains("word index 4 outside the vocabulary of 3 words"));
-        QVERIFY(errorOf([&] { emb.setVectors(MatD::Zero(3, 3)); }).contains("3-dimensional"));
+        QVERIFY(inputErrorOf([&] { emb.setVectors(MatD::Zero(3, 3)); }).contains("3-dimensional"));
     }
 
     void attentionHasTheCourseShapesAndWeights()
@@ -167,7 +158,7 @@ private slots:
             for (Index t = 0; t < T_x; ++t) expected.col(i) += c.alpha(t, i) * A.col(t * m + i);
         }
         QVERIFY((expected - c.context).cwiseAbs().maxCoeff() < 1e-5);
-        QVERIFY(errorOf([&] { att.forward(A, m, MatF::Zero(64, 2), c); }).contains("do not fit"));
+        QVERIFY(inputErrorOf([&] { att.forward(A, m, MatF::Zero(64, 2), c); }).contains("do not fit"));
     }
 };
 

@@ -4,6 +4,7 @@
 // words of a topic must be closer to each other (cosine) than to the other topics' words, and each word's nearest
 // neighbour must be in its own topic. Runs are on one thread (reproducible; Hogwild races would also trip
 // ThreadSanitizer) except parallelTrainingRecovers, which uses two.
+#include "../InputErrorOf.hpp"
 #include "vectors/EmbeddingTraining.hpp"
 
 #include "util/Error.hpp"
@@ -111,17 +112,9 @@ struct StopAfter : TrainingObserver {
     bool stopRequested() override { return ++calls > limit; }
 };
 
-template <class F> QString messageOf(F&& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
-
 } // namespace
+
+using unroll::test::inputErrorOf;
 
 class TestEmbeddingTraining : public QObject {
     Q_OBJECT
@@ -163,24 +156,24 @@ private slots:
             return p;
         };
         const std::string empty = path("empty.txt", "");
-        QVERIFY(messageOf([&] { loadCorpus(empty); }).contains("empty.txt: no words"));
+        QVERIFY(inputErrorOf([&] { loadCorpus(empty); }).contains("empty.txt: no words"));
         QVERIFY_THROWS_EXCEPTION(FormatError, loadCorpus(path("blank.txt", " \n\t\n")));
 
-        const QString rare = messageOf([&] { loadCorpus(path("rare.txt", "a b c a\n"), {.minCount = 5}); });
+        const QString rare = inputErrorOf([&] { loadCorpus(path("rare.txt", "a b c a\n"), {.minCount = 5}); });
         QVERIFY2(rare.contains("rare.txt") && rare.contains("at least 5 times") && rare.contains("'a', occurs 2"),
                  qPrintable(rare));
 
-        const QString big = messageOf([&] { loadCorpus(path("big.txt", "one two three\n"), {.maxBytes = 10}); });
+        const QString big = inputErrorOf([&] { loadCorpus(path("big.txt", "one two three\n"), {.maxBytes = 10}); });
         QVERIFY2(big.contains("big.txt") && big.contains("14 bytes") && big.contains("limit of 10 bytes"),
                  qPrintable(big));
-        QVERIFY(messageOf([&] { corpusFromText("one two three", "text", {.maxBytes = 10}); }).contains("limit of 10"));
+        QVERIFY(inputErrorOf([&] { corpusFromText("one two three", "text", {.maxBytes = 10}); }).contains("limit of 10"));
 
         const std::string nul = path("nul.bin", std::string("abc de\0f", 8));
         QVERIFY_THROWS_EXCEPTION(FormatError, loadCorpus(nul));
-        QVERIFY(messageOf([&] { loadCorpus(nul); }).contains("nul.bin: a NUL byte at offset 6"));
+        QVERIFY(inputErrorOf([&] { loadCorpus(nul); }).contains("nul.bin: a NUL byte at offset 6"));
 
-        QVERIFY(messageOf([&] { loadCorpus(dir.filePath("missing.txt").toStdString()); }).contains("missing.txt"));
-        QVERIFY(!messageOf([&] { corpusFromText("a", "t", {.minCount = 0}); }).isEmpty());
+        QVERIFY(inputErrorOf([&] { loadCorpus(dir.filePath("missing.txt").toStdString()); }).contains("missing.txt"));
+        QVERIFY(!inputErrorOf([&] { corpusFromText("a", "t", {.minCount = 0}); }).isEmpty());
     }
 
     void corpusCancels()
@@ -201,7 +194,7 @@ private slots:
         QCOMPARE(GloveTrainer(one, {.dimension = 4, .window = 1}).cooccurrenceEntries(), Index(4));
         // A text whose sentences are single words has nothing to fit.
         const Corpus lonely = corpusFromText("a\nb\na\n", "lonely", {.minCount = 1});
-        QVERIFY(messageOf([&] { GloveTrainer(lonely, {}); }).contains("lonely"));
+        QVERIFY(inputErrorOf([&] { GloveTrainer(lonely, {}); }).contains("lonely"));
     }
 
     void gloveRecoversTopics()
@@ -311,10 +304,10 @@ private slots:
     void rejectsBadOptions()
     {
         const Corpus c = corpusFromText(plantedText(20, 3), "planted", {.minCount = 1});
-        QVERIFY(messageOf([&] { SkipGramTrainer(c, {.dimension = 0}); }).contains("dimension 0"));
-        QVERIFY(messageOf([&] { SkipGramTrainer(c, {.window = 0}); }).contains("window 0"));
-        QVERIFY(messageOf([&] { GloveTrainer(c, {.epochs = 0}); }).contains("epochs 0"));
-        QVERIFY(messageOf([&] { GloveTrainer t(c, {}); t.rows({Index(c.words.size())}); }).contains("out of range"));
+        QVERIFY(inputErrorOf([&] { SkipGramTrainer(c, {.dimension = 0}); }).contains("dimension 0"));
+        QVERIFY(inputErrorOf([&] { SkipGramTrainer(c, {.window = 0}); }).contains("window 0"));
+        QVERIFY(inputErrorOf([&] { GloveTrainer(c, {.epochs = 0}); }).contains("epochs 0"));
+        QVERIFY(inputErrorOf([&] { GloveTrainer t(c, {}); t.rows({Index(c.words.size())}); }).contains("out of range"));
     }
 
     void subSamplingThatLeavesNoPairIsAnErrorNotALossOfZero()

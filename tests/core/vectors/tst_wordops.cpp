@@ -39,6 +39,7 @@
 //               for x in (x1, x2)]
 //   centered = [...]  # for (woman, man), (queen, king), (girl, boy): each word minus its pair's mean
 //   PCA(n_components=1).fit(np.array(centered)).components_[0]   # sign: like woman - man
+#include "../InputErrorOf.hpp"
 #include "util/Error.hpp"
 #include "vectors/Operations.hpp"
 #include "vectors/WordVectors.hpp"
@@ -95,17 +96,9 @@ void expectVector(const Eigen::VectorXd& got, const Eigen::VectorXd& expected, d
              qPrintable(QString("max difference %1").arg((got - expected).cwiseAbs().maxCoeff())));
 }
 
-QString errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return "(no error)";
-}
-
 } // namespace
+
+using unroll::test::inputErrorOf;
 
 class TestWordOps : public QObject {
     Q_OBJECT
@@ -122,7 +115,7 @@ private slots:
         QVERIFY(std::abs(cosineSimilarity(a, -a) + 1) < 1e-15);
         QVERIFY(std::abs(cosineSimilarity(a, b) - cosineSimilarity(a * 2, b * 4)) < 1e-15);
         QCOMPARE(cosineSimilarity(vec({0, 0}), b), 0.0); // no direction, no NaN
-        QVERIFY(errorOf([] { cosineSimilarity(vec({1, 2}), vec({1, 2, 3})); }).contains("2 and 3 values"));
+        QVERIFY(inputErrorOf([] { cosineSimilarity(vec({1, 2}), vec({1, 2, 3})); }).contains("2 and 3 values"));
     }
 
     void courseAnalogy()
@@ -134,8 +127,8 @@ private slots:
                          {{"queen", 0.9881107123913898}, {"nurse", 0.6257489960595847}, {"girl", 0.564787559511335}});
         // Upper case is lower-cased, as the course does; top 1 is the best of the top 3.
         expectCandidates(v, analogy(v, "MAN", "Woman", "boy"), {{"girl", 0.9947294626039876}});
-        QCOMPARE(errorOf([&] { analogy(v, "man", "woman", "robot"); }), QString("unknown word 'robot'"));
-        QVERIFY(errorOf([&] { analogy(v, "man", "woman", "boy", 0); }).contains("top = 0"));
+        QCOMPARE(inputErrorOf([&] { analogy(v, "man", "woman", "robot"); }), QString("unknown word 'robot'"));
+        QVERIFY(inputErrorOf([&] { analogy(v, "man", "woman", "boy", 0); }).contains("top = 0"));
     }
 
     void courseToyAnalogies()
@@ -190,7 +183,7 @@ private slots:
         QCOMPARE(v.word(skipped[1].index), std::string("girl"));
         // k beyond the table: every word once.
         QCOMPARE(nearestNeighbors(v, v.vector("man"), 50).size(), std::size_t(9));
-        QVERIFY(errorOf([&] { nearestNeighbors(v, vec({1, 2}), 3); }).contains("the query has 2 values"));
+        QVERIFY(inputErrorOf([&] { nearestNeighbors(v, vec({1, 2}), 3); }).contains("the query has 2 values"));
     }
 
     void neighborsAgreeWithBruteForceOnALargerTable()
@@ -266,9 +259,9 @@ private slots:
         // One pair: its difference, normalised.
         const Eigen::VectorXd one = principalDirection(v, {{"man", "woman"}});
         expectVector(one, pairDirection(v, "man", "woman").normalized());
-        QVERIFY(errorOf([&] { principalDirection(v, {}); }).contains("at least one pair"));
-        QVERIFY(errorOf([&] { principalDirection(v, {{"man", "man"}}); }).contains("same vector"));
-        QCOMPARE(errorOf([&] { pairDirection(v, "woman", "xyz"); }), QString("unknown word 'xyz'"));
+        QVERIFY(inputErrorOf([&] { principalDirection(v, {}); }).contains("at least one pair"));
+        QVERIFY(inputErrorOf([&] { principalDirection(v, {{"man", "man"}}); }).contains("same vector"));
+        QCOMPARE(inputErrorOf([&] { pairDirection(v, "woman", "xyz"); }), QString("unknown word 'xyz'"));
     }
 
     void neutralizeCourse()
@@ -285,7 +278,7 @@ private slots:
         expectVector(neutralize(n, g), n);
         const Eigen::VectorXd off = vec({1.5, -1, 0, 0}); // off . g = 0
         expectVector(neutralize(off, g), off, 0);
-        QVERIFY(errorOf([&] { neutralize(e, Eigen::VectorXd::Zero(4)); }).contains("bias direction is zero"));
+        QVERIFY(inputErrorOf([&] { neutralize(e, Eigen::VectorXd::Zero(4)); }).contains("bias direction is zero"));
     }
 
     void equalizeCourse()
@@ -314,8 +307,8 @@ private slots:
         const Eigen::VectorXd neutral = neutralize(v.vector("doctor"), g).normalized();
         QVERIFY(std::abs(e1.dot(neutral) - e2.dot(neutral)) < 1e-15);
         QVERIFY(std::abs(cosineSimilarity(e1, g) + cosineSimilarity(e2, g)) < 1e-15);
-        QVERIFY(errorOf([&] { equalize(vec({1, 0}), vec({0, 1}), vec({1, -1}) * 0); }).contains("zero"));
-        QVERIFY(errorOf([&] { equalize(vec({1, 0}), vec({1, 0}), vec({1, 1}), EqualizeRule::Paper); })
+        QVERIFY(inputErrorOf([&] { equalize(vec({1, 0}), vec({0, 1}), vec({1, -1}) * 0); }).contains("zero"));
+        QVERIFY(inputErrorOf([&] { equalize(vec({1, 0}), vec({1, 0}), vec({1, 1}), EqualizeRule::Paper); })
                     .contains("project equally"));
     }
 };

@@ -1,6 +1,8 @@
 // BackgroundJob; see BackgroundJob.hpp.
 #include "labs/vectors/BackgroundJob.hpp"
 
+#include <utility>
+
 #include "util/Error.hpp"
 
 #include <QTimer>
@@ -34,9 +36,10 @@ BackgroundJob::~BackgroundJob()
     if (thread_.joinable()) thread_.join();
 }
 
-bool BackgroundJob::start(Work work)
+bool BackgroundJob::start(Work work, Then then)
 {
     if (thread_.joinable()) return false;
+    then_ = std::move(then);
     cancel_ = false;
     done_ = false;
     progressDone_ = 0;
@@ -78,6 +81,7 @@ void BackgroundJob::poll()
     }
     thread_.join();
     timer_->stop();
+    if (Then then = std::exchange(then_, {})) then(outcome_, error_);
     emit finished(outcome_, error_);
 }
 

@@ -2,8 +2,8 @@
 // stays live; progress and cancellation go through a TrainingObserver like everywhere in the core.
 //
 //   auto result = std::make_shared<WordVectors>();
-//   job->start([path, result](TrainingObserver& obs) { *result = loadVectors(path, {.observer = &obs}); });
-//   connect(job, &BackgroundJob::finished, this, [=](BackgroundJob::Outcome o, const QString& error) { … *result … });
+//   job->start([path, result](TrainingObserver& obs) { *result = loadVectors(path, {.observer = &obs}); },
+//              [=](BackgroundJob::Outcome o, const QString& error) { … *result … });   // on the GUI thread, once
 //
 // Threads: the work writes only what it captured; the GUI reads that after finished(), which comes after the thread
 // was joined (so every write happened before). Progress crosses as two atomics, polled by a timer on the GUI thread;
@@ -28,11 +28,14 @@ class BackgroundJob : public QObject {
 public:
     enum class Outcome { Done, Cancelled, Failed };
     using Work = std::function<void(TrainingObserver& observer)>; // throws to fail; CancelledError when stopped
+    using Then = std::function<void(Outcome outcome, const QString& error)>; // this job's ending, on the GUI thread
 
     explicit BackgroundJob(QObject* parent = nullptr);
     ~BackgroundJob() override;
 
-    bool start(Work work); // false when a job is already running
+    // false when a job is already running. `then` is called once, on the GUI thread, when this work has ended
+    // (before finished() is emitted), so each start says what its own result is for.
+    bool start(Work work, Then then = {});
     void cancel();         // asks the work to stop (its observer's stopRequested() turns true)
     bool isRunning() const { return thread_.joinable(); }
     void waitForFinished(); // blocks until the work ends and finished() was emitted (tests, screenshots)
@@ -50,6 +53,7 @@ private:
     std::atomic<qint64> progressDone_{0}, progressTotal_{0};
     Outcome outcome_ = Outcome::Done; // written by the thread, read after join
     QString error_;
+    Then then_;
     QTimer* timer_ = nullptr;
 };
 
