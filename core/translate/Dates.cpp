@@ -1,7 +1,9 @@
 // Dates and their renderings; see Dates.hpp. The course's patterns are rendered as babel renders them for en_US
-// (CLDR's English month and weekday names), with two readings of our own: a pattern's "YY"/"YYY" (CLDR's week-based
-// year, which babel honours and which differs from the calendar year for a few days around New Year) is taken as the
-// calendar year, as the course's targets assume.
+// (CLDR's English month and weekday names). A pattern's "YY"/"YYY" is CLDR's week-based year, which differs from the
+// calendar year for a few days around New Year; babel renders it as the calendar year for en_US (its weeks start on
+// Sunday with one day enough for a first week, so its "week 0" correction never applies), the course's targets
+// assume the calendar year, and so do we. Checked against babel 2.10.3 on 146,104 renderings (every course format,
+// a date in every week of 1900..2099): all equal.
 #include "translate/Dates.hpp"
 
 #include "math/Rng.hpp"
@@ -190,13 +192,24 @@ std::string formatDate(const CivilDate& d, const DateFormat& format)
     const std::string_view p = format.pattern;
     std::string out;
     for (std::size_t i = 0; i < p.size();) {
-        if (p[i] == '\'') { // quoted literal; '' is a quote
-            const std::size_t close = p.find('\'', i + 1);
-            if (close == std::string_view::npos)
-                throw InputError("date pattern \"" + std::string(p) + "\": a quote is not closed");
-            if (close == i + 1) out += '\'';
-            else out.append(p.substr(i + 1, close - i - 1));
-            i = close + 1;
+        if (p[i] == '\'') { // '' is a quote, in quoted text or outside; 'text' is literal
+            if (i + 1 < p.size() && p[i + 1] == '\'') {
+                out += '\'';
+                i += 2;
+                continue;
+            }
+            for (++i;; ++i) {
+                if (i >= p.size()) throw InputError("date pattern \"" + std::string(p) + "\": a quote is not closed");
+                if (p[i] != '\'') {
+                    out += p[i];
+                } else if (i + 1 < p.size() && p[i + 1] == '\'') {
+                    out += '\'';
+                    ++i;
+                } else {
+                    break;
+                }
+            }
+            ++i;
         } else if (p.substr(i, 3) == "dth") {
             out += renderField(d, "dth", p);
             i += 3;
