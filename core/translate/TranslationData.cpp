@@ -264,7 +264,7 @@ TranslationData loadPairFile(const std::filesystem::path& path, const PairFileOp
     }
     if (data.pairs.empty())
         throw InputError(name + ": the file has no valid row (" + std::to_string(lineCount) +
-                         " lines, all empty, comments or the header)");
+                         (lineCount == 1 ? " line" : " lines") + ", all empty, comments or the header)");
 
     data.targetEnd = shortestTarget != longestTarget;
     data.Tx = std::int64_t(longestSource);

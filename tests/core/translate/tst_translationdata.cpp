@@ -219,6 +219,7 @@ private slots:
         QTest::newRow("no valid row") << "p.tsv" << QByteArray("# only\n\nsource\ttarget\n")
                                       << "p.tsv: the file has no valid row (3 lines";
         QTest::newRow("empty file") << "p.tsv" << QByteArray("") << "p.tsv: the file has no valid row (0 lines";
+        QTest::newRow("one blank line") << "p.tsv" << QByteArray(" \t\r\n") << "p.tsv: the file has no valid row (1 line,";
     }
     void badRowsNameTheirLine()
     {
