@@ -60,7 +60,8 @@ def parse_args():
     ap.add_argument("--batch", type=int, default=100, help="examples per step")
     ap.add_argument("--lr", type=float, default=0.005, help="Adam's learning rate")
     ap.add_argument("--decay", type=float, default=0.01, help="per-epoch decay: lr / (1 + decay * epoch)")
-    ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (0: torch's default)")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="torch.set_num_threads (0: torch's default, 1 on this machine, with OpenBLAS's own pool)")
     ap.add_argument("--json", action="store_true", help="print one JSON document")
     a = ap.parse_args()
     if a.epochs is None:
@@ -110,15 +111,17 @@ def encode(pairs):
     return X, Y
 
 
-def keras_lstm_init(weight_ih, weight_hh, biases, n):
-    """Glorot-uniform input kernel, orthogonal recurrent kernel, zero biases with the forget gate's at 1 (PyTorch's
-    gate order i, f, g, o; one of its two bias vectors carries it)."""
+def keras_lstm_init(weight_ih, weight_hh, bias_ih, bias_hh, n):
+    """Glorot-uniform input kernel, orthogonal recurrent kernel, zero bias with the forget gate's at 1 (PyTorch's
+    gate order i, f, g, o). PyTorch's LSTM adds two bias vectors where Keras has one: bias_hh stays zero and frozen,
+    so the model has the course's 52,960 trainable parameters and the same function."""
     nn.init.xavier_uniform_(weight_ih)
     for g in range(4):  # Keras draws one orthogonal (n, 4n) kernel; per-gate blocks are as good a start
         nn.init.orthogonal_(weight_hh.data[g * n:(g + 1) * n])
-    for b in biases:
-        nn.init.zeros_(b)
-    biases[0].data[n:2 * n] = 1.0
+    nn.init.zeros_(bias_ih)
+    bias_ih.data[n:2 * n] = 1.0
+    nn.init.zeros_(bias_hh)
+    bias_hh.requires_grad_(False)
 
 
 class Translator(nn.Module):
@@ -131,11 +134,10 @@ class Translator(nn.Module):
         self.decoder = nn.LSTMCell(2 * n_a, n_s)
         self.output = nn.Linear(n_s, len(MACHINE))
         e = self.encoder
-        keras_lstm_init(e.weight_ih_l0, e.weight_hh_l0, [e.bias_ih_l0, e.bias_hh_l0], n_a)
-        keras_lstm_init(e.weight_ih_l0_reverse, e.weight_hh_l0_reverse, [e.bias_ih_l0_reverse, e.bias_hh_l0_reverse],
-                        n_a)
+        keras_lstm_init(e.weight_ih_l0, e.weight_hh_l0, e.bias_ih_l0, e.bias_hh_l0, n_a)
+        keras_lstm_init(e.weight_ih_l0_reverse, e.weight_hh_l0_reverse, e.bias_ih_l0_reverse, e.bias_hh_l0_reverse, n_a)
         d = self.decoder
-        keras_lstm_init(d.weight_ih, d.weight_hh, [d.bias_ih, d.bias_hh], n_s)
+        keras_lstm_init(d.weight_ih, d.weight_hh, d.bias_ih, d.bias_hh, n_s)
         for layer in (self.densor1, self.densor2, self.output):
             nn.init.xavier_uniform_(layer.weight)
             nn.init.zeros_(layer.bias)
@@ -195,10 +197,11 @@ def main():
     X, Y = encode(pairs)
     Xtr, Ytr = X[:a.examples], Y[:a.examples]
     model = Translator()
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-7)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(trainable, lr=a.lr, betas=(0.9, 0.999), eps=1e-7)
     generator = torch.Generator().manual_seed(a.seed)
     info = {"torch": torch.__version__, "threads": torch.get_num_threads(), "examples": a.examples,
-            "batch": a.batch, "parameters": sum(p.numel() for p in model.parameters())}
+            "batch": a.batch, "parameters": sum(p.numel() for p in trainable)}
 
     epochs = []
     for e in range(a.epochs):
