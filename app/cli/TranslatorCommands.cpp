@@ -22,6 +22,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace unroll::cli {
@@ -75,7 +76,8 @@ public:
     void onStep(const StepMetrics& m) override
     {
         const auto& history = task_.history();
-        while (printed_ < history.size()) {
+        const auto finished = std::min(history.size(), std::size_t(task_.epochsDone()));
+        while (printed_ < finished) {
             const EpochRecord& e = history[printed_++];
             if (json_) continue;
             endLine();
@@ -197,10 +199,14 @@ int trainTranslator(const QStringList& args)
     if (!savePath.empty()) task.saveModel(savePath);
 
     const ValidationReport& report = task.lastReport();
+    // Finished epochs only: after Ctrl-C the history may end with the record of an epoch cut short.
+    const auto finished = std::size_t(task.epochsDone());
     if (json) {
         QJsonArray epochs, baselineEpochs, samples, warnings;
-        for (const auto& e : task.history()) epochs.append(epochJson(e));
-        for (const auto& e : task.baselineHistory()) baselineEpochs.append(epochJson(e));
+        for (std::size_t i = 0; i < std::min(finished, task.history().size()); ++i)
+            epochs.append(epochJson(task.history()[i]));
+        for (std::size_t i = 0; i < std::min(finished, task.baselineHistory().size()); ++i)
+            baselineEpochs.append(epochJson(task.baselineHistory()[i]));
         for (std::size_t i = 0; i < std::min<std::size_t>(report.pairs.size(), 10); ++i)
             samples.append(QJsonObject{{"input", q(report.pairs[i].source)},
                                        {"expected", q(report.pairs[i].target)},
@@ -230,25 +236,27 @@ int trainTranslator(const QStringList& args)
     for (std::size_t i = 0; i < std::min<std::size_t>(report.pairs.size(), 5); ++i)
         text += QString("  %1 → %2 %3\n").arg(q(report.pairs[i].source), q(report.outputs[i]))
                     .arg(report.outputs[i] == report.pairs[i].target ? "✓" : "(expected " + q(report.pairs[i].target) + ")");
-    text += QString("%1 epochs (%2 steps) in %3 s%4").arg(task.history().size()).arg(task.stepsDone())
+    text += QString("%1 epochs (%2 steps) in %3 s%4").arg(finished).arg(task.stepsDone())
                 .arg(result.seconds, 0, 'f', 1).arg(interrupted ? " (interrupted)" : "");
-    if (!task.history().empty())
-        text += QString("; held-out exact match %1%").arg(100 * task.history().back().metrics.exactMatch, 0, 'f', 1);
+    if (finished > 0)
+        text += QString("; held-out exact match %1%").arg(100 * task.history()[finished - 1].metrics.exactMatch, 0, 'f', 1);
     if (!savePath.empty()) text += "; saved to " + q(savePath);
     printText(text);
     return Ok;
 }
 
-// The model, or an InputError naming the file whatever went wrong in reading it.
+// The model, or an InputError naming the file whatever went wrong in reading it (the core's messages name it; this
+// makes sure of it).
 LoadedTranslator loadModel(const std::string& path)
 {
+    const std::string name = std::filesystem::path(path).filename().string();
     try {
         return loadTranslator(path);
     } catch (const FormatError& e) {
-        if (std::string(e.what()).find(path) != std::string::npos) throw;
+        if (std::string(e.what()).find(name) != std::string::npos) throw;
         throw FormatError(path + ": " + e.what());
     } catch (const InputError& e) {
-        if (std::string(e.what()).find(path) != std::string::npos) throw;
+        if (std::string(e.what()).find(name) != std::string::npos) throw;
         throw InputError(path + ": " + e.what());
     }
 }
