@@ -383,7 +383,7 @@ int benchTranslatorCommand(const QStringList& args)
 
 const LabCommands reg{{
     .lab = "translator",
-    .title = "date translation with attention (the course's Bi-LSTM + attention model; your own pairs too)",
+    .title = "date translation with attention",
     .train = trainTranslator,
     .benches = {{"translator", "training throughput of the course's date translator (against PyTorch)",
                  benchTranslatorCommand}},
