@@ -16,6 +16,8 @@
 
 #include <cmath>
 
+#include <signal.h>
+
 using unroll::test::cli;
 
 namespace {
@@ -129,6 +131,31 @@ private slots:
         QCOMPARE(o["baseline_epochs"].toArray().size(), kEpochs);
         QCOMPARE(o["epochs"].toArray().size(), kEpochs);
         QVERIFY(o["baseline_parameters"].toDouble() < o["parameters"].toDouble());
+    }
+
+    void ctrlCStopsAtAStepAndStillSaves()
+    {
+        // A run far too long to finish: interrupted (SIGINT, as Ctrl-C sends) once its first epoch is printed.
+        const QString model = dir_.filePath("interrupted.safetensors");
+        QStringList args = tinyRun(model);
+        args.removeAll("--json");
+        args[args.indexOf("--epochs") + 1] = "100000";
+        QProcess p;
+        p.start(UNROLL_CLI_PATH, args);
+        QVERIFY(p.waitForStarted());
+        QByteArray out;
+        while (!out.contains("epoch 1/") && p.state() == QProcess::Running && p.waitForReadyRead(30000))
+            out += p.readAllStandardOutput();
+        QVERIFY2(out.contains("epoch 1/"), out.constData());
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(30000));
+        out += p.readAllStandardOutput();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(out.contains("(interrupted)") && out.contains("saved to"), out.constData());
+        QVERIFY(QFile::exists(model));
+        const auto r = cli({"translate", "--model", model, "seven", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
     }
 
     void translateGivesResultsInOrderWithAttention()
