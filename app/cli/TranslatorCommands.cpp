@@ -177,6 +177,11 @@ int trainTranslator(const QStringList& args)
 
     TranslatorTask task(data, o);
     const std::string savePath = utf8(p.value("save"));
+    if (!savePath.empty()) { // before training, not after it
+        const auto dir = std::filesystem::absolute(savePath).parent_path();
+        if (!std::filesystem::is_directory(dir))
+            throw InputError("--save " + savePath + ": the folder " + dir.string() + " does not exist");
+    }
     if (!json)
         printText(QString("%1: %2 training pairs, %3 held out; Tx %4, Ty %5; %6 parameters%7")
                       .arg(q(data.sourceName)).arg(task.trainingPairs().size()).arg(task.heldOutPairs().size())

@@ -12,7 +12,9 @@ Model, as core/translate/Translator.hpp builds it:
   loss = sum over the Ty steps of the cross-entropy averaged over the batch (Keras' multi-output loss).
 Adam (lr 0.005, betas 0.9 / 0.999, eps 1e-7 as Keras), batch 100, the examples shuffled each epoch, the learning rate
 lr / (1 + 0.01 * epoch) per epoch as TranslatorTask does. Weights start as Keras' do (Glorot-uniform kernels,
-orthogonal recurrent kernels, zero biases, forget-gate bias 1), so --train compares like with like.
+orthogonal recurrent kernels, zero biases, forget-gate bias 1) except the attention's energy bias, which starts at 1
+as in Unroll's Translator::initialize (with Keras' 0 the relu'd energies can all die early; --energy-bias 0 for
+Keras' start), so --train compares like with like.
 
 Data: the pairs `unroll-cli dates --n N --seed S --json` prints (the course's generator, in C++), or a TSV file
 (source<TAB>target per line) given with --data; sources are encoded with the course's human_vocab (lower-case, commas
@@ -60,6 +62,8 @@ def parse_args():
     ap.add_argument("--batch", type=int, default=100, help="examples per step")
     ap.add_argument("--lr", type=float, default=0.005, help="Adam's learning rate")
     ap.add_argument("--decay", type=float, default=0.01, help="per-epoch decay: lr / (1 + decay * epoch)")
+    ap.add_argument("--energy-bias", type=float, default=1.0,
+                    help="initial bias of the attention's Dense(1) (Unroll: 1, Keras: 0)")
     ap.add_argument("--threads", type=int, default=2,
                     help="torch.set_num_threads (0: torch's default, 1 on this machine, with OpenBLAS's own pool)")
     ap.add_argument("--json", action="store_true", help="print one JSON document")
@@ -125,7 +129,7 @@ def keras_lstm_init(weight_ih, weight_hh, bias_ih, bias_hh, n):
 
 
 class Translator(nn.Module):
-    def __init__(self, n_a=32, n_s=64, n_h=10):
+    def __init__(self, n_a=32, n_s=64, n_h=10, energy_bias=1.0):
         super().__init__()
         self.n_s = n_s
         self.encoder = nn.LSTM(len(HUMAN), n_a, batch_first=True, bidirectional=True)
@@ -141,6 +145,7 @@ class Translator(nn.Module):
         for layer in (self.densor1, self.densor2, self.output):
             nn.init.xavier_uniform_(layer.weight)
             nn.init.zeros_(layer.bias)
+        nn.init.constant_(self.densor2.bias, energy_bias)
 
     def forward(self, x):
         """x: (m, Tx) symbol ids -> logits (Ty, m, 11), attention (Ty, m, Tx)."""
@@ -196,7 +201,7 @@ def main():
     pairs = load_pairs(a, a.examples + n_held)
     X, Y = encode(pairs)
     Xtr, Ytr = X[:a.examples], Y[:a.examples]
-    model = Translator()
+    model = Translator(energy_bias=a.energy_bias)
     trainable = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(trainable, lr=a.lr, betas=(0.9, 0.999), eps=1e-7)
     generator = torch.Generator().manual_seed(a.seed)

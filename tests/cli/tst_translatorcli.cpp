@@ -311,6 +311,10 @@ private slots:
         QCOMPARE(r.code, 2);
         QVERIFY2(oneLineNaming(r, {"absent.txt"}), r.err.constData());
 
+        r = cli(tinyRun(dir_.filePath("no-such-folder/model.safetensors")));
+        QCOMPARE(r.code, 2);
+        QVERIFY2(oneLineNaming(r, {"--save", "no-such-folder"}), r.err.constData());
+
         r = cli({"train", "translator", "--epochs", "0"});
         QCOMPARE(r.code, 2);
         QVERIFY2(oneLineNaming(r, {"--epochs"}), r.err.constData());
