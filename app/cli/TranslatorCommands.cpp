@@ -240,11 +240,13 @@ int trainTranslator(const QStringList& args)
     QString text;
     for (std::size_t i = 0; i < std::min<std::size_t>(report.pairs.size(), 5); ++i)
         text += QString("  %1 → %2 %3\n").arg(q(report.pairs[i].source), q(report.outputs[i]))
-                    .arg(report.outputs[i] == report.pairs[i].target ? "✓" : "(expected " + q(report.pairs[i].target) + ")");
+                    .arg(report.outputs[i] == report.pairs[i].target ? QString("✓")
+                                                                     : "(expected " + q(report.pairs[i].target) + ")");
     text += QString("%1 epochs (%2 steps) in %3 s%4").arg(finished).arg(task.stepsDone())
                 .arg(result.seconds, 0, 'f', 1).arg(interrupted ? " (interrupted)" : "");
     if (finished > 0)
-        text += QString("; held-out exact match %1%").arg(100 * task.history()[finished - 1].metrics.exactMatch, 0, 'f', 1);
+        text += QString("; held-out exact match %1%")
+                    .arg(100 * task.history()[finished - 1].metrics.exactMatch, 0, 'f', 1);
     if (!savePath.empty()) text += "; saved to " + q(savePath);
     printText(text);
     return Ok;
@@ -342,7 +344,8 @@ int runTranslate(const QStringList& args)
             const BeamResult b = beamSearch(*loaded.model, sources[i], beam);
             QJsonArray candidates;
             for (const auto& d : b.best)
-                candidates.append(QJsonObject{{"output", q(decodeTarget(loaded.target, d.ids))}, {"log_prob", d.logProb}});
+                candidates.append(
+                    QJsonObject{{"output", q(decodeTarget(loaded.target, d.ids))}, {"log_prob", d.logProb}});
             add(i, b.best.front(), &candidates);
             if (beam > 1)
                 for (std::size_t k = 1; k < b.best.size(); ++k)

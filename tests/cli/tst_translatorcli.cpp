@@ -29,9 +29,9 @@ QJsonObject json(const unroll::test::Result& r) { return QJsonDocument::fromJson
 constexpr int kEpochs = 40;
 QStringList tinyRun(const QString& save)
 {
-    return {"train", "translator", "--data", kData + "numbers.tsv", "--held-out", "5", "--epochs", QString::number(kEpochs),
-            "--batch", "8", "--lr", "0.02", "--n-a", "8", "--n-s", "16", "--n-h", "4", "--seed", "3", "--save", save,
-            "--json"};
+    return {"train", "translator", "--data", kData + "numbers.tsv", "--held-out", "5",
+            "--epochs", QString::number(kEpochs), "--batch", "8", "--lr", "0.02",
+            "--n-a", "8", "--n-s", "16", "--n-h", "4", "--seed", "3", "--save", save, "--json"};
 }
 
 // The parameter count of the model the JSON describes, by the layer sizes (LSTM: 4 (n (n + n_x) + n)).
@@ -236,7 +236,8 @@ private slots:
         r = cli({"translate", "--model", model_, "thirty one"});
         QCOMPARE(r.code, 0);
         const QString line = QString::fromUtf8(r.out).trimmed();
-        QVERIFY2(line.startsWith(QString::fromUtf8("thirty one → ")) && line.contains("(log p = "), r.out.constData());
+        QVERIFY2(line.startsWith(QString::fromUtf8("thirty one → ")) && line.contains("(log p = "),
+                 r.out.constData());
     }
 
     void noAttentionGivesNullAttention()
