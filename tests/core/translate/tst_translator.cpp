@@ -181,6 +181,18 @@ private slots:
                 QCOMPARE(beam.steps.size(), size_t(model.config().Ty));
                 QCOMPARE(translateGreedy(model, {sources[i]})[0].logProb, greedy[i].logProb);
             }
+            // After <end> (symbol 5 of this model, made likelier here) nothing more is written.
+            Translator<float> ending = model.copyWeights();
+            ending.output.b(5, 0) += 3.0f;
+            int ended = 0;
+            for (const auto& d : translateGreedy(ending, sources)) {
+                QCOMPARE(d.ids.size(), size_t(model.config().Ty));
+                const auto end = std::find(d.ids.begin(), d.ids.end(), model.config().endId);
+                if (end == d.ids.end()) continue;
+                ++ended;
+                QVERIFY(std::all_of(end + 1, d.ids.end(), [](auto y) { return y == kNoTarget; }));
+            }
+            QVERIFY(ended >= 1);
         }
         // Without attention too.
         const Translator<float> plain = smallModel(false, true);
