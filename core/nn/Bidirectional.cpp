@@ -3,6 +3,7 @@
 
 #include "util/Error.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace unroll {
@@ -55,6 +56,7 @@ template <class T> void Bidirectional<T>::forward(ConstMatRef<T> X, Index m)
     const Index n = hiddenSize(), N = X.cols();
     m_ = m;
     T_ = N / m;
+    ids_ = false;
     zeros_.setZero(n, m);
     forwardLayer.forward(X, m, zeros_, zeros_);
     Xrev_.resize(X.rows(), N);
@@ -63,6 +65,50 @@ template <class T> void Bidirectional<T>::forward(ConstMatRef<T> X, Index m)
     Y_.resize(2 * n, N);
     Y_.topRows(n) = forwardLayer.outputs();
     reverseSteps<T>(backwardLayer.outputs(), m, Y_.bottomRows(n));
+}
+
+namespace {
+
+// ids of m sequences of T steps, the steps in reverse order (what the backward reader reads).
+void reverseIds(std::span<const std::int32_t> ids, Index m, std::vector<std::int32_t>& out)
+{
+    if (m < 1 || ids.empty() || ids.size() % size_t(m) != 0)
+        throw InputError("bidirectional input of " + std::to_string(ids.size()) +
+                         " indices is not a positive multiple of m = " + std::to_string(m));
+    const Index T_ = Index(ids.size()) / m;
+    out.resize(ids.size());
+    for (Index t = 0; t < T_; ++t)
+        std::copy_n(ids.begin() + (T_ - 1 - t) * m, m, out.begin() + t * m);
+}
+
+} // namespace
+
+template <class T> void Bidirectional<T>::forward(std::span<const std::int32_t> ids, Index m)
+{
+    reverseIds(ids, m, idsRev_);
+    const Index n = hiddenSize(), N = Index(ids.size());
+    m_ = m;
+    T_ = N / m;
+    ids_ = true;
+    zeros_.setZero(n, m);
+    forwardLayer.forward(ids, m, zeros_, zeros_);
+    backwardLayer.forward(idsRev_, m, zeros_, zeros_);
+    Y_.resize(2 * n, N);
+    Y_.topRows(n) = forwardLayer.outputs();
+    reverseSteps<T>(backwardLayer.outputs(), m, Y_.bottomRows(n));
+}
+
+template <class T>
+void Bidirectional<T>::forward(std::span<const std::int32_t> ids, Index m, BidirectionalTrace<T>& tr) const
+{
+    reverseIds(ids, m, tr.idsReversed);
+    const Index n = hiddenSize(), N = Index(ids.size());
+    tr.zeros.setZero(n, m);
+    forwardLayer.forward(ids, m, tr.zeros, tr.zeros, tr.forward);
+    backwardLayer.forward(tr.idsReversed, m, tr.zeros, tr.zeros, tr.backward);
+    tr.Y.resize(2 * n, N);
+    tr.Y.topRows(n) = tr.forward.A.rightCols(N);
+    reverseSteps<T>(tr.backward.A.rightCols(N), m, tr.Y.bottomRows(n));
 }
 
 template <class T> void Bidirectional<T>::backward(ConstMatRef<T> dY, Mat<T>* dX)
@@ -75,7 +121,9 @@ template <class T> void Bidirectional<T>::backward(ConstMatRef<T> dY, Mat<T>* dX
     dYrev_.resize(n, dY.cols());
     reverseSteps<T>(dY.bottomRows(n), m_, dYrev_);
     backwardLayer.backward(dYrev_, dX ? &dXb_ : nullptr);
-    if (dX) {
+    if (dX && ids_) {
+        dX->resize(0, 0);
+    } else if (dX) {
         dX->resize(dXf_.rows(), dXf_.cols());
         reverseSteps<T>(dXb_, m_, *dX);
         *dX += dXf_;

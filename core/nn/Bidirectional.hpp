@@ -9,11 +9,25 @@
 // Both directions start from zero states; all m sequences have the same length T (no per-example lengths). The
 // backward layer runs on the time-reversed input, and its outputs are reversed back, so row block 2 at step t is the
 // backward reader's state after it has read x<T-1> .. x<t>.
+// The input is dense or class indices (one-hot, never materialised: each direction gathers columns of its W_x, see
+// Recurrent.hpp); inference passes its own BidirectionalTrace and leaves the layer untouched.
 #pragma once
 
 #include "nn/Recurrent.hpp"
 
+#include <cstdint>
+#include <span>
+#include <vector>
+
 namespace unroll {
+
+// One pass's buffers for inference (Bidirectional::forward(..., trace) const).
+template <class T> struct BidirectionalTrace {
+    RecurrentTrace<T> forward, backward;
+    std::vector<std::int32_t> idsReversed;
+    Mat<T> zeros;
+    Mat<T> Y; // (2 n_a, m*T): the outputs, as outputs() of a training pass
+};
 
 template <class T> class Bidirectional {
 public:
@@ -32,12 +46,20 @@ public:
 
     // X: (n_x, m*T), step t in columns [t*m, (t+1)*m). Output: outputs() (2 n_a, m*T).
     void forward(ConstMatRef<T> X, Index m);
+    // ids: m*T class indices in [0, n_x) or kNoInput, step-major (example i of step t at t*m + i).
+    void forward(std::span<const std::int32_t> ids, Index m);
+    // The same passes into the caller's trace (outputs in trace.Y), the layer untouched: any number of concurrent
+    // readers.
+    void forward(std::span<const std::int32_t> ids, Index m, BidirectionalTrace<T>& trace) const;
     const Mat<T>& outputs() const { return Y_; }
-    // dY: (2 n_a, m*T) = dL/d outputs. dX (optional): dL/dX (n_x, m*T), the two directions' sum (assigned).
+    // dY: (2 n_a, m*T) = dL/d outputs. dX (optional): dL/dX (n_x, m*T), the two directions' sum (assigned); empty
+    // (0 x 0) after an ids forward, whose input has no gradient.
     void backward(ConstMatRef<T> dY, Mat<T>* dX = nullptr);
 
 private:
     Index m_ = 0, T_ = 0;
+    bool ids_ = false;
+    std::vector<std::int32_t> idsRev_;
     Mat<T> Xrev_, Y_, dYrev_, dXf_, dXb_, zeros_; // buffers sized once per shape
 };
 

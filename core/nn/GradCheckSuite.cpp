@@ -64,6 +64,7 @@ const std::vector<GradCheckDefinition>& gradCheckDefinitions()
         addEmbeddingChecks(d);
         addAttentionChecks(d);
         addConvChecks(d);
+        addTranslatorChecks(d);
         return d;
     }();
     return defs;

@@ -94,5 +94,7 @@ void addLossChecks(std::vector<GradCheckDefinition>& defs);
 void addEmbeddingChecks(std::vector<GradCheckDefinition>& defs);
 void addAttentionChecks(std::vector<GradCheckDefinition>& defs);
 void addConvChecks(std::vector<GradCheckDefinition>& defs);
+// The whole date translator (core/translate/TranslatorChecks.cpp).
+void addTranslatorChecks(std::vector<GradCheckDefinition>& defs);
 
 } // namespace unroll

@@ -92,10 +92,12 @@ void RecurrentLayer<T>::prepare(Index m, Index T_steps, ConstMatRef<T> a0, Const
     tr.stepsDone = 0;
     // Pack W_a once for all T steps' products (serial), unless the per-step product is large enough for the pool to
     // pay (kMinParallelFlops x 8, e.g. LSTM H512 B32 at 67 MFLOP): those go through parallelProduct, which splits them
-    // when that is measured to be faster. Smaller ones (LSTM H128 B32: 4 MFLOP) gain more from the packing.
+    // when that is measured to be faster. Smaller ones (LSTM H128 B32: 4 MFLOP) gain more from the packing. Inside a
+    // pool task products run serially anyway, so the packing pays there too (and a layer run in a task computes the
+    // same bits whatever the thread count: the translator's shards rely on it).
     tr.packedForward = tr.packedBackward = false;
     const double stepFlops = 2.0 * double(W.rows()) * double(n_a_) * double(m);
-    if (threadCount() == 1 || stepFlops < 8 * kMinParallelFlops) {
+    if (threadCount() == 1 || insideParallelRegion() || stepFlops < 8 * kMinParallelFlops) {
         packRecurrent<T>(kind_, W.leftCols(n_a_), false, tr.packs);
         tr.packedForward = true;
     }

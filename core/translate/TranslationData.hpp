@@ -61,6 +61,7 @@ struct TranslationData {
     SymbolVocab source, target;
     std::int64_t Tx = 30, Ty = 10;
     bool targetEnd = false;       // target vocabulary has <end> (targets of different lengths)
+    bool randomOrder = false;     // pairs already in random order (generated): splitHeldOut keeps their order
     std::string sourceName;       // "generated dates (seed 1)" or the file's path, for messages and the GUI
     std::vector<std::string> warnings; // e.g. "numbers.tsv: 3 rows longer than 60 characters truncated"
 };

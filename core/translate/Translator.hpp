@@ -53,6 +53,9 @@ struct TranslatorConfig {
     Index n_h = 10;  // attention's hidden layer
     bool attention = true;
     bool feedPrevious = false;
+    // The target vocabulary's <end> (TranslationData::targetEnd), or kNoTarget when it has none: decoding marks the
+    // symbols after it kNoTarget and beam search stops extending a candidate there. Not a parameter of the network.
+    std::int32_t endId = kNoTarget;
     friend bool operator==(const TranslatorConfig&, const TranslatorConfig&) = default;
 };
 

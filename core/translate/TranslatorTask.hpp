@@ -28,7 +28,7 @@
 namespace unroll {
 
 struct TranslatorOptions {
-    TranslatorConfig model;   // unit counts and switches; the vocabulary sizes, Tx and Ty come from the data
+    TranslatorConfig model;   // unit counts and switches; the vocabulary sizes, Tx, Ty and endId come from the data
     std::int64_t batch = 100;
     int epochs = 20;
     OptimizerOptions optimizer{.kind = OptimizerKind::Adam, .learningRate = 0.005};
