@@ -98,6 +98,16 @@ private slots:
         QCOMPARE(lab.heldOutModel()->toCsv().count('\n'), 41);
         // The weights the views use are those of the last step.
         QCOMPARE(lab.shownStep(), qint64(2 * kStepsPerEpoch));
+
+        // Regression: a step into the next epoch drew that epoch at 0 % (the task keeps a record of the epoch in
+        // progress, with no scores yet); only finished epochs are drawn, and the table stays the last epoch's.
+        lab.performSteps(1);
+        QCOMPARE(lab.metricsPlot()->epochsShown(), 2);
+        QCOMPARE(lab.metricsPlot()->history().back().step, std::int64_t(2 * kStepsPerEpoch));
+        QCOMPARE(lab.heldOutModel()->rowCount(), 40);
+        lab.performSteps(kStepsPerEpoch - 1);
+        QCOMPARE(lab.metricsPlot()->epochsShown(), 3);
+        QCOMPARE(lab.metricsPlot()->history().back().step, std::int64_t(3 * kStepsPerEpoch));
     }
 
     void aTypedDateGetsItsAttentionMap()

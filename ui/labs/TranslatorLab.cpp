@@ -15,6 +15,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -62,6 +63,17 @@ QSpinBox* spin(int lo, int hi, int value, int step = 1)
     return s;
 }
 
+// A label and its field at (row, pair) of a grid of two pairs a row.
+void addPair(QGridLayout* grid, int row, int pair, const QString& label, QWidget* field)
+{
+    auto* l = new QLabel(label);
+    l->setBuddy(field);
+    l->setToolTip(field->toolTip());
+    grid->addWidget(l, row, 2 * pair);
+    grid->addWidget(field, row, 2 * pair + 1);
+    grid->setColumnStretch(2 * pair + 1, 1);
+}
+
 QDoubleSpinBox* doubleSpin(double lo, double hi, double value, int decimals, double step)
 {
     auto* s = new QDoubleSpinBox;
@@ -74,8 +86,9 @@ QDoubleSpinBox* doubleSpin(double lo, double hi, double value, int decimals, dou
 }
 
 // On the training thread, between steps: copies, never references. The held-out report comes only with the first
-// snapshot after an epoch ended (sentEpochs remembers how many the page has).
-TranslatorSnapshot snapshotOf(const TranslatorTask& task, std::size_t& sentEpochs)
+// snapshot after an epoch ended (sentEpochs remembers how many the page has). Only finished epochs' records are
+// copied: a record of the epoch in progress (if the task keeps one) has no held-out scores yet.
+TranslatorSnapshot snapshotOf(const TranslatorTask& task, int& sentEpochs)
 {
     TranslatorSnapshot s;
     s.step = task.stepsDone();
@@ -83,10 +96,13 @@ TranslatorSnapshot snapshotOf(const TranslatorTask& task, std::size_t& sentEpoch
     s.learningRate = task.currentLearningRate();
     s.model = std::make_shared<const Translator<float>>(task.model().copyWeights());
     if (const Translator<float>* b = task.baseline()) s.baseline = std::make_shared<const Translator<float>>(b->copyWeights());
-    s.history = task.history();
-    s.baselineHistory = task.baselineHistory();
-    if (task.history().size() != sentEpochs) {
-        sentEpochs = task.history().size();
+    auto finished = [&s](const std::vector<EpochRecord>& all) {
+        return std::vector<EpochRecord>(all.begin(), all.begin() + std::min<std::ptrdiff_t>(s.epochs, std::ptrdiff_t(all.size())));
+    };
+    s.history = finished(task.history());
+    s.baselineHistory = finished(task.baselineHistory());
+    if (s.epochs != sentEpochs) {
+        sentEpochs = s.epochs;
         s.report = std::make_shared<const ValidationReport>(task.lastReport());
         if (task.baseline()) s.baselineReport = std::make_shared<const ValidationReport>(task.lastBaselineReport());
     }
@@ -144,8 +160,9 @@ QWidget* TranslatorLab::setupControls()
     fileRadio_->setEnabled(false);
     fileRadio_->setToolTip(tr("Open a TSV or CSV file of source / target pairs first (Ctrl+O)"));
     dv->addWidget(fileRadio_);
-    fileLabel_ = new QLabel(tr("none opened"));
+    fileLabel_ = new QLabel;
     fileLabel_->setWordWrap(true);
+    fileLabel_->hide(); // until a file is open
     fileLabel_->setContentsMargins(18, 0, 0, 0);
     fileLabel_->setStyleSheet("color: #4c566a;");
     dv->addWidget(fileLabel_);
@@ -160,7 +177,8 @@ QWidget* TranslatorLab::setupControls()
     attention_ = new QCheckBox(tr("Attention"));
     attention_->setChecked(true);
     attention_->setToolTip(tr("Off: the decoder sees only the encoder's last states (Sutskever et al. 2014)"));
-    trainBaseline_ = new QCheckBox(tr("Also train the baseline\nwithout attention"));
+    trainBaseline_ = new QCheckBox(tr("Train a baseline without attention"));
+    trainBaseline_->setChecked(true); // the comparison is the point of the lab, and costs about a quarter more time
     trainBaseline_->setToolTip(tr("A second model without attention learns from the same batches; its scores are "
                                   "drawn dashed beside the attention model's"));
     feedPrevious_ = new QCheckBox(tr("Feed the previous output"));
@@ -169,34 +187,36 @@ QWidget* TranslatorLab::setupControls()
     mv->addWidget(attention_);
     mv->addWidget(trainBaseline_);
     mv->addWidget(feedPrevious_);
-    auto* mf = new QFormLayout;
+    auto* mf = new QGridLayout; // two settings a row: the column stays short enough for 800-pixel screens
     n_a_ = spin(1, 512, 32);
     n_a_->setToolTip(tr("Encoder LSTM units per direction (the course's n_a)"));
     n_s_ = spin(1, 1024, 64);
     n_s_->setToolTip(tr("Decoder LSTM units (the course's n_s)"));
     n_h_ = spin(1, 256, 10);
     n_h_->setToolTip(tr("Units of the attention block's hidden layer (the course's Dense(10, tanh))"));
-    mf->addRow(tr("Encoder n_a"), n_a_);
-    mf->addRow(tr("Decoder n_s"), n_s_);
-    mf->addRow(tr("Attention n_h"), n_h_);
+    addPair(mf, 0, 0, tr("n_a"), n_a_);
+    addPair(mf, 0, 1, tr("n_s"), n_s_);
+    addPair(mf, 1, 0, tr("n_h"), n_h_);
     mv->addLayout(mf);
     v->addWidget(model);
 
     auto* train = new QGroupBox(tr("Training"));
-    auto* tf = new QFormLayout(train);
+    auto* tf = new QGridLayout(train);
     epochs_ = spin(1, 1000, 20);
     batch_ = spin(1, 10'000, 100);
     lr_ = doubleSpin(0.0001, 1, 0.005, 4, 0.001);
     lr_->setToolTip(tr("Adam's learning rate (the course's 0.005)"));
+    epochs_->setToolTip(tr("Passes over the training pairs; the held-out pairs are scored after each"));
+    batch_->setToolTip(tr("Pairs per step (the course's 100)"));
     decay_ = doubleSpin(0, 10, 0.01, 3, 0.01);
     decay_->setToolTip(tr("lr / (1 + decay × epoch): the course's decay 0.01, applied once per epoch"));
     seed_ = spin(0, 1'000'000, 1);
     seed_->setToolTip(tr("Initial weights and the order of the batches"));
-    tf->addRow(tr("Epochs"), epochs_);
-    tf->addRow(tr("Batch"), batch_);
-    tf->addRow(tr("Learning rate"), lr_);
-    tf->addRow(tr("Decay per epoch"), decay_);
-    tf->addRow(tr("Seed"), seed_);
+    addPair(tf, 0, 0, tr("Epochs"), epochs_);
+    addPair(tf, 0, 1, tr("Batch"), batch_);
+    addPair(tf, 1, 0, tr("Rate"), lr_);
+    addPair(tf, 1, 1, tr("Decay"), decay_);
+    addPair(tf, 2, 0, tr("Seed"), seed_);
     v->addWidget(train);
 
     pendingNote_ = new QLabel(tr("Reset (Ctrl+R) to train with the new settings."));
@@ -258,13 +278,15 @@ QWidget* TranslatorLab::setupViews()
     auto* split = new QSplitter(Qt::Vertical);
     auto* top = new QSplitter(Qt::Horizontal);
     curve()->setTitle(tr("Training loss"));
-    curve()->setValueLabel(tr("loss (nats, summed over the outputs)"));
-    curve()->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.9});
+    curve()->setValueLabel(tr("loss (nats)"));
     curve()->setPlaceholderText(tr("Press Play (Space) to train"));
+    curve()->setControlsVisible(false); // the smoothing row is wider than half the views; its context menu remains
     top->addWidget(curve());
     metrics_ = new MetricsPlot;
     top->addWidget(metrics_);
-    top->setSizes({520, 480});
+    top->setStretchFactor(0, 1);
+    top->setStretchFactor(1, 1);
+    top->setSizes({500, 500});
     split->addWidget(top);
 
     auto* bottom = new QWidget;
@@ -276,18 +298,17 @@ QWidget* TranslatorLab::setupViews()
     input_ = new QLineEdit(kDefaultInput);
     input_->setPlaceholderText(tr("e.g. saturday 9 may 2018, 4th of july 2001, 3/5/79"));
     input_->setClearButtonEnabled(true);
-    input_->setMinimumWidth(200);
+    input_->setMinimumWidth(QFontMetrics(QFont("DejaVu Sans Mono", 12)).horizontalAdvance(QString(14, 'x')) + 36);
     input_->setMaximumWidth(320);
     input_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 12pt;");
-    row->addWidget(input_, 1);
+    row->addWidget(input_, 3);
     output_ = new QLabel;
     output_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    output_->setMinimumWidth(150);
     row->addWidget(output_);
     baselineOutput_ = new QLabel;
     baselineOutput_->setStyleSheet("color: #4c566a;");
     baselineOutput_->setWordWrap(true);
-    row->addWidget(baselineOutput_, 1);
+    row->addWidget(baselineOutput_, 2);
     bv->addLayout(row);
 
     tabs_ = new QTabWidget;
@@ -509,7 +530,7 @@ TrainingRun TranslatorLab::nextRun()
 {
     if (!task_) return {};
     const qint64 done = task_->stepsDone();
-    auto sent = std::make_shared<std::size_t>(task_->history().size());
+    auto sent = std::make_shared<int>(task_->epochsDone());
     return {task_, done, std::max<qint64>(0, task_->totalSteps() - done), [task = task_, sent] {
                 return QVariant::fromValue(snapshotOf(*task, *sent));
             }};
@@ -593,10 +614,8 @@ void TranslatorLab::refreshSummary()
     auto row = [&text](const QString& what, const QString& value) {
         text += QString("<tr><td>%1&nbsp;&nbsp;</td><td align=right>%2</td></tr>").arg(what, value);
     };
-    row(tr("pairs"), thousands(qint64(pairs)));
     row(tr("training · held out"), QString("%1 · %2").arg(thousands(qint64(pairs - heldOut)), thousands(qint64(heldOut))));
-    row(tr("source vocabulary"), QString::number(data_->source.size()));
-    row(tr("target vocabulary"), QString::number(data_->target.size()));
+    row(tr("vocabularies (in · out)"), QString("%1 · %2").arg(data_->source.size()).arg(data_->target.size()));
     row(tr("T<sub>x</sub> · T<sub>y</sub>"), QString("%1 · %2").arg(data_->Tx).arg(data_->Ty));
     row(tr("parameters"), thousands(translatorParameterCount(config)));
     if (o.baseline) {
@@ -738,8 +757,8 @@ void TranslatorLab::refreshInference()
         heatmap_->setData(std::span<const float>(values), rows, int(config.Tx));
         heatmap_->setTitle(openedModel_ ? tr("Attention α⟨t, t′⟩ of the opened model")
                                         : tr("Attention α⟨t, t′⟩ at step %1").arg(thousands(shownStep())));
-        heatmapNote_->setText(tr("Row t: how much output character t looks at each input character (· is "
-                                 "padding); every row sums to 1. Hover a cell to read α.") +
+        heatmapNote_->setText(tr("Row t: where output character t looks in the input (· is padding); each row "
+                                 "sums to 1.") +
                               (notes.isEmpty() ? QString() : " <b>" + notes.join("; ") + "</b>"));
     } else {
         heatmap_->clear();
@@ -838,6 +857,7 @@ void TranslatorLab::loadDataFile(const QString& path)
                         fileData_ = std::make_shared<const TranslationData>(std::move(*result));
                         fileLabel_->setText(QFileInfo(path).fileName());
                         fileLabel_->setToolTip(path);
+                        fileLabel_->show();
                         fileRadio_->setEnabled(true);
                         source_ = Source::File;
                         {

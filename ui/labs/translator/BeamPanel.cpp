@@ -104,7 +104,6 @@ void BeamPanel::showResult(const BeamResult& result, const SymbolVocab& target, 
     }
 
     steps_->clear();
-    QTreeWidgetItem* lastStep = nullptr;
     for (std::size_t t = 0; t < result.steps.size(); ++t) {
         auto* step = new QTreeWidgetItem(steps_, {tr("t = %1").arg(t + 1), QString(), QString()});
         for (std::size_t k = 0; k < result.steps[t].size(); ++k) {
@@ -113,12 +112,9 @@ void BeamPanel::showResult(const BeamResult& result, const SymbolVocab& target, 
                                                     logProbText(c.logProb) + (c.finished ? tr("  (ended)") : QString())});
             item->setFont(1, font);
         }
-        step->setText(1, step->childCount() ? step->child(0)->text(1) : QString());
-        step->setFont(1, font);
-        lastStep = step;
     }
     steps_->expandAll();
-    if (lastStep) steps_->scrollToItem(steps_->topLevelItem(0));
+    steps_->scrollToTop();
 
     const QString best = result.best.empty() ? QString() : candidateText(target, result.best[0].ids);
     QString plainBest = best;

@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace unroll {
 
@@ -56,7 +57,7 @@ void MetricsPlot::setupPlot()
     plot_->setMinimumHeight(160);
 
     plot_->plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(plot_, tr("Held-out scores after each epoch"));
+    title_ = new QCPTextElement(plot_, tr("Held-out scores per epoch"));
     title_->setTextColor(QColor(40, 40, 40));
     plot_->plotLayout()->addElement(0, 0, title_);
 
@@ -74,6 +75,7 @@ void MetricsPlot::setupPlot()
     plot_->legend->setBrush(QColor(255, 255, 255, 220));
     plot_->legend->setRowSpacing(0);
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    connect(plot_, &QCustomPlot::beforeReplot, this, &MetricsPlot::placeLegend);
 
     plot_->xAxis->setLabel(tr("epoch"));
     plot_->yAxis->setLabel(tr("held-out score (%)"));
@@ -185,6 +187,47 @@ void MetricsPlot::redraw()
     plot_->legend->setVisible(!main_.empty());
     if (main_.empty()) readout_->clear();
     plot_->replot();
+}
+
+// Into the corner of the axis rect that hides the least of the lines (sampled along each segment, in pixels): the
+// scores rise from the bottom left to the top right, so early in a run that is the top left, later the bottom right.
+void MetricsPlot::placeLegend()
+{
+    // The layout of this replot (a resize may not have laid the plot out yet): as HeatmapView::fitCells does.
+    plot_->plotLayout()->update(QCPLayoutElement::upPreparation);
+    plot_->plotLayout()->update(QCPLayoutElement::upMargins);
+    plot_->plotLayout()->update(QCPLayoutElement::upLayout);
+    QCPAxisRect* rect = plot_->axisRect();
+    const QRect area = rect->rect();
+    const QSize size = plot_->legend->minimumOuterSizeHint();
+    if (area.width() <= 0 || size.isEmpty()) return;
+    const Qt::Alignment corners[] = {Qt::AlignBottom | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft,
+                                     Qt::AlignBottom | Qt::AlignLeft, Qt::AlignTop | Qt::AlignRight};
+    Qt::Alignment best = corners[0];
+    int bestCount = std::numeric_limits<int>::max();
+    for (const Qt::Alignment corner : corners) {
+        const int x = corner & Qt::AlignLeft ? area.left() : area.right() - size.width();
+        const int y = corner & Qt::AlignTop ? area.top() : area.bottom() - size.height();
+        const QRect box(x, y, size.width(), size.height());
+        int count = 0;
+        for (const auto& row : graphs_)
+            for (const QCPGraph* g : row) {
+                const auto data = g->data();
+                for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
+                    const auto next = it + 1 == data->constEnd() ? it : it + 1;
+                    const QPointF from(plot_->xAxis->coordToPixel(it->key), plot_->yAxis->coordToPixel(it->value));
+                    const QPointF to(plot_->xAxis->coordToPixel(next->key), plot_->yAxis->coordToPixel(next->value));
+                    const int samples = std::max(1, int(std::hypot(to.x() - from.x(), to.y() - from.y()) / 3));
+                    for (int k = 0; k < samples; ++k) // every 3 pixels along the segment
+                        count += box.contains((from + (to - from) * (double(k) / samples)).toPoint());
+                }
+            }
+        if (count < bestCount) {
+            bestCount = count;
+            best = corner;
+        }
+    }
+    rect->insetLayout()->setInsetAlignment(0, best);
 }
 
 QString MetricsPlot::readoutAt(double epoch) const

@@ -54,6 +54,7 @@ private:
     void setupPlot();
     void applyStyle();
     void redraw();
+    void placeLegend();
     void showContextMenu(const QPoint& pos);
 
     QCustomPlot* plot_ = nullptr;
