@@ -78,6 +78,16 @@ private slots:
         QCOMPARE(h.size(), std::size_t(1));
     }
 
+    void aFlatMapIsRecognised()
+    {
+        MatF alpha = MatF::Constant(10, 30, 1.0f / 30);
+        QVERIFY(isFlatAttention(alpha));
+        alpha(3, 7) += 0.01f;
+        alpha(3, 8) -= 0.01f;
+        QVERIFY(!isFlatAttention(alpha));
+        QVERIFY(!isFlatAttention(MatF())); // no attention at all is not a dead one
+    }
+
     void trainingFillsTheCurveThePlotAndTheTable()
     {
         TranslatorLab lab;

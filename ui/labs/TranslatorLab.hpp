@@ -57,6 +57,9 @@ struct TranslatorSnapshot {
     std::shared_ptr<const ValidationReport> report, baselineReport;
 };
 
+// Every row of an attention map (Ty, Tx) the same weight 1/Tx: the attention's ReLU scores are all 0 (dead).
+bool isFlatAttention(const MatF& attention);
+
 class TranslatorLab : public TrainingLab {
     Q_OBJECT
 public:
