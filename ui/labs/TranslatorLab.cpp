@@ -125,6 +125,12 @@ TranslatorLab::TranslatorLab(QWidget* parent) : TrainingLab(parent)
     fileJob_ = new BackgroundJob(this);
     replay_ = new QTimer(this);
     replay_->setInterval(40);
+    // Snapshots arrive up to 30 times a second; redrawing the map for each costs a third of the GUI thread's time.
+    // The views follow training at ~8 per second; typing, the slider and the end of performSteps redraw at once.
+    refreshTimer_ = new QTimer(this);
+    refreshTimer_->setSingleShot(true);
+    refreshTimer_->setInterval(125);
+    connect(refreshTimer_, &QTimer::timeout, this, &TranslatorLab::refreshInference);
     setupScaffold(setupControls(), setupViews(), 290);
     connect(replay_, &QTimer::timeout, this, [this] {
         if (slider_->value() >= slider_->maximum()) {
@@ -291,6 +297,9 @@ QWidget* TranslatorLab::setupViews()
     curve()->setValueLabel(tr("loss (nats)"));
     curve()->setPlaceholderText(tr("Press Play (Space) to train"));
     curve()->setControlsVisible(false); // the smoothing row is wider than half the views; its context menu remains
+    // Unsmoothed: the batch loss of this task is smooth already, and an average over the baseline's 20 epoch means
+    // would lag them by epochs (the context menu's "Show controls" brings the smoothing back).
+    curve()->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.0});
     top->addWidget(curve());
     metrics_ = new MetricsPlot;
     top->addWidget(metrics_);
@@ -511,6 +520,7 @@ void TranslatorLab::newRun()
     settingsPending_ = false;
     pendingNote_->hide();
 
+    runEpochs_ = task_ ? task_->options().epochs : 0;
     runSourceVocab_ = task_ ? task_->sourceVocab() : data_->source;
     runTargetVocab_ = task_ ? task_->targetVocab() : data_->target;
     sourceVocab_ = runSourceVocab_;
@@ -584,12 +594,12 @@ void TranslatorLab::showSnapshot(const QVariant& v)
                              percent(s.baselineReport->metrics.charAccuracy), percent(s.baselineReport->metrics.bleu));
         tableSummary_->setText(text + tr("<br>Click a row to see its attention."));
     }
-    if (followLatest_) refreshInference();
+    if (followLatest_ && !refreshTimer_->isActive()) refreshTimer_->start();
 
     QString status = tr("Step %1 · epoch %2 of %3 · learning rate %4")
                          .arg(s.step)
-                         .arg(std::min(s.epochs + 1, epochs_->value()))
-                         .arg(epochs_->value())
+                         .arg(std::min(s.epochs + 1, runEpochs_))
+                         .arg(runEpochs_)
                          .arg(s.learningRate, 0, 'g', 3);
     if (!s.history.empty())
         status += tr(" · held-out exact match %1").arg(percent(s.history.back().metrics.exactMatch));
@@ -599,6 +609,12 @@ void TranslatorLab::showSnapshot(const QVariant& v)
 void TranslatorLab::showFailure(const QString& message)
 {
     setMessage(errorHtml(tr("<b>Training stopped:</b> %1").arg(html(message))));
+}
+
+void TranslatorLab::performSteps(int n)
+{
+    TrainingLab::performSteps(n);
+    if (refreshTimer_->isActive()) refreshInference(); // the views show the last step when this returns
 }
 
 void TranslatorLab::reset()
@@ -715,6 +731,7 @@ void TranslatorLab::refreshHistorySlider()
 
 void TranslatorLab::refreshInference()
 {
+    refreshTimer_->stop(); // this is the refresh it was waiting for
     const TranslatorPtr model = selectedModel();
     beamDirty_ = true;
     outputSymbols_.clear();
@@ -762,11 +779,13 @@ void TranslatorLab::refreshInference()
         std::vector<float> values(std::size_t(rows) * std::size_t(config.Tx));
         for (int r = 0; r < rows; ++r)
             for (Index c = 0; c < config.Tx; ++c) values[std::size_t(r) * std::size_t(config.Tx) + std::size_t(c)] = decoded.attention(r, c);
-        heatmap_->setColumnLabels(columns);
-        heatmap_->setRowLabels(outputSymbols_.mid(0, rows));
+        // Each of these redraws the map: only what changed (a snapshot usually changes the values alone).
+        if (heatmap_->columnLabels() != columns) heatmap_->setColumnLabels(columns);
+        if (heatmap_->rowLabels() != outputSymbols_.mid(0, rows)) heatmap_->setRowLabels(outputSymbols_.mid(0, rows));
+        const QString title = openedModel_ ? tr("Attention α⟨t, t′⟩ of the opened model")
+                                           : tr("Attention α⟨t, t′⟩ at step %1").arg(thousands(shownStep()));
+        if (title != heatmapTitle_) heatmap_->setTitle(heatmapTitle_ = title);
         heatmap_->setData(std::span<const float>(values), rows, int(config.Tx));
-        heatmap_->setTitle(openedModel_ ? tr("Attention α⟨t, t′⟩ of the opened model")
-                                        : tr("Attention α⟨t, t′⟩ at step %1").arg(thousands(shownStep())));
         // A dead attention: every weight exactly 1/Tx once training has begun (see the guide).
         if ((shownStep() > 0 || openedModel_) && isFlatAttention(decoded.attention))
             notes.prepend(tr("<span style='color:#b3261e'>Every weight is 1/%1: the attention's ReLU scores have "
@@ -778,7 +797,7 @@ void TranslatorLab::refreshInference()
                               (notes.isEmpty() ? QString() : " <b>" + notes.join("; ") + "</b>"));
     } else {
         heatmap_->clear();
-        heatmap_->setTitle({});
+        heatmap_->setTitle(heatmapTitle_ = QString());
         heatmapNote_->setText(tr("This model has no attention: the decoder sees only the encoder's last states, the "
                                  "same at every output step, so there is no map to draw.") +
                               (notes.isEmpty() ? QString() : " <b>" + notes.join("; ") + "</b>"));

@@ -71,6 +71,7 @@ public:
     QString guideHtml() const override;
 
     void reset() override;
+    void performSteps(int n) override; // and the views show the last step's weights when it returns
     bool canOpenData() const override { return true; }
     void openData() override; // a TSV / CSV file of pairs (Ctrl+O)
     bool canSaveModel() const override { return bool(model_); }
@@ -144,6 +145,8 @@ private:
     TranslatorPtr model_, baseline_;
     SymbolVocab sourceVocab_, targetVocab_;
     SymbolVocab runSourceVocab_, runTargetVocab_; // the task's (the views' again after an opened model)
+    int runEpochs_ = 0;
+    QString heatmapTitle_;
     ThinnedHistory<TranslatorPtr> history_{150};
     bool followLatest_ = true;
     qint64 selectedStep_ = 0;
@@ -160,6 +163,7 @@ private:
     BackgroundJob* fileJob_ = nullptr;
     bool lastFileOk_ = false;
     QTimer* replay_ = nullptr;
+    QTimer* refreshTimer_ = nullptr;
 
     // Controls.
     QRadioButton *generatedRadio_ = nullptr, *fileRadio_ = nullptr;

@@ -21,7 +21,12 @@ QFont mono()
     f.setStyleHint(QFont::Monospace);
     return f;
 }
-QString logProbText(double lp) { return QString::number(lp, 'f', 4).replace('-', QChar(0x2212)); }
+// Four decimals, or two significant digits for a sure step (ln p = -0.00002 is not "-0.0000").
+QString logProbText(double lp)
+{
+    const QString text = lp != 0 && std::abs(lp) < 0.001 ? QString::number(lp, 'e', 1) : QString::number(lp, 'f', 4);
+    return QString(text).replace('-', QChar(0x2212));
+}
 } // namespace
 
 QString candidateText(const SymbolVocab& target, const std::vector<std::int32_t>& ids)
@@ -57,6 +62,9 @@ BeamPanel::BeamPanel(QWidget* parent) : QWidget(parent)
     v->addWidget(note_);
 
     auto* split = new QSplitter(Qt::Horizontal);
+    auto* left = new QWidget;
+    auto* lv = new QVBoxLayout(left);
+    lv->setContentsMargins(0, 0, 0, 0);
     final_ = new QTableWidget(0, 4);
     final_->setHorizontalHeaderLabels({tr("Final candidate"), tr("ln p"), tr("p"), tr("")});
     final_->verticalHeader()->setVisible(true);
@@ -64,7 +72,16 @@ BeamPanel::BeamPanel(QWidget* parent) : QWidget(parent)
     final_->setSelectionBehavior(QAbstractItemView::SelectRows);
     final_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     for (int c = 1; c < 4; ++c) final_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    split->addWidget(final_);
+    lv->addWidget(final_, 2);
+    auto* how = new QLabel(tr("<b>How it works.</b> After each output step, every prefix kept so far is extended by "
+                              "every output symbol, scored by the sum of its ln p, and only the <i>width</i> best "
+                              "are kept (on the right). Width 1 is greedy decoding. ln p of a whole answer is the "
+                              "sum over its characters, so p is the model's probability of the whole answer."));
+    how->setWordWrap(true);
+    how->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    how->setStyleSheet("color: #4c566a;");
+    lv->addWidget(how, 1);
+    split->addWidget(left);
 
     steps_ = new QTreeWidget;
     steps_->setColumnCount(3);
