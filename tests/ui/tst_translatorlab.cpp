@@ -244,16 +244,24 @@ private slots:
         const QString good = dir.filePath("numbers.tsv");
         QByteArray text = "source\ttarget\n";
         const char* words[] = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
-        for (int i = 0; i < 60; ++i) text += QByteArray(words[i % 10]) + " " + words[(i / 10) % 10] + "\t" +
-                                              QByteArray::number(i % 10) + QByteArray::number((i / 10) % 10) + "\n";
+        for (int i = 0; i < 60; ++i) // "three five" -> "53": targets of 1 and 2 characters, so <end> ends them
+            text += QByteArray(words[i % 10]) + " " + words[i / 10] + "\t" + QByteArray::number(i) + "\n";
         QVERIFY(writeFile(good, text));
         lab.loadDataFile(good);
         QVERIFY2(lab.waitForFile(), qPrintable(lab.message()));
         QCOMPARE(lab.data().pairs.size(), std::size_t(60));
         QVERIFY(lab.currentModel());
         QCOMPARE(lab.currentModel()->config().targetVocab, std::int64_t(lab.data().target.size()));
+        QVERIFY(lab.data().targetEnd);
+        QCOMPARE(lab.data().Ty, std::int64_t(3));
+        lab.performSteps(3);
         lab.inputBox()->setText("four two");
         QCOMPARE(lab.heatmap()->cols(), int(lab.data().Tx));
+        // Rows: the output symbols up to and including <end> (drawn ⟨end⟩), at most Ty of them.
+        const QStringList rows = lab.heatmap()->rowLabels();
+        QVERIFY(rows.size() >= 1 && rows.size() <= 3);
+        QCOMPARE(lab.heatmap()->rows(), int(rows.size()));
+        QCOMPARE(QStringList(rows).join("").remove(QString::fromUtf8("\u27e8end\u27e9")), lab.translation());
     }
 
     void aSavedModelOpensAndTranslatesTheSame()
