@@ -113,7 +113,9 @@ void Attention<T>::forwardStep(ConstMatRef<T> A, ConstMatRef<T> K, Index m, Cons
     Mat<T>& e = cache.hidden.Y;
     e.resize(n_h, m * T_x);
     for (Index t = 0; t < T_x; ++t) e.middleCols(t * m, m) = K.middleCols(t * m, m) + cache.sProj;
-    tanhInPlace<T>(e);
+    // As one contiguous vector: through a Ref, Eigen would vectorise each column of n_h = 10 rows on its own (none).
+    Eigen::Map<Vec<T>> flat(e.data(), e.size());
+    flat.array() = flat.array().tanh();
     // energies = relu(W2 e + b2): (1, m*T_x).
     cache.energy.Y.noalias() = dense2.W * e;
     cache.energy.Y.array() = (cache.energy.Y.array() + dense2.b(0, 0)).max(T(0));

@@ -21,6 +21,8 @@ namespace {
 
 constexpr const char* kTranslatorKind = "translator";
 constexpr const char* kSourceNormalization = "lowercase-nocomma";
+// The initial bias of the attention's Dense(1, relu) (Keras would start it at 0; see initialize in Translator.hpp).
+constexpr double kEnergyBias = 1.0;
 
 // Parameters of an LSTM layer reading n_x inputs into n_a units: W (4 n_a, n_a + n_x), b (4 n_a, 1).
 std::int64_t lstmParameters(std::int64_t n_x, std::int64_t n_a) { return 4 * n_a * (n_a + n_x) + 4 * n_a; }
@@ -184,6 +186,9 @@ template <class T> void Translator<T>::initialize(Rng& rng)
     if (config_.attention) {
         initializeDense(rng, attention.dense1);
         initializeDense(rng, attention.dense2);
+        // The energies' bias starts at 1, not Keras' 0, so that every energy starts on the active side of its relu
+        // (see Translator.hpp): where they all fall below it the weights are uniform and no gradient reaches the block.
+        attention.dense2.b.setConstant(T(kEnergyBias));
     }
     initializeLstm(rng, decoder);
     initializeDense(rng, output);

@@ -75,7 +75,12 @@ public:
     Linear<T> output;          // (n_s -> targetVocab), identity: the loss takes logits
 
     // Keras' defaults, as the course's model starts: Glorot-uniform input kernels and dense kernels, orthogonal
-    // recurrent kernels, zero biases, LSTM forget-gate bias 1 (unit_forget_bias). Deterministic from rng.
+    // recurrent kernels (QR of a Gaussian matrix), zero biases, LSTM forget-gate bias 1 (unit_forget_bias), with one
+    // exception: the attention's energy bias b2 starts at 1. With Keras' 0 the energies relu(W2 e + b2) of a decoder
+    // step can all fall to 0 early in training, and then stay there: the weights are uniform and no gradient reaches
+    // the attention block again. Measured on courseDateData(11000, 1) with the task's defaults, seeds 1 … 8: with 0,
+    // seed 1's attention is dead for every example and step after 100 updates and it ends at 92% exact match after 20
+    // epochs (3 of the 8 seeds reach 99%); with 1, all 8 reach 99.7% or more. Deterministic from rng.
     void initialize(Rng& rng);
     // "encoder.forward.W", "encoder.forward.b", "encoder.backward.W", "encoder.backward.b", "attention.W1",
     // "attention.b1", "attention.W2", "attention.b2" (with attention), "decoder.W", "decoder.b", "output.W",
@@ -121,7 +126,12 @@ struct Decoded {
     MatF attention;                // (Ty, Tx): row t = alpha<t, .> (sums to 1); empty (0 x 0) without attention
 };
 
-// Greedy decoding (argmax at each step) of any number of sources (each exactly Tx ids), in batches; same order out.
+// Greedy decoding (argmax at each step, ties to the lower index) of any number of sources (each exactly Tx ids, else
+// InputError naming the source); same order out. Each source is decoded on its own, as one column, and the sources run
+// in parallel on the thread pool: a matrix product's kernel sums in an order that depends on the number of columns,
+// so this is what makes a source's result the same bits whether it is translated alone or among others, on any number
+// of threads, and equal to beamSearch's of width 1. After <end> the decoder runs on (its attention rows are still
+// filled), feeding its own choices.
 template <class T>
 std::vector<Decoded> translateGreedy(const Translator<T>& model, const std::vector<std::vector<std::int32_t>>& sources);
 
@@ -134,8 +144,11 @@ struct BeamResult {
     std::vector<Decoded> best; // the final candidates, best (highest logProb) first, at most width of them
     std::vector<std::vector<BeamCandidate>> steps; // steps[t]: the beam after output step t, best first
 };
-// Beam search of the given width (>= 1, else InputError) for one source. Width 1 gives exactly translateGreedy's
-// result. Ties break towards the lower symbol index, as argmax does.
+// Beam search of the given width (>= 1, else InputError) for one source: after each step the `width` best of the
+// candidates' one-symbol extensions and of the finished candidates (carried on unchanged), by summed log-prob; the
+// candidates run side by side as columns of the decoder. Width 1 gives exactly translateGreedy's result (ids, logProb
+// and attention, bit for bit). Ties break towards the better-ranked parent, then the lower symbol index, as argmax
+// does.
 template <class T> BeamResult beamSearch(const Translator<T>& model, const std::vector<std::int32_t>& source, int width);
 
 // --- files ----------------------------------------------------------------------------------------------------
