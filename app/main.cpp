@@ -2,6 +2,7 @@
 //   unroll [--lab NAME]                                  open the app (on lab NAME)
 //   unroll --lab NAME --screenshot FILE.png [--steps N]  open NAME at 1400 x 900, do N of its steps, save, exit 0
 //   unroll --lab NAME --view VIEW …                      show the lab's view VIEW (after the steps)
+//   unroll … --screenshot FILE.png --size 1280x800         the window at another size (checking a layout)
 // An unknown lab exits 2 with a one-line message.
 #include "Lab.hpp"
 #include "MainWindow.hpp"
@@ -48,6 +49,7 @@ int main(int argc, char** argv)
     parser.addOption({"screenshot", "Save a 1400 x 900 screenshot of the lab to FILE (PNG) and exit.", "FILE"});
     parser.addOption({"steps", "With --screenshot: perform N of the lab's steps first.", "N", "0"});
     parser.addOption({"view", "Show the lab's view NAME (after the steps; vectors: projection, debias).", "NAME"});
+    parser.addOption({"size", "With --screenshot: the window's size instead of 1400 x 900.", "WIDTHxHEIGHT", "1400x900"});
     if (!parser.parse(app.arguments())) return fail(parser.errorText(), 2);
     if (parser.isSet("help")) {
         std::fputs(qPrintable(parser.helpText()), stdout);
@@ -62,11 +64,15 @@ int main(int argc, char** argv)
     bool stepsOk = false;
     const int steps = parser.value("steps").toInt(&stepsOk);
     if (!stepsOk || steps < 0) return fail("--steps " + parser.value("steps") + ": expected a count >= 0", 2);
+    const QStringList size = parser.value("size").split('x');
+    const int width = size.size() == 2 ? size[0].toInt() : 0, height = size.size() == 2 ? size[1].toInt() : 0;
+    if (width < 320 || height < 240 || width > 8192 || height > 8192)
+        return fail("--size " + parser.value("size") + ": expected WIDTHxHEIGHT from 320x240 to 8192x8192", 2);
 
     if (parser.isSet("screenshot")) {
         const QString file = parser.value("screenshot");
         MainWindow window(MainWindow::Options{.restoreSettings = false});
-        window.resize(1400, 900);
+        window.resize(width, height);
         window.openLab(lab.isEmpty() ? "home" : lab);
         window.show();
         QApplication::processEvents();

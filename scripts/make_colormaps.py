@@ -5,7 +5,10 @@ The tables come from matplotlib (Debian package python3-matplotlib), never paste
   viridis, magma  ListedColormap.colors, the published tables of van der Walt & Smith (2015), verbatim;
   RdBu_r          our "Diverging" map: ColorBrewer's red-blue, blue (low) -> near-white (0) -> red (high),
                   sampled from matplotlib's 256-entry lookup table;
-  gray            our "Greys" map: black (low) -> white (high), so that bright means high as in the other maps.
+  gray            our "Greys" map: black (low) -> white (high), so that bright means high as in the other maps;
+  Blues           ColorBrewer's sequential blues, near-white (low) -> dark blue (high): the course's attention
+                  figure (plot_attention_map), where most weights are near 0 and so most cells stay light,
+                  sampled from matplotlib's 256-entry lookup table.
 
 Run with the system interpreter, which has matplotlib:  /usr/bin/python3 scripts/make_colormaps.py
 Options: --output PATH (default: ui/widgets/ColorMapData.cpp next to this script's repository).
@@ -31,6 +34,7 @@ TABLES = [
     ("kMagmaData", "magma", "magma (perceptually uniform, black -> light yellow)"),
     ("kDivergingData", "RdBu_r", "diverging: ColorBrewer RdBu reversed (blue -> white -> red)"),
     ("kGreysData", "gray", "greys: black -> white"),
+    ("kBluesData", "Blues", "blues: ColorBrewer sequential, near-white -> dark blue"),
 ]
 
 

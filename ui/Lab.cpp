@@ -4,6 +4,7 @@
 #include "labs/BpttLab.hpp"
 #include "labs/CharLmLab.hpp"
 #include "labs/HomeLab.hpp"
+#include "labs/TranslatorLab.hpp"
 #include "labs/VectorsLab.hpp"
 
 namespace unroll {
@@ -31,6 +32,10 @@ const QList<LabInfo>& labRegistry()
          "Load or train word embeddings (GloVe, skip-gram); similarity, analogies and debiasing as geometry; watch a "
          "PCA or t-SNE of the words move live.",
          QString::fromUtf8("\u2197"), [] { return new VectorsLab; }},
+        {"translator", "Date translation",
+         "Teach an encoder-decoder with attention to turn dates as people write them into ISO dates; type any date "
+         "and watch its attention map form a diagonal as the model learns, beside a baseline without attention.",
+         QString::fromUtf8("\u21a6"), [] { return new TranslatorLab; }},
     };
     return labs;
 }

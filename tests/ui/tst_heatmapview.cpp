@@ -76,6 +76,13 @@ private slots:
         QCOMPARE(colorAt(ColorMap::Greys, 1.0), QColor(Qt::white));
     }
 
+    void bluesRunsFromNearWhiteToDarkBlue() {
+        // matplotlib Blues (ColorBrewer): ends #f7fbff and #08306b.
+        compareRgb(colorAt(ColorMap::Blues, 0.0), 247 / 255.0, 251 / 255.0, 1.0);
+        compareRgb(colorAt(ColorMap::Blues, 1.0), 8 / 255.0, 48 / 255.0, 107 / 255.0);
+        QCOMPARE(colorMapName(ColorMap::Blues), QStringLiteral("Blues"));
+    }
+
     void colorAtInterpolatesBetweenEntries() {
         const ColorTable& t = colorTable(ColorMap::Magma);
         const QColor c = colorAt(ColorMap::Magma, 10.5 / 255.0);
@@ -96,7 +103,7 @@ private slots:
     void nameTableCoversEveryMap() {
         QCOMPARE(colorMapName(ColorMap::Viridis), QStringLiteral("Viridis"));
         QVERIFY(colorMapName(ColorMap::Diverging).contains(QStringLiteral("blue")));
-        QCOMPARE(int(kColorMapNames.size()), 4);
+        QCOMPARE(int(kColorMapNames.size()), 5);
         QVERIFY(paletteColor(0) != paletteColor(1));
         QCOMPARE(paletteColor(kPaletteSize), paletteColor(0));
     }

@@ -15,6 +15,7 @@ extern const float kViridisData[kColorMapSize][3];
 extern const float kMagmaData[kColorMapSize][3];
 extern const float kDivergingData[kColorMapSize][3];
 extern const float kGreysData[kColorMapSize][3];
+extern const float kBluesData[kColorMapSize][3];
 } // namespace colormapdata
 
 QString colorMapName(ColorMap map) {
@@ -30,6 +31,7 @@ const ColorTable& colorTable(ColorMap map) {
     case ColorMap::Magma: return colormapdata::kMagmaData;
     case ColorMap::Diverging: return colormapdata::kDivergingData;
     case ColorMap::Greys: return colormapdata::kGreysData;
+    case ColorMap::Blues: return colormapdata::kBluesData;
     }
     return colormapdata::kViridisData;
 }

@@ -5,7 +5,9 @@
 //   Viridis, Magma  perceptually uniform sequential maps (van der Walt & Smith, 2015), bright = high;
 //   Diverging       ColorBrewer RdBu reversed, blue (low) -> white (middle) -> red (high): signed values such as
 //                   gradients, with a range symmetric about 0 so that white means 0;
-//   Greys           black -> white, bright = high (the attention-figure convention).
+//   Greys           black -> white, bright = high (the attention-figure convention);
+//   Blues           ColorBrewer Blues, near-white (low) -> dark blue (high): the Sequence Models course's attention
+//                   map, where a weight near 0 stays almost white so the few large weights stand out.
 // Leaves out: user-defined maps, reversed variants, banded/contour maps.
 #pragma once
 
@@ -18,18 +20,19 @@ class QCPColorGradient;
 
 namespace unroll {
 
-enum class ColorMap { Viridis, Magma, Diverging, Greys };
+enum class ColorMap { Viridis, Magma, Diverging, Greys, Blues };
 
 // Display names beside the enum (fill combo boxes and menus from it, in this order).
 struct ColorMapName {
     ColorMap map;
     const char* name;
 };
-inline constexpr std::array<ColorMapName, 4> kColorMapNames{{
+inline constexpr std::array<ColorMapName, 5> kColorMapNames{{
     {ColorMap::Viridis, "Viridis"},
     {ColorMap::Magma, "Magma"},
     {ColorMap::Diverging, "Diverging (blue-white-red)"},
     {ColorMap::Greys, "Greys"},
+    {ColorMap::Blues, "Blues"},
 }};
 QString colorMapName(ColorMap map);
 
