@@ -2,8 +2,9 @@
 # One entry point for people and CI: installs what is missing (scripts/install-deps.sh), configures, builds, then
 #   run       launches the app (extra arguments go to it, e.g. --lab home)
 #   test      runs the whole test suite (CTest; GUI tests run on Qt's offscreen platform)
-#   sanitize  builds unroll_core and its tests with AddressSanitizer + UBSan (-O1 -g) and runs them
-#   tsan      builds the tests that run a training thread with ThreadSanitizer (-O1 -g) and runs them
+#   sanitize  builds unroll_core and its tests with AddressSanitizer + UBSan (-O1 -g1) and runs them
+#   tsan      builds the tests that run a training thread with ThreadSanitizer (-O1 -g1) and runs them
+#             (-g1: line tables are all a sanitizer report needs, and they compile faster than full debug info)
 #   build     only builds
 # Build folders: build/ (or $UNROLL_BUILD_DIR), build-asan/ and build-tsan/ for the sanitizer passes.
 set -euo pipefail
@@ -26,7 +27,7 @@ case "$what" in
     ;;
   sanitize)
     asan="$root/build-asan"
-    cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DUNROLL_SANITIZE=ON -DUNROLL_BUILD_GUI=OFF
     cmake --build "$asan" -j "$jobs" --target core_tests
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -39,7 +40,7 @@ case "$what" in
     # thread pool, the test watchdog), while every access our code makes is still checked. No suppressions.
     tsan="$root/build-tsan"
     tests=(tst_threads tst_trainingworker tst_traininglab tst_charlmlab tst_bpttlab tst_mainwindow tst_vectorslab)
-    cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DUNROLL_TSAN=ON -DUNROLL_TEST_TIMEOUT_SCALE=10
     cmake --build "$tsan" -j "$jobs" --target "${tests[@]}"
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1" \

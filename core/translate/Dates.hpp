@@ -4,10 +4,10 @@
 //   const auto pairs = generateDates(10, 1);   // {"9 may 1998", "1998-05-09"}, …
 //
 // The course formats each random date with babel (locale en_US) in one of 24 CLDR patterns, lower-cased, commas
-// removed; the target is date.isoformat(). dateFormats() lists those 24 (the course draws 'full' ten times out of 24)
-// and the forms people type that the course's examples use but its generator does not make: abbreviated weekdays
-// ("tue 10 jul 2007"), ordinals and "Nth of month" ("4th of july 2001", "21th of august 2016", "march 3rd 2001"),
-// "2001/3/3", "mar. 3 01".
+// removed; the target is date.isoformat(). dateFormats() lists those 24 as 14 weighted entries ('full' weight 10,
+// 'd MMMM YYY', listed twice, weight 2), then the forms people type that the course's examples use but its generator
+// does not make: abbreviated weekdays ("tue 10 jul 2007"), ordinals and "Nth of month" ("4th of july 2001",
+// "21th of august 2016", "march 3rd 2001"), "2001/3/3", "mar. 3 01", and a few more (docs/translator.md).
 // Dates are drawn uniformly from 1900-01-01 .. 2099-12-31 (proleptic Gregorian calendar). A two-digit year is only
 // used for 1969 .. 2068 (read back as 19yy for yy >= 69, else 20yy), so every rendering names one date; every
 // rendering fits in Tx = 30 characters.

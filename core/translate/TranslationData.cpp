@@ -223,7 +223,7 @@ TranslationData loadPairFile(const std::filesystem::path& path, const PairFileOp
         std::string_view line(bytes.data() + pos, eol - pos);
         pos = eol + 1;
         ++lineCount;
-        const std::string where = name + ":" + std::to_string(lineCount);
+        const std::string where = name + ": line " + std::to_string(lineCount);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         for (std::size_t i = 0; i < line.size();) {
             const std::size_t len = utf8SequenceLength(line, i);

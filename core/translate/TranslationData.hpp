@@ -93,8 +93,8 @@ std::vector<std::int32_t> encodeTarget(const SymbolVocab& vocab, std::int64_t Ty
 // The symbols of ids up to (not including) <end> or a kNoTarget, joined.
 std::string decodeTarget(const SymbolVocab& vocab, const std::vector<std::int32_t>& ids);
 
-// Splits data into training pairs and held-out pairs: the last `heldOut` pairs (the generator's order is random) or,
-// for a file, a seeded shuffle first. heldOut >= pairs.size() leaves none for training: InputError.
+// Splits data into training pairs and held-out pairs: the last `heldOut` pairs when data.randomOrder (the generator's
+// order is random), else (a file) after a seeded shuffle. heldOut >= pairs.size() leaves none for training: InputError.
 struct DataSplit {
     std::vector<DatePair> train, heldOut;
 };

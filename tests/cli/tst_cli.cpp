@@ -28,7 +28,7 @@ private slots:
         QCOMPARE(r.code, 0);
         // Every command file's registration reached the executable (none was dropped by the linker).
         for (const char* c : {"train <lab>", "bench <what>", "gradcheck", "course-examples", "bptt", "sample", "eval",
-                              "charlm", "charlm-course, layers, rnn"})
+                              "charlm", "charlm-course, layers, rnn", "translate", "translator"})
             QVERIFY2(r.out.contains(c), c);
     }
 

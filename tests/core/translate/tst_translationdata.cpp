@@ -211,11 +211,11 @@ private slots:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("message");
         QTest::newRow("no tab") << "p.tsv" << QByteArray("a\tb\n# c\n\nno separator\n")
-                                << "p.tsv:4: no tab between source and target";
-        QTest::newRow("no comma") << "p.csv" << QByteArray("a,b\na\tb\n") << "p.csv:2: no comma between source";
-        QTest::newRow("empty source") << "p.tsv" << QByteArray("a\tb\n\tb\n") << "p.tsv:2: the source is empty";
-        QTest::newRow("only commas") << "p.tsv" << QByteArray(",,\tb\n") << "p.tsv:1: the source is empty";
-        QTest::newRow("empty target") << "p.tsv" << QByteArray("a\tb\r\nc\t\r\n") << "p.tsv:2: the target is empty";
+                                << "p.tsv: line 4: no tab between source and target";
+        QTest::newRow("no comma") << "p.csv" << QByteArray("a,b\na\tb\n") << "p.csv: line 2: no comma between source";
+        QTest::newRow("empty source") << "p.tsv" << QByteArray("a\tb\n\tb\n") << "p.tsv: line 2: the source is empty";
+        QTest::newRow("only commas") << "p.tsv" << QByteArray(",,\tb\n") << "p.tsv: line 1: the source is empty";
+        QTest::newRow("empty target") << "p.tsv" << QByteArray("a\tb\r\nc\t\r\n") << "p.tsv: line 2: the target is empty";
         QTest::newRow("no valid row") << "p.tsv" << QByteArray("# only\n\nsource\ttarget\n")
                                       << "p.tsv: the file has no valid row (3 lines";
         QTest::newRow("empty file") << "p.tsv" << QByteArray("") << "p.tsv: the file has no valid row (0 lines";
@@ -238,7 +238,7 @@ private slots:
             QFAIL("accepted invalid UTF-8");
         } catch (const FormatError& e) {
             QCOMPARE(QString(e.what()),
-                     QString::fromStdString(p.string()) + ":2: invalid UTF-8 at byte 11 of the file (the file must "
+                     QString::fromStdString(p.string()) + ": line 2: invalid UTF-8 at byte 11 of the file (the file must "
                                                           "be UTF-8 encoded)");
         }
     }
@@ -248,8 +248,8 @@ private slots:
         QVERIFY(errorOf("big.tsv", "abcdef\tx\n", {.maxBytes = 5}).contains("big.tsv: 9 bytes is larger than the limit of 5"));
         QVERIFY(errorOf("rows.tsv", "a\tb\nc\td\ne\tf\n", {.maxRows = 2}).contains("rows.tsv: more than 2 rows"));
         QVERIFY(errorOf("long.tsv", "a\tb\nabcdef\tx\n", {.maxLength = 5})
-                    .contains("long.tsv:2: the source has 6 characters, more than the limit of 5"));
-        QVERIFY(errorOf("long.tsv", "a\tabcdef\n", {.maxLength = 5}).contains("long.tsv:1: the target has 6 characters"));
+                    .contains("long.tsv: line 2: the source has 6 characters, more than the limit of 5"));
+        QVERIFY(errorOf("long.tsv", "a\tabcdef\n", {.maxLength = 5}).contains("long.tsv: line 1: the target has 6 characters"));
         // Commas removed before the length counts.
         QCOMPARE(int(loadPairFile(write("ok.tsv", "a,b,c,d,e,f\tx\n"), {.maxLength = 6}).pairs.size()), 1);
         QVERIFY(inputErrorOf([&] { loadPairFile(dir_.path().toStdString() + "/missing.tsv"); }).contains("missing.tsv: no such file"));
