@@ -74,6 +74,7 @@ struct TranslatorTask::Run {
     std::vector<ParamList<float>> replicaParams;
     std::unique_ptr<Optimizer<float>> optimizer;
     std::vector<double> shardLoss;
+    EpochRecord current;              // the epoch in progress, appended to history when it ends
     std::vector<EpochRecord> history;
     ValidationReport report;
     double epochLoss = 0;     // sum of the epoch's batch losses so far
@@ -222,10 +223,9 @@ StepMetrics TranslatorTask::step()
                 run->optimizer->setLearningRate(lr);
                 run->epochLoss = 0;
                 run->epochBatches = 0;
-                EpochRecord record;
-                record.epoch = epoch + 1;
-                record.learningRate = lr;
-                run->history.push_back(record);
+                run->current = EpochRecord();
+                run->current.epoch = epoch + 1;
+                run->current.learningRate = lr;
             }
     }
     const auto started = std::chrono::steady_clock::now();
@@ -237,7 +237,7 @@ StepMetrics TranslatorTask::step()
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     for (Run* run : {main_.get(), baseline_.get()})
         if (run) {
-            auto& record = run->history.back();
+            auto& record = run->current;
             record.seconds += seconds;
             record.step = steps_;
             record.loss = run->epochLoss / double(run->epochBatches);
@@ -249,12 +249,15 @@ StepMetrics TranslatorTask::step()
 
 void TranslatorTask::endEpoch()
 {
-    for (Run* run : {main_.get(), baseline_.get()})
-        if (run && !split_.heldOut.empty()) {
+    for (Run* run : {main_.get(), baseline_.get()}) {
+        if (!run) continue;
+        if (!split_.heldOut.empty()) {
             run->report = validateTranslator(*run->model, data_.source, data_.target, split_.heldOut,
                                              options_.bleuTokens);
-            run->history.back().metrics = run->report.metrics;
+            run->current.metrics = run->report.metrics;
         }
+        run->history.push_back(run->current);
+    }
 }
 
 TranslatorBench benchTranslator(int epochs, std::uint32_t seed)

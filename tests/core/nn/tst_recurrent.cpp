@@ -1,12 +1,15 @@
 // The recurrent layer's two input paths (all steps at once / one step at a time), last-state-out backward, the
 // bidirectional wrapper and the Keras GRU (reset_after=True): its numbers against a numpy reference and its parameter
 // counts against the course's Keras summaries.
+#include "../InputErrorOf.hpp"
 #include "math/PackedGemm.hpp"
 #include "math/Rng.hpp"
 #include "nn/Bidirectional.hpp"
 #include "util/Error.hpp"
 
 #include <QTest>
+
+#include <utility>
 
 using namespace unroll;
 
@@ -177,6 +180,38 @@ private slots:
         QCOMPARE(maxAbsDiff(bi.forwardLayer.dW, f.dW), 0.0);
         QCOMPARE(maxAbsDiff(bi.backwardLayer.dW, b.dW), 0.0);
         QVERIFY_THROWS_EXCEPTION(InputError, bi.forward(X, 3)); // 10 columns are not a multiple of 3
+    }
+
+    void bidirectionalReadsIdsAsOneHotColumns()
+    {
+        // Symbol indices give what their one-hot columns give (the translator's encoder), in the training pass and
+        // in the const pass into a caller's trace; the ids' backward has the same weight gradients and no dX.
+        const Index n_x = 5, n_a = 3, m = 2, T = 4;
+        Rng rng(4);
+        Bidirectional<double> dense(CellKind::Lstm, n_x, n_a);
+        dense.initialize(rng, {.scale = 1.5});
+        Bidirectional<double> sparse = dense;
+        std::vector<std::int32_t> ids(size_t(m * T));
+        MatD X = MatD::Zero(n_x, m * T);
+        for (Index j = 0; j < m * T; ++j) {
+            ids[size_t(j)] = std::int32_t(rng.randint(0, n_x));
+            X(ids[size_t(j)], j) = 1;
+        }
+        const MatD dY = rng.randn(2 * n_a, m * T);
+        dense.forward(X, m);
+        sparse.forward(ids, m);
+        QVERIFY(maxAbsDiff(sparse.outputs(), dense.outputs()) < 1e-14);
+        BidirectionalTrace<double> trace;
+        std::as_const(sparse).forward(ids, m, trace);
+        QCOMPARE(maxAbsDiff(trace.Y, sparse.outputs()), 0.0);
+        MatD dX;
+        dense.backward(dY);
+        sparse.backward(dY, &dX);
+        QCOMPARE(dX.size(), Index(0));
+        QVERIFY(maxAbsDiff(sparse.forwardLayer.dW, dense.forwardLayer.dW) < 1e-14);
+        QVERIFY(maxAbsDiff(sparse.backwardLayer.dW, dense.backwardLayer.dW) < 1e-14);
+        QVERIFY(maxAbsDiff(sparse.backwardLayer.db, dense.backwardLayer.db) < 1e-14);
+        QVERIFY(test::inputErrorOf([&] { sparse.forward(std::vector<std::int32_t>(7, 0), m); }).contains("multiple of m = 2"));
     }
 
     // numpy reference: scripts/refs/keras_gru_reference.py (Keras GRUCell's equations, reset_after=True). The inputs

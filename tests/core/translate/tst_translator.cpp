@@ -314,7 +314,10 @@ private slots:
         QCOMPARE(task.stepsPerEpoch(), std::int64_t(3)); // 8 + 8 + 8
         QCOMPARE(task.currentLearningRate(), 0.01);
         std::vector<double> rates;
-        for (std::int64_t s = 0; s < task.totalSteps(); ++s) rates.push_back(task.step().learningRate);
+        for (std::int64_t s = 0; s < task.totalSteps(); ++s) {
+            rates.push_back(task.step().learningRate);
+            QCOMPARE(std::int64_t(task.history().size()), (s + 1) / 3); // finished epochs only
+        }
         QCOMPARE(rates, (std::vector<double>{0.01, 0.01, 0.01, 0.01 / 1.5, 0.01 / 1.5, 0.01 / 1.5, 0.005, 0.005, 0.005}));
         QCOMPARE(task.epochsDone(), 3);
         QCOMPARE(task.currentLearningRate(), 0.01 / 2.5);
