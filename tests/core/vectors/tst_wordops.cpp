@@ -1,5 +1,5 @@
-// Tests for vectors/Operations: the course's formulas (course-spec §4.2: cosine_similarity, complete_analogy,
-// neutralize, equalize with a vector norm in its denominator), 3CosAdd and 3CosMul (Levy & Goldberg 2014), nearest
+// Tests for vectors/Operations: the formulas of the course's "Operations on word vectors" notebook (cosine_similarity,
+// complete_analogy, neutralize, equalize with a vector norm in its denominator), 3CosAdd and 3CosMul (Levy & Goldberg 2014), nearest
 // neighbours by cosine and Euclidean distance, bias directions, and the paper's equalize (Bolukbasi et al. 2016).
 //
 // The expected values are an independent reference: plain numpy on the same hand-made vectors, every formula written
@@ -133,7 +133,7 @@ private slots:
 
     void courseToyAnalogies()
     {
-        // The course's 2021 unit tests on a 2-D map (course-spec §4.3), in the notebook's order.
+        // The course's 2021 unit tests on a 2-D map, in the notebook's order.
         VectorMatrix m(13, 2);
         m << 3, 3, 3, 3, 2, 4, 3, 2, -2, 1, -2, 2, -1, 2, -1, 1, -1, 0, -2, 0, -3, 0, -3, 1, -3, 2;
         const WordVectors toy({"a", "synonym_of_a", "a_nw", "a_s", "c", "c_n", "c_ne", "c_e", "c_se", "c_s", "c_sw",
@@ -148,7 +148,7 @@ private slots:
         // b - a = 0: every cosine is 0 and the first word not skipped wins, as in the course's loop (numpy: 'a_nw').
         QCOMPARE(best("a", "synonym_of_a", "c"), std::string("a_nw"));
         // The notebook's fourth test, ('a', 'c', 'a') == 'c', holds for its 2021 code, which skips only word_c; the
-        // rule here (course-spec §4.2 and the issue) skips a, b and c, so 'c' (= b) is out and numpy's loop with the
+        // rule here (the notebook's text and the issue) skips a, b and c, so 'c' (= b) is out and numpy's loop with the
         // same skips gives 'c_w' (cosine 0.9982743731749958).
         const auto r = analogy(toy, "a", "c", "a");
         QCOMPARE(toy.word(r.front().index), std::string("c_w"));
