@@ -59,10 +59,9 @@ void Attention<T>::forward(ConstMatRef<T> A, Index m, ConstMatRef<T> sPrev, Atte
 }
 
 template <class T>
-void Attention<T>::backward(ConstMatRef<T> A, Index m, ConstMatRef<T> sPrev, AttentionCache<T>& cache,
-                            ConstMatRef<T> dContext, MatRef<T> dA, Mat<T>* dsPrev)
+void Attention<T>::backwardToEnergies(ConstMatRef<T> A, Index m, AttentionCache<T>& cache, ConstMatRef<T> dContext,
+                                      MatRef<T> dA) const
 {
-    (void)sPrev;
     const Index T_x = A.cols() / m;
     // Through the weighted sum: dalpha(t', i) = dContext(:, i) . a<t'>(:, i); dA gets alpha * dContext.
     Mat<T>& dAlpha = cache.dAlpha; // (T_x, m)
@@ -72,10 +71,19 @@ void Attention<T>::backward(ConstMatRef<T> A, Index m, ConstMatRef<T> sPrev, Att
         dAlpha.row(t) = (a.array() * dContext.array()).colwise().sum();
         dA.middleCols(t * m, m).array() += dContext.array().rowwise() * cache.alpha.row(t).array();
     }
-    // Through the softmax over t', then back into the (1, m*T_x) energy layout.
+    // Through the softmax over t', then into the (1, m*T_x) energy layout.
     activationBackward<T>(Activation::Softmax, cache.alpha, dAlpha, dAlpha);
     cache.dEnergy.resize(1, m * T_x);
     Eigen::Map<Mat<T>>(cache.dEnergy.data(), m, T_x) = dAlpha.transpose();
+}
+
+template <class T>
+void Attention<T>::backward(ConstMatRef<T> A, Index m, ConstMatRef<T> sPrev, AttentionCache<T>& cache,
+                            ConstMatRef<T> dContext, MatRef<T> dA, Mat<T>* dsPrev)
+{
+    (void)sPrev;
+    const Index T_x = A.cols() / m;
+    backwardToEnergies(A, m, cache, dContext, dA);
     dense2.backward(cache.hidden.Y, cache.energy, cache.dEnergy, &cache.dHidden);
     dense1.backward(cache.concat, cache.hidden, cache.dHidden, &cache.dConcat);
     dA += cache.dConcat.topRows(n_a_);
@@ -132,18 +140,8 @@ void Attention<T>::backwardStep(ConstMatRef<T> A, Index m, ConstMatRef<T> sPrev,
                                 ConstMatRef<T> dContext, MatRef<T> dA, MatRef<T> dK, Mat<T>* dsPrev)
 {
     const Index T_x = A.cols() / m, n_h = dense1.outputSize();
-    // Through the weighted sum, as in backward.
-    Mat<T>& dAlpha = cache.dAlpha; // (T_x, m)
-    dAlpha.resize(T_x, m);
-    for (Index t = 0; t < T_x; ++t) {
-        auto a = A.middleCols(t * m, m);
-        dAlpha.row(t) = (a.array() * dContext.array()).colwise().sum();
-        dA.middleCols(t * m, m).array() += dContext.array().rowwise() * cache.alpha.row(t).array();
-    }
-    activationBackward<T>(Activation::Softmax, cache.alpha, dAlpha, dAlpha);
+    backwardToEnergies(A, m, cache, dContext, dA);
     // Through the relu into the energies' pre-activation (1, m*T_x), then dense2.
-    cache.dEnergy.resize(1, m * T_x);
-    Eigen::Map<Mat<T>>(cache.dEnergy.data(), m, T_x) = dAlpha.transpose();
     cache.dEnergy.array() = (cache.energy.Y.array() > T(0)).select(cache.dEnergy.array(), T(0));
     const Mat<T>& e = cache.hidden.Y;
     dense2.dW.noalias() += cache.dEnergy * e.transpose(); // (1, n_h)

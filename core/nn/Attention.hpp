@@ -77,6 +77,11 @@ public:
     void finishBackward(ConstMatRef<T> A, ConstMatRef<T> dK, MatRef<T> dA);
 
 private:
+    // Both backwards' first part: through the weighted sum (dA += alpha * dContext) and the softmax over the T_x
+    // positions, into cache.dEnergy (1, m*T_x) = dL/d(energy after the relu).
+    void backwardToEnergies(ConstMatRef<T> A, Index m, AttentionCache<T>& cache, ConstMatRef<T> dContext,
+                            MatRef<T> dA) const;
+
     Index n_a_ = 0, n_s_ = 0;
 };
 
