@@ -4,7 +4,7 @@
 #include "labs/translator/BeamPanel.hpp"
 #include "labs/translator/MetricsPlot.hpp"
 #include "labs/translator/ValidationTable.hpp"
-#include "labs/vectors/BackgroundJob.hpp"
+#include "BackgroundJob.hpp"
 #include "widgets/HeatmapView.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"

@@ -1,7 +1,7 @@
 // The word vectors lab; see VectorsLab.hpp.
 #include "labs/VectorsLab.hpp"
 
-#include "labs/vectors/BackgroundJob.hpp"
+#include "BackgroundJob.hpp"
 #include "labs/vectors/DebiasView.hpp"
 #include "labs/vectors/OperationsPanel.hpp"
 #include "labs/vectors/ScatterView.hpp"

@@ -1,5 +1,5 @@
 // BackgroundJob; see BackgroundJob.hpp.
-#include "labs/vectors/BackgroundJob.hpp"
+#include "BackgroundJob.hpp"
 
 #include <utility>
 
