@@ -74,6 +74,7 @@ struct TranslatorTask::Run {
     std::vector<ParamList<float>> replicaParams;
     std::unique_ptr<Optimizer<float>> optimizer;
     std::vector<double> shardLoss;
+    std::vector<std::vector<std::int32_t>> shardSource, shardTarget; // each shard's ids, sized at the first batch
     EpochRecord current;              // the epoch in progress, appended to history when it ends
     std::vector<EpochRecord> history;
     ValidationReport report;
@@ -90,6 +91,8 @@ struct TranslatorTask::Run {
         replicas.assign(size_t(kShards), model->copyWeights());
         for (auto& r : replicas) replicaParams.push_back(r.parameters());
         shardLoss.assign(size_t(kShards), 0.0);
+        shardSource.resize(size_t(kShards));
+        shardTarget.resize(size_t(kShards));
     }
 };
 
@@ -167,9 +170,10 @@ StepMetrics TranslatorTask::trainBatch(Run& run, std::int64_t begin, std::int64_
     parallelFor(
         shards,
         [&](std::int64_t first, std::int64_t last) {
-            std::vector<std::int32_t> x, y;
             for (std::int64_t s = first; s < last; ++s) {
                 const std::int64_t b = begin + m * s / shards, e = begin + m * (s + 1) / shards, ms = e - b;
+                auto& x = run.shardSource[size_t(s)];
+                auto& y = run.shardTarget[size_t(s)];
                 x.resize(size_t(ms * c.Tx));
                 y.resize(size_t(ms * c.Ty));
                 for (std::int64_t i = 0; i < ms; ++i) {
