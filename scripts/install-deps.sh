@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6svg6 libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libeigen3-dev nlohmann-json3-dev
+  libsndfile1-dev libsamplerate0-dev libfftw3-dev qt6-multimedia-dev
   xvfb xauth fonts-dejavu-core
 )
 
