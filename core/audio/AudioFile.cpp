@@ -375,6 +375,11 @@ AudioClip readAudio(const fs::path& path, int targetRate, const AudioReadLimits&
     AudioClip clip = readAudio(path, limits);
     if (clip.sampleRate == targetRate)
         return clip;
+    try {
+        checkRates(clip.sampleRate, targetRate);
+    } catch (const InputError& e) {
+        throw FormatError(quoted(path) + ": " + e.what());
+    }
     return resampleAudio(clip, targetRate);
 }
 
@@ -457,7 +462,11 @@ struct AudioStream::Impl {
 
     Impl(const fs::path& path, int rate) : decoder(path), targetRate(rate)
     {
-        checkRates(decoder.info().sampleRate, targetRate);
+        try {
+            checkRates(decoder.info().sampleRate, targetRate);
+        } catch (const InputError& e) {
+            throw FormatError(quoted(path) + ": " + e.what());
+        }
         if (decoder.info().sampleRate != targetRate)
             resampler.emplace(decoder.info().sampleRate, targetRate);
     }

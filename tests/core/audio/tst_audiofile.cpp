@@ -235,6 +235,16 @@ private slots:
         QVERIFY2(none.contains("no samples"), qPrintable(none));
     }
 
+    void rateOutOfTheResamplersRangeNamesTheFile()
+    {
+        const fs::path p = at("rate100.wav");
+        writeWav(p, AudioClip{std::vector<float>(100, 0.1f), 100}); // 100 Hz: 44.1 kHz is 441 times that
+        const QString msg = inputErrorOf([&] { readAudio(p, kLabRate); });
+        QVERIFY2(msg.contains("rate100.wav") && msg.contains("256"), qPrintable(msg));
+        QVERIFY(inputErrorOf([&] { AudioStream s(p, kLabRate); }).contains("rate100.wav"));
+        QCOMPARE(readAudio(p, 8000).size(), std::int64_t(8000));
+    }
+
     void truncatedWavSaysHowManyOfHowMany()
     {
         const fs::path p = at("cut.wav");
