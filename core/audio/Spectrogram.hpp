@@ -21,15 +21,20 @@
 
 #include "nn/Types.hpp"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace unroll {
 
 enum class WindowKind { Hann, Hamming };
 enum class FrequencyScale { Linear, Mel };
+// Display names in enum order (combo boxes, CLI help).
+inline constexpr std::array<std::string_view, 2> windowKindNames = {"Hann", "Hamming"};
+inline constexpr std::array<std::string_view, 2> frequencyScaleNames = {"Linear", "Mel"};
 
 struct SpectrogramOptions {
     int nfft = 200;          // window and FFT length, >= 2 (even or odd)
