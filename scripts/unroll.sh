@@ -34,12 +34,13 @@ case "$what" in
       ctest --test-dir "$asan" -L core --output-on-failure -j "$jobs"
     ;;
   tsan)
-    # The tests whose code runs on more than one thread: the worker, the labs that train or check off the GUI
-    # thread, and the main window driving them. Qt's own libraries are not instrumented, so TSan cannot see the
-    # locks they take: ignore_noninstrumented_modules stops it checking the accesses Qt makes inside them (its
-    # thread pool, the test watchdog), while every access our code makes is still checked. No suppressions.
+    # The tests whose code runs on more than one thread: the pool, one spectrogram engine used from several threads,
+    # the worker, the labs that train or check off the GUI thread, and the main window driving them. Qt's own
+    # libraries are not instrumented, so TSan cannot see the locks they take: ignore_noninstrumented_modules stops it
+    # checking the accesses Qt makes inside them (its thread pool, the test watchdog), while every access our code
+    # makes is still checked. No suppressions.
     tsan="$root/build-tsan"
-    tests=(tst_threads tst_trainingworker tst_traininglab tst_charlmlab tst_bpttlab tst_mainwindow tst_vectorslab tst_translatorlab)
+    tests=(tst_threads tst_spectrogram tst_trainingworker tst_traininglab tst_charlmlab tst_bpttlab tst_mainwindow tst_vectorslab tst_translatorlab)
     cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DUNROLL_TSAN=ON -DUNROLL_TEST_TIMEOUT_SCALE=10
     cmake --build "$tsan" -j "$jobs" --target "${tests[@]}"
