@@ -43,7 +43,6 @@ std::string secondsText(double s)
 std::uint32_t le32(const unsigned char* p) { return p[0] | p[1] << 8 | p[2] << 16 | std::uint32_t(p[3]) << 24; }
 std::uint16_t le16(const unsigned char* p) { return std::uint16_t(p[0] | p[1] << 8); }
 std::uint32_t be32(const unsigned char* p) { return std::uint32_t(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
-std::uint16_t be16(const unsigned char* p) { return std::uint16_t(p[0] << 8 | p[1]); }
 
 // The frame count a RIFF/WAVE or AIFF header promises, when it states one plainly (uncompressed PCM or float, a
 // data length that is not the "unknown" 0 or 0xFFFFFFFF of a streaming writer). libsndfile clamps such a count to
@@ -86,7 +85,6 @@ std::optional<std::int64_t> promisedFrames(const fs::path& path, int majorFormat
             unsigned char comm[8];
             if (!in.read(reinterpret_cast<char*>(comm), 8))
                 return std::nullopt;
-            (void)be16(comm);
             return std::int64_t(be32(comm + 2));
         }
         in.seekg(next);
@@ -117,28 +115,34 @@ std::string formatName(int format)
     }();
 }
 
+// sf_open with the errors named: a missing file, a directory, an empty file, one libsndfile does not recognise.
+SNDFILE* openSndfile(const fs::path& path, SF_INFO& sf)
+{
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (!fs::exists(st))
+        throw InputError(quoted(path) + ": no such file");
+    if (fs::is_directory(st))
+        throw InputError(quoted(path) + ": is a directory, not an audio file");
+    if (fs::is_regular_file(st) && fs::file_size(path, ec) == 0 && !ec)
+        throw FormatError(quoted(path) + ": empty file (no samples)");
+    SNDFILE* file = sf_open(path.c_str(), SFM_READ, &sf);
+    if (!file) {
+        const std::string why = sf_strerror(nullptr);
+        if (sf_error(nullptr) == SF_ERR_SYSTEM)
+            throw InputError(quoted(path) + ": cannot open (" + why + ")");
+        throw FormatError(quoted(path) + ": not an audio file libsndfile can read (libsndfile: " + why + ")");
+    }
+    return file;
+}
+
 // An open libsndfile handle with the checks of the header behind it; yields mono blocks at the file's rate.
 class Decoder {
 public:
     explicit Decoder(const fs::path& path) : path_(path)
     {
-        std::error_code ec;
-        const fs::file_status st = fs::status(path, ec);
-        if (!fs::exists(st))
-            throw InputError(quoted(path) + ": no such file");
-        if (fs::is_directory(st))
-            throw InputError(quoted(path) + ": is a directory, not an audio file");
-        if (fs::is_regular_file(st) && fs::file_size(path, ec) == 0 && !ec)
-            throw FormatError(quoted(path) + ": empty file (no samples)");
         SF_INFO sf{};
-        file_ = sf_open(path.c_str(), SFM_READ, &sf);
-        if (!file_) {
-            const int code = sf_error(nullptr);
-            const std::string why = sf_strerror(nullptr);
-            if (code == SF_ERR_SYSTEM)
-                throw InputError(quoted(path) + ": cannot open (" + why + ")");
-            throw FormatError(quoted(path) + ": not an audio file libsndfile can read (libsndfile: " + why + ")");
-        }
+        file_ = openSndfile(path, sf);
         const int major = sf.format & SF_FORMAT_TYPEMASK;
         info_.sampleRate = sf.samplerate;
         info_.channels = sf.channels;
@@ -318,24 +322,9 @@ private:
 
 AudioInfo probeAudio(const fs::path& path)
 {
-    // The header only: no truncation check by decoding, but the header's own promise (Decoder's constructor).
+    // The header only: no decoding, but the header's own promise of frames (below).
     SF_INFO sf{};
-    std::error_code ec;
-    const fs::file_status st = fs::status(path, ec);
-    if (!fs::exists(st))
-        throw InputError(quoted(path) + ": no such file");
-    if (fs::is_directory(st))
-        throw InputError(quoted(path) + ": is a directory, not an audio file");
-    if (fs::is_regular_file(st) && fs::file_size(path, ec) == 0 && !ec)
-        throw FormatError(quoted(path) + ": empty file (no samples)");
-    SNDFILE* f = sf_open(path.c_str(), SFM_READ, &sf);
-    if (!f) {
-        const std::string why = sf_strerror(nullptr);
-        if (sf_error(nullptr) == SF_ERR_SYSTEM)
-            throw InputError(quoted(path) + ": cannot open (" + why + ")");
-        throw FormatError(quoted(path) + ": not an audio file libsndfile can read (libsndfile: " + why + ")");
-    }
-    sf_close(f);
+    sf_close(openSndfile(path, sf));
     AudioInfo info;
     info.sampleRate = sf.samplerate;
     info.channels = sf.channels;
