@@ -186,6 +186,29 @@ std::vector<fs::path> audioFilesIn(const fs::path& folder, const char* what)
     return files;
 }
 
+// Backgrounds cut into whole 10 s pieces (the remainder is dropped); one shorter than 10 s is refused. Frees each
+// decoded file as it goes.
+std::vector<AudioClip> cutBackgrounds(std::vector<AudioClip>& decoded, const std::vector<fs::path>& files, int sampleRate)
+{
+    const AudioClip probe{{}, sampleRate};
+    const std::int64_t piece = probe.sampleAt(kCourseClipMs / 1000.0);
+    std::vector<AudioClip> out;
+    for (std::size_t i = 0; i < decoded.size(); ++i) {
+        const AudioClip& a = decoded[i];
+        if (a.size() < piece)
+            throw InputError("background '" + files[i].string() + "' is " + std::to_string(a.milliseconds()) +
+                             " ms long; a background must be at least " + std::to_string(kCourseClipMs) + " ms");
+        for (std::int64_t s = 0; s + piece <= a.size(); s += piece) {
+            AudioClip cut;
+            cut.sampleRate = sampleRate;
+            cut.samples.assign(a.samples.begin() + s, a.samples.begin() + s + piece);
+            out.push_back(std::move(cut));
+        }
+        decoded[i] = {};
+    }
+    return out;
+}
+
 } // namespace
 
 ClipLibrary loadBuiltinClips(int sampleRate, const LoadProgress& progress)
@@ -257,24 +280,21 @@ ClipLibrary loadClipFolders(const fs::path& positives, const fs::path& negatives
     for (std::size_t i = 0; i < bgFiles.size(); ++i) jobs.push_back({bgFiles[i], &bgAudio[i], limits.maxSeconds, false});
     loadAll(jobs, sampleRate, progress);
 
-    // Backgrounds: cut into whole 10 s pieces (the remainder is dropped); shorter than 10 s is refused.
-    const AudioClip probe{{}, sampleRate};
-    const std::int64_t piece = probe.sampleAt(kCourseClipMs / 1000.0);
-    for (std::size_t i = 0; i < bgAudio.size(); ++i) {
-        const AudioClip& a = bgAudio[i];
-        if (a.size() < piece)
-            throw InputError("background '" + bgFiles[i].string() + "' is " + std::to_string(a.milliseconds()) +
-                             " ms long; a background must be at least " + std::to_string(kCourseClipMs) + " ms");
-        for (std::int64_t s = 0; s + piece <= a.size(); s += piece) {
-            AudioClip cut;
-            cut.sampleRate = sampleRate;
-            cut.samples.assign(a.samples.begin() + s, a.samples.begin() + s + piece);
-            lib.backgrounds.push_back(std::move(cut));
-        }
-        bgAudio[i] = {}; // free as we go
-    }
+    lib.backgrounds = cutBackgrounds(bgAudio, bgFiles, sampleRate);
     lib.origin = positives.string() + ", " + negatives.string() + (backgrounds.empty() ? "" : ", " + backgrounds.string());
     return lib;
+}
+
+std::vector<AudioClip> loadBackgroundFolder(const fs::path& folder, int sampleRate, const LoadProgress& progress)
+{
+    requireRate(sampleRate);
+    const std::vector<fs::path> files = audioFilesIn(folder, "backgrounds");
+    std::vector<AudioClip> decoded(files.size());
+    std::vector<LoadJob> jobs;
+    const AudioReadLimits limits;
+    for (std::size_t i = 0; i < files.size(); ++i) jobs.push_back({files[i], &decoded[i], limits.maxSeconds, false});
+    loadAll(jobs, sampleRate, progress);
+    return cutBackgrounds(decoded, files, sampleRate);
 }
 
 ClipSplit splitByVoice(const ClipLibrary& library, int period)

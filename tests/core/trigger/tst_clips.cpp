@@ -209,6 +209,10 @@ private slots:
         QCOMPARE(lib.backgrounds.size(), std::size_t(2)); // 25 s -> two 10 s pieces
         QCOMPARE(lib.backgrounds[1].size(), std::int64_t(160000));
         QVERIFY(lib.origin.find("pos") != std::string::npos);
+        // The backgrounds alone, cut the same way.
+        const auto alone = loadBackgroundFolder(root / "bg", 16000);
+        QCOMPARE(alone.size(), std::size_t(2));
+        QCOMPARE(alone[0].samples, lib.backgrounds[0].samples);
         // No backgrounds folder: none loaded (the caller generates them).
         QVERIFY(loadClipFolders(root / "pos", root / "neg", {}, 16000).backgrounds.empty());
     }
@@ -235,6 +239,8 @@ private slots:
         QVERIFY2(m.contains("speech.wav") && m.contains("10.5 s") && m.contains("at most 10 s"), qPrintable(m));
         m = inputErrorOf([&] { loadClipFolders(root / "pos", root / "neg", root / "shortbg", 16000); });
         QVERIFY2(m.contains("hum.wav") && m.contains("4000 ms") && m.contains("at least 10000 ms"), qPrintable(m));
+        m = inputErrorOf([&] { loadBackgroundFolder(root / "shortbg", 16000); });
+        QVERIFY2(m.contains("hum.wav") && m.contains("at least 10000 ms"), qPrintable(m));
         m = inputErrorOf([&] { loadClipFolders(root / "pos", root / "neg", root / "empty", 16000); });
         QVERIFY2(m.contains("backgrounds") && m.contains("no audio files"), qPrintable(m));
     }
