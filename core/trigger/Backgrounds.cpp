@@ -2,9 +2,9 @@
 // brought to a level drawn uniformly in [-36, -24] dBFS (around -30).
 //
 // Pink: the Voss–McCartney algorithm (M. Gardner, "White and brown music, fractal curves and one-over-f
-// fluctuations", Scientific American 1978; J. McCartney's trailing-zeros variant): 16 random rows, row k redrawn every
-// 2^k samples (at sample i, the row given by the trailing zeros of i), plus one fresh value per sample; their sum is
-// close to 1/f over the rows' octaves (from ~rate/2^16 up, about 0.7 Hz at 44.1 kHz).
+// fluctuations", Scientific American 1978; J. McCartney's trailing-zeros variant): 16 random rows, at sample i the row
+// given by the trailing zeros of i redrawn (row k every 2^(k+1) samples), plus one fresh value per sample; their sum is
+// close to 1/f over the rows' octaves (from ~rate/2^17 up, about 0.3 Hz at 44.1 kHz).
 // Brown: y[n] = a y[n-1] + w[n] with a = exp(-2π·20 Hz / rate): 1/f² above 20 Hz, flat below, so it stays bounded.
 #include "trigger/Backgrounds.hpp"
 
@@ -48,8 +48,9 @@ void pink(std::vector<float>& x, Rng& rng)
     double sum = 0;
     for (double& r : rows) sum += (r = rng.randn());
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (i > 0) {
-            const int k = std::countr_zero(i) % kRows; // row k changes every 2^k samples
+        // Row k changes at the samples whose index has k trailing zeros: every 2^(k+1) samples, half a period
+        // after the row below it; indices with 16 or more trailing zeros change none.
+        if (const int k = i > 0 ? std::countr_zero(i) : kRows; k < kRows) {
             sum -= rows[k];
             sum += (rows[k] = rng.randn());
         }

@@ -59,7 +59,7 @@ std::vector<WordClip> words()
     std::vector<WordClip> w;
     for (int k = 0; k < 3; ++k) {
         WordClip c;
-        c.name = "w" + std::to_string(k);
+        c.name = std::to_string(k); // the words are named "0", "1", "2" ("w" + … trips GCC 12's -Wrestrict)
         c.audio = silence(0.5, kRate);
         for (std::size_t i = 0; i < c.audio.samples.size(); ++i)
             c.audio.samples[i] = float(0.5 * std::sin(2 * std::numbers::pi * (200 + 100 * k) * double(i) / kRate));
