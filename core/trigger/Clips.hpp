@@ -50,6 +50,11 @@ ClipLibrary loadClipFolders(const std::filesystem::path& positives, const std::f
                             const std::filesystem::path& backgrounds, int sampleRate,
                             const LoadProgress& progress = {});
 
+// Only backgrounds: every audio file directly in `folder`, cut into 10 s pieces as loadClipFolders cuts them, with
+// the same errors (for the built-in words over the user's own backgrounds).
+std::vector<AudioClip> loadBackgroundFolder(const std::filesystem::path& folder, int sampleRate,
+                                            const LoadProgress& progress = {});
+
 struct ClipSplit {
     ClipLibrary train, heldOut;
 };
