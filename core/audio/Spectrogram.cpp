@@ -81,6 +81,13 @@ void melFilterbank(const SpectrogramOptions& o, int rate, MatF& weights, std::ve
             if (w > 0)
                 weights(b, k) = float(w);
         }
+        // A triangle narrower than the bin spacing can fall between two bins and would be a band of zeros.
+        if (weights.row(b).sum() == 0)
+            throw InputError("mel: band " + std::to_string(b + 1) + " of " + std::to_string(o.melBands) + " (" +
+                             std::to_string(int(std::lround(lo))) + " .. " + std::to_string(int(std::lround(up))) +
+                             " Hz) holds no frequency bin (bins are " + std::to_string(double(rate) / o.nfft) +
+                             " Hz apart at nfft " + std::to_string(o.nfft) +
+                             "): use fewer bands, a larger nfft or a higher bottom frequency");
     }
 }
 

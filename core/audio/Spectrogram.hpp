@@ -17,6 +17,7 @@
 // by the factor 44100 / 8000; ours are in true Hz.
 // Mel: the linear power is summed through `melBands` triangular filters equally spaced on the HTK mel scale
 // (mel = 2595 log10(1 + f / 700)) between melMinHz and melMaxHz (0 = Nyquist); freqsHz are then the band centres.
+// compute() refuses (InputError) a top above the audio's Nyquist frequency and a band that holds no linear bin.
 #pragma once
 
 #include "nn/Types.hpp"

@@ -277,6 +277,14 @@ private slots:
         const std::vector<float> x = noise(4000, 1);
         QVERIFY(inputErrorOf([&] { e.compute(x, 16000); }).contains("Nyquist"));
         QVERIFY(inputErrorOf([&] { e.compute(x, 22050); }).isEmpty());
+        // 64 bands over the course's 101 bins (220.5 Hz apart at 44.1 kHz): the lowest triangles fall between bins.
+        SpectrogramOptions courseMel = courseSpectrogramOptions();
+        courseMel.scale = FrequencyScale::Mel;
+        courseMel.melBands = 64;
+        const QString empty = inputErrorOf([&] { SpectrogramEngine(courseMel).compute(noise(44100, 2), 44100); });
+        QVERIFY2(empty.contains("band 1 of 64") && empty.contains("220.5"), qPrintable(empty));
+        courseMel.melBands = 24;
+        QVERIFY(inputErrorOf([&] { SpectrogramEngine(courseMel).compute(noise(44100, 2), 44100); }).isEmpty());
         QVERIFY(!inputErrorOf([&] { SpectrogramEngine(courseSpectrogramOptions()).compute(x, 0); }).isEmpty());
         MatF wrongRows(100, 1);
         QVERIFY(!inputErrorOf([&] { SpectrogramEngine(courseSpectrogramOptions()).computeFrames(x, 44100, 0, wrongRows); })
