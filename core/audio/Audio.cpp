@@ -5,12 +5,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
 namespace unroll {
 
 namespace {
+
+// A double as a person writes it: 220.5, 10000, nan (std::to_string would print 220.500000).
+std::string num(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
 
 // floor(seconds * rate), forgiving the last bit of a product such as 0.3 * 10 = 2.9999999999999996: a position given
 // in milliseconds must land on the sample it names.
@@ -48,7 +57,7 @@ double dbfs(std::span<const float> samples)
 void applyGain(AudioClip& clip, double db)
 {
     if (!std::isfinite(db))
-        throw InputError("gain " + std::to_string(db) + " dB is not a finite number");
+        throw InputError("gain " + num(db) + " dB is not a finite number");
     const float factor = float(std::pow(10.0, db / 20.0));
     for (float& s : clip.samples)
         s *= factor;
@@ -81,7 +90,7 @@ AudioClip silence(double seconds, int sampleRate)
     if (sampleRate <= 0)
         throw InputError("silence: sample rate " + std::to_string(sampleRate) + " Hz must be > 0");
     if (!(seconds >= 0) || !std::isfinite(seconds))
-        throw InputError("silence: duration " + std::to_string(seconds) + " s must be >= 0");
+        throw InputError("silence: duration " + num(seconds) + " s must be >= 0");
     AudioClip clip;
     clip.sampleRate = sampleRate;
     clip.samples.assign(std::size_t(floorSamples(seconds, sampleRate)), 0.0f);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <mutex>
 #include <numbers>
 #include <string>
@@ -27,6 +28,14 @@ namespace {
 constexpr int kBatch = 32;                  // frames per FFTW batch execute
 constexpr std::int64_t kParallelFrames = 32768; // about 60 s at 44.1 kHz: see the note in computeFrames
 constexpr int kMaxNfft = 1 << 20;
+
+// A double as a person writes it: 220.5, 10000, nan (std::to_string would print 220.500000).
+std::string num(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
 
 std::mutex& plannerMutex()
 {
@@ -61,11 +70,11 @@ void melFilterbank(const SpectrogramOptions& o, int rate, MatF& weights, std::ve
     const double nyquist = rate / 2.0;
     const double hi = o.melMaxHz > 0 ? o.melMaxHz : nyquist;
     if (hi > nyquist + 1e-9)
-        throw InputError("mel: the top frequency " + std::to_string(o.melMaxHz) + " Hz is above the Nyquist frequency " +
-                         std::to_string(nyquist) + " Hz of " + std::to_string(rate) + " Hz audio");
+        throw InputError("mel: the top frequency " + num(o.melMaxHz) + " Hz is above the Nyquist frequency " +
+                         num(nyquist) + " Hz of " + std::to_string(rate) + " Hz audio");
     if (!(o.melMinHz < hi))
-        throw InputError("mel: the bottom frequency " + std::to_string(o.melMinHz) + " Hz must be below the top " +
-                         std::to_string(hi) + " Hz");
+        throw InputError("mel: the bottom frequency " + num(o.melMinHz) + " Hz must be below the top " +
+                         num(hi) + " Hz");
     const double m0 = hzToMel(o.melMinHz), m1 = hzToMel(hi);
     std::vector<double> edges(std::size_t(o.melBands) + 2);
     for (std::size_t j = 0; j < edges.size(); ++j)
@@ -85,7 +94,7 @@ void melFilterbank(const SpectrogramOptions& o, int rate, MatF& weights, std::ve
         if (weights.row(b).sum() == 0)
             throw InputError("mel: band " + std::to_string(b + 1) + " of " + std::to_string(o.melBands) + " (" +
                              std::to_string(int(std::lround(lo))) + " .. " + std::to_string(int(std::lround(up))) +
-                             " Hz) holds no frequency bin (bins are " + std::to_string(double(rate) / o.nfft) +
+                             " Hz) holds no frequency bin (bins are " + num(double(rate) / o.nfft) +
                              " Hz apart at nfft " + std::to_string(o.nfft) +
                              "): use fewer bands, a larger nfft or a higher bottom frequency");
     }
@@ -194,7 +203,7 @@ SpectrogramEngine::SpectrogramEngine(const SpectrogramOptions& options) : option
     if (o.hop < 1)
         throw InputError("spectrogram: hop " + std::to_string(o.hop) + " must be >= 1");
     if (!(o.scaleRate >= 0) || !std::isfinite(o.scaleRate))
-        throw InputError("spectrogram: scale rate " + std::to_string(o.scaleRate) + " Hz must be >= 0 (0 = the audio's rate)");
+        throw InputError("spectrogram: scale rate " + num(o.scaleRate) + " Hz must be >= 0 (0 = the audio's rate)");
     if (o.scale == FrequencyScale::Mel) {
         const int bins = o.nfft / 2 + 1;
         if (o.melBands < 1 || o.melBands > bins)
@@ -202,8 +211,8 @@ SpectrogramEngine::SpectrogramEngine(const SpectrogramOptions& options) : option
                              std::to_string(bins) + " (the linear bins of nfft " + std::to_string(o.nfft) + ")");
         if (!(o.melMinHz >= 0) || !(o.melMaxHz >= 0) || !std::isfinite(o.melMinHz) || !std::isfinite(o.melMaxHz) ||
             (o.melMaxHz > 0 && o.melMinHz >= o.melMaxHz))
-            throw InputError("spectrogram: mel range " + std::to_string(o.melMinHz) + " .. " +
-                             std::to_string(o.melMaxHz) + " Hz must satisfy 0 <= min < max (max 0 = Nyquist)");
+            throw InputError("spectrogram: mel range " + num(o.melMinHz) + " .. " +
+                             num(o.melMaxHz) + " Hz must satisfy 0 <= min < max (max 0 = Nyquist)");
     }
     impl_ = std::make_unique<Impl>(options_);
 }
