@@ -11,9 +11,10 @@
 // The course's functions:
 //   get_random_time_segment(ms)  start = randint(0, 10000 - ms), end = start + ms - 1
 //   is_overlapping(seg, prev)    start <= p.end and end >= p.start for some p (inclusive)
-//   insert_audio_clip            up to 5 retries for a free segment; on failure the background is unchanged and the
-//                                segment is (10000, 10000); on success the segment is appended and the clip overlaid
-//                                at segment.start ms
+//   insert_audio_clip            a segment, then new ones while it overlaps, with the notebook's `retry = 5` and
+//                                `while … and retry >= 0` (so up to 6 re-draws, 7 draws in all); on failure the
+//                                background is unchanged and the segment is (10000, 10000); on success the segment is
+//                                appended and the clip overlaid at segment.start ms
 //   insert_ones(y, end_ms)       e = int(end_ms * Ty / 10000); y[e+1 .. e+50] = 1, clipped at Ty - 1
 //   create_training_example      background - 20 dB; n = randint(0, 5) positives drawn by randint(len, size=n),
 //                                each inserted then labelled; n = randint(0, 3) negatives the same way (no labels);
@@ -66,7 +67,8 @@ struct SynthesisOptions {
 struct SynthesizedClip {
     AudioClip audio;               // clipMs long, at the background's rate
     std::vector<float> labels;     // Ty values
-    std::vector<PlacedWord> words; // in insertion order: positives first
+    std::vector<PlacedWord> words; // the words placed (not those that found no free segment), in insertion order:
+                                   // positives first
 };
 
 // background: at least clipMs long (longer ones are cut to clipMs); all clips at the background's rate, else
@@ -75,8 +77,9 @@ struct SynthesizedClip {
 SynthesizedClip createTrainingExample(const AudioClip& background, std::span<const WordClip> positives,
                                       std::span<const WordClip> negatives, Rng& rng, const SynthesisOptions& options = {});
 
-// The label file of a synthesized clip (`unroll-cli trigger synthesize`): one line per word, "start_ms end_ms word
-// positive|negative"; and the label track as text, one 0/1 per line.
+// The label files of a synthesized clip (`unroll-cli trigger synthesize`): the words, one line per placed word,
+// "start_ms end_ms word positive|negative"; and the label track, one 0/1 per line (Ty lines).
 std::string wordListText(const SynthesizedClip& clip);
+std::string labelTrackText(const SynthesizedClip& clip);
 
 } // namespace unroll

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Makes the trigger-word lab's built-in clips: the word "activate" (positives) and a few dozen other words
+# (negatives, some sharing sounds with "activate"), spoken by espeak-ng and flite in many voices, pitches and speeds,
+# trimmed of leading and trailing silence, peak-normalised, FLAC 16 kHz mono 16-bit, with a manifest recording how each
+# clip was made (docs/formats.md, "Trigger-word clip manifest").
+#
+#   bash scripts/make_trigger_clips.sh [OUT_DIR]      # default resources/data/trigger
+#
+# Needs espeak-ng, flite and sox (Debian packages of the same names). Deterministic: every choice comes from a fixed
+# list or a fixed linear congruential sequence, and sox runs without dither (-D), so two runs give identical files.
+#
+# Speakers: a speaker is an engine + voice. espeak-ng voices are an English accent with a voice variant
+# ("en-gb-scotland+f2"); each variant is used once, with the accents taken in turn, so a held-out speaker (every 5th,
+# core/trigger/Clips.hpp splitByVoice) has a variant no training speaker has. flite's voices are kal16, awb, rms and slt
+# (kal, the same speaker at 8 kHz, is left out so that one person cannot sit on both sides of the split; awb_time only
+# speaks times). espeak-ng's pitch is its -p (0-99) and speed its -s (words per minute); flite's pitch is a shift in
+# cents applied by sox's pitch effect (flite's own f0 setting is ignored by some of its voices) and its speed is the
+# percentage of the voice's own rate (flite's duration_stretch = 100 / speed).
+set -euo pipefail
+export LC_ALL=C
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-"$here/../resources/data/trigger"}
+for tool in espeak-ng flite sox; do
+    command -v "$tool" >/dev/null || { echo "make_trigger_clips: $tool is not installed" >&2; exit 2; }
+done
+
+rate=16000
+accents=(en-us en-gb en-gb-scotland en-gb-x-rp en-gb-x-gbclan en-gb-x-gbcwmd en-029 en-us-nyc)
+# espeak-ng variants whose output differs from every other's (klatt6 and caleb sound exactly as klatt; whisper and the
+# effect voices are left out as not speech-like). "" is the accent's own voice.
+variants=("" m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 klatt klatt2 klatt3 klatt4 klatt5
+          Alex Andy Annie aunty belinda benjamin boris david ed edward grandma grandpa iven john linda max michel
+          norbert paul quincy rob robert steph travis victor Gene Lee Michael Mike Jacky adam anika announcer shelby
+          Hugo Mario Storm Tweaky)
+flite_voices=(awb kal16 rms slt)
+# Negatives: words that share sounds with "activate" first, then plain everyday words ("innocent" and "baby" as in the
+# course's label figure).
+negatives=(active activity activist actor act cactus captivate captive vacate attack cattle native motivate cultivate
+           elevate evaluate detective relative tactic vacation
+           banana window coffee music yellow garden morning kitchen water paper table happy baby innocent orange
+           pencil summer travel number listen computer weather picture tomorrow hello bottle river simple basket
+           chicken seven)
+espeak_pitches=(25 35 45 50 55 65 75)
+espeak_speeds=(120 140 155 170 185 200)
+flite_pitches=(-300 -200 -100 0 100 200 300)
+flite_speeds=(80 90 100 110 125)
+
+# A fixed pseudo-random sequence (the C library's old rand() constants), so choices look varied but never change.
+lcg=20260310
+draw() { # draw N -> $pick in [0, N)
+    lcg=$(( (lcg * 1103515245 + 12345) % 2147483648 ))
+    pick=$(( (lcg / 65536) % $1 ))
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/trigger/clips"
+manifest="$work/trigger/manifest.json"
+declare -A count=()
+first=1
+printf '{"version": 1, "sample_rate": %d, "clips": [\n' "$rate" > "$manifest"
+
+# finish WORD POSITIVE ENGINE VOICE PITCH SPEED RAW.wav [sox effects before trimming]: trim, normalise, encode, record.
+finish() {
+    local word=$1 positive=$2 engine=$3 voice=$4 pitch=$5 speed=$6 raw=$7
+    shift 7
+    local n=$(( ${count[$word]:-0} + 1 ))
+    count[$word]=$n
+    local name
+    name=$(printf '%s_%04d.flac' "$word" "$n")
+    # Normalise first so the silence threshold (-50 dBFS) is relative to the word's own peak; trim both ends (reverse,
+    # trim, reverse); normalise again to -1 dBFS peak; no dither, maximum FLAC compression.
+    sox -D "$raw" -r "$rate" -c 1 -b 16 -C 8 "$work/trigger/clips/$name" remix - gain -n -6 "$@" rate "$rate" norm -1 \
+        silence 1 0.01 0.3% reverse silence 1 0.01 0.3% reverse norm -1
+    # sox writes a "Processed by SoX" comment; it is the same every run.
+    [ "$first" = 1 ] || printf ',\n' >> "$manifest"
+    first=0
+    printf '  {"file": "clips/%s", "word": "%s", "positive": %s, "engine": "%s", "voice": "%s", "pitch": %d, "speed": %d}' \
+        "$name" "$word" "$positive" "$engine" "$voice" "$pitch" "$speed" >> "$manifest"
+}
+
+espeak_clip() { # WORD POSITIVE VOICE
+    draw ${#espeak_pitches[@]}; local pitch=${espeak_pitches[$pick]}
+    draw ${#espeak_speeds[@]}; local speed=${espeak_speeds[$pick]}
+    espeak-ng -v "$3" -p "$pitch" -s "$speed" -w "$work/raw.wav" "$1"
+    finish "$1" "$2" espeak-ng "$3" "$pitch" "$speed" "$work/raw.wav"
+}
+
+flite_clip() { # WORD POSITIVE VOICE
+    draw ${#flite_pitches[@]}; local pitch=${flite_pitches[$pick]}
+    draw ${#flite_speeds[@]}; local speed=${flite_speeds[$pick]}
+    local stretch
+    stretch=$(awk -v s="$speed" 'BEGIN { printf "%.4f", 100 / s }')
+    flite -voice "$3" --setf duration_stretch="$stretch" -t "$1" -o "$work/raw.wav"
+    if [ "$pitch" = 0 ]; then
+        finish "$1" "$2" flite "$3" "$pitch" "$speed" "$work/raw.wav"
+    else
+        finish "$1" "$2" flite "$3" "$pitch" "$speed" "$work/raw.wav" pitch "$pitch"
+    fi
+}
+
+# The negatives are taken in a fixed stride coprime with their count, so every word recurs evenly and a speaker's words
+# are spread over the list.
+stride=7
+gcd() { local a=$1 b=$2; while [ "$b" != 0 ]; do set -- "$b" $(( a % b )); a=$1; b=$2; done; echo "$a"; }
+[ "$(gcd $stride ${#negatives[@]})" = 1 ] || { echo "make_trigger_clips: stride $stride shares a factor with ${#negatives[@]} words" >&2; exit 1; }
+neg=0
+next_negative() { # -> $word
+    word=${negatives[$(( (neg * stride) % ${#negatives[@]} ))]}
+    neg=$((neg + 1))
+}
+
+# espeak-ng: every variant once, the accents in turn; 2 "activate"s and 3 or 4 other words each.
+for i in "${!variants[@]}"; do
+    accent=${accents[$(( i % ${#accents[@]} ))]}
+    voice=$accent${variants[$i]:++${variants[$i]}}
+    for _ in 1 2; do espeak_clip activate true "$voice"; done
+    for _ in $(seq $(( 3 + i % 2 ))); do next_negative; espeak_clip "$word" false "$voice"; done
+done
+# flite: fewer voices, so more clips each.
+for voice in "${flite_voices[@]}"; do
+    for _ in $(seq 9); do flite_clip activate true "$voice"; done
+    for _ in $(seq 12); do next_negative; flite_clip "$word" false "$voice"; done
+done
+printf '\n]}\n' >> "$manifest"
+
+cat > "$work/trigger/README.md" <<'EOF'
+# Trigger-word clips
+
+The trigger-word lab's built-in words: "activate" (the positives) and a few dozen other words (the negatives, some
+sharing sounds with "activate": active, cactus, captivate, vacate, …), one word per FLAC file (16 kHz, mono, 16-bit),
+trimmed of leading and trailing silence and peak-normalised to -1 dBFS.
+
+They are generated by the project's own script, `scripts/make_trigger_clips.sh`, with Debian's espeak-ng and flite
+speech synthesizers and sox; they are that script's output, not recordings of people and not taken from any other
+data set. Running the script again gives identical files.
+
+`manifest.json` lists every clip with the word, whether it is the trigger word, and how it was spoken: the engine,
+the voice (espeak-ng: accent+variant; flite: voice), the pitch and the speed (see docs/formats.md). A clip's speaker
+is its engine and voice; the lab holds out whole speakers for evaluation, so the detector is tested on voices it never
+heard in training.
+EOF
+
+# Replace the old output only once the new one is complete.
+mkdir -p "$out"
+rm -rf "$out/clips.new"
+mv "$work/trigger/clips" "$out/clips.new"
+rm -rf "$out/clips"
+mv "$out/clips.new" "$out/clips"
+mv "$work/trigger/manifest.json" "$out/manifest.json"
+mv "$work/trigger/README.md" "$out/README.md"
+positives=$(grep -c '"positive": true' "$out/manifest.json")
+total=$(grep -c '"file"' "$out/manifest.json")
+echo "make_trigger_clips: $positives positives, $(( total - positives )) negatives, $(du -sh "$out" | cut -f1) in $out"
