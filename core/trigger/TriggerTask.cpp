@@ -35,6 +35,45 @@ std::uint32_t clipSeed(std::uint32_t seed, std::int64_t step, std::int64_t clip)
 constexpr std::int64_t kHeldOutStream = -1; // the step value of the held-out clips' seeds (training steps are >= 0)
 constexpr std::int64_t kRecalibrationStream = -2;
 constexpr std::int64_t kPoolStream = -3;
+constexpr std::int64_t kWordStream = -4;
+
+// Augmentation (options.augment), from the speech-recognition recipes that fight a small set of speakers:
+// - speed perturbation (Ko et al. 2015, "Audio augmentation for speech recognition"): each word resampled by a factor
+//   in [0.85, 1.15], which changes tempo and pitch together (sox's `speed`), by linear interpolation (the words'
+//   energy lies far below the 22 kHz Nyquist, so the interpolation's aliasing is negligible);
+// - level: each word's gain in [-6, +6] dB, so the words stand at different heights over the background;
+// - vocal tract length perturbation (Jaitly & Hinton 2013, "VTLP"): each clip's spectrogram stretched along frequency
+//   by a factor in [0.9, 1.1] (bin k takes the power at k / alpha, linearly interpolated; beyond the top, the top).
+constexpr double kSpeedRange = 0.15, kGainRangeDb = 6.0, kWarpRange = 0.1;
+
+// clip resampled by `factor` (> 1: faster and higher) with linear interpolation, then scaled by `gain`.
+void perturbWord(const AudioClip& in, double factor, double gain, AudioClip& out)
+{
+    const std::int64_t n = in.size();
+    const std::int64_t m = std::max<std::int64_t>(1, std::int64_t(std::floor(double(n - 1) / factor)) + 1);
+    out.sampleRate = in.sampleRate;
+    out.samples.resize(size_t(m));
+    for (std::int64_t j = 0; j < m; ++j) {
+        const double x = double(j) * factor;
+        const std::int64_t i = std::min<std::int64_t>(std::int64_t(x), n - 1);
+        const double f = x - double(i);
+        const float a = in.samples[size_t(i)], b = in.samples[size_t(std::min(i + 1, n - 1))];
+        out.samples[size_t(j)] = float(gain * ((1 - f) * a + f * b));
+    }
+}
+
+// power (bins, frames) warped along frequency by alpha, in place: row k <- the power at k / alpha.
+void warpFrequency(MatF& power, double alpha)
+{
+    const Index bins = power.rows();
+    const MatF source = power;
+    for (Index k = 0; k < bins; ++k) {
+        const double x = std::min(double(k) / alpha, double(bins - 1));
+        const Index i = std::min<Index>(Index(x), bins - 2);
+        const float f = float(x - double(i));
+        power.row(k) = (1 - f) * source.row(i) + f * source.row(i + 1);
+    }
+}
 
 // Generated training backgrounds come from a pool rather than one per clip: a 10 s texture takes about 80 ms to make
 // (its Gaussian draws dominate), several times the detector's own work on the clip. The pool holds kPoolSize of them,
@@ -95,6 +134,7 @@ struct TriggerTask::State {
     std::vector<SweepPoint> sweep;
     HeldOutClip lastTraining;
     std::vector<AudioClip> pool; // generated training backgrounds (empty with the user's backgrounds)
+    ClipLibrary perturbed;       // the training words as this step's augmentation made them
 
     explicit State(std::uint32_t seed) : dropoutRng(seed ^ 0x5bd1e995u) {}
 
@@ -132,10 +172,30 @@ struct TriggerTask::State {
         }, 4);
     }
 
+    // This step's words: each training word at its own speed and level (seeded by the step and the word).
+    void perturbWords(std::uint32_t seed, std::int64_t step)
+    {
+        const ClipLibrary& train = split.train;
+        if (perturbed.positives.size() != train.positives.size()) perturbed = train;
+        const std::int64_t nPos = std::int64_t(train.positives.size()),
+                           n = nPos + std::int64_t(train.negatives.size());
+        parallelFor(n, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t w = begin; w < end; ++w) {
+                const bool positive = w < nPos;
+                const auto k = size_t(positive ? w : w - nPos);
+                Rng rng(clipSeed(seed ^ 0x9e3779b9u, kWordStream - step, w));
+                const double factor = 1 + kSpeedRange * (2 * rng.randomSample() - 1);
+                const double gain = std::pow(10.0, kGainRangeDb * (2 * rng.randomSample() - 1) / 20);
+                perturbWord((positive ? train.positives : train.negatives)[k].audio, factor, gain,
+                            (positive ? perturbed.positives : perturbed.negatives)[k].audio);
+            }
+        }, 4);
+    }
+
     // Clips [0, m) of a batch: synthesized and transformed in parallel, one clip per task, each writing its own columns
-    // of X and entries of labels.
+    // of X and entries of labels. warp: each clip's spectrogram warped in frequency by a factor from its seed.
     void makeBatch(const ClipLibrary& side, std::uint32_t seed, std::int64_t stream, Index m,
-                   const SynthesisOptions& options)
+                   const SynthesisOptions& options, bool warp = false)
     {
         const Index nFreq = model->config().nFreq;
         clips.resize(size_t(m));
@@ -147,6 +207,10 @@ struct TriggerTask::State {
                 SynthesizedClip& clip = clips[size_t(i)];
                 clip = synthesize(side, clipSeed(seed, stream, i), options, &pool);
                 engine.computeFrames(clip.audio.samples, clip.audio.sampleRate, 0, power);
+                if (warp) {
+                    Rng rng(clipSeed(seed ^ 0x85ebca6bu, stream, i));
+                    warpFrequency(power, 1 + kWarpRange * (2 * rng.randomSample() - 1));
+                }
                 for (Index t = 0; t < Tx; ++t) X.col(t * m + i) = power.col(t);
                 for (Index t = 0; t < Ty; ++t) labels[size_t(t * m + i)] = clip.labels[size_t(t)];
             }
@@ -245,7 +309,9 @@ StepMetrics TriggerTask::step()
     if (!s.pool.empty())
         s.refreshPool(s.split.train, options_.seed, kPoolSize + steps_ * kPoolRefresh, kPoolRefresh,
                       options_.synthesis.clipMs / 1000.0);
-    s.makeBatch(s.split.train, options_.seed, steps_, m, options_.synthesis);
+    if (options_.augment) s.perturbWords(options_.seed, steps_);
+    s.makeBatch(options_.augment ? s.perturbed : s.split.train, options_.seed, steps_, m, options_.synthesis,
+                options_.augment);
     s.model->zeroGrads();
     const double loss = s.model->forward(s.X, m, s.labels, s.dropoutRng, Mode::Train);
     checkFiniteLoss(loss, steps_ + 1);
