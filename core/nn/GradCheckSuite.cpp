@@ -65,6 +65,7 @@ const std::vector<GradCheckDefinition>& gradCheckDefinitions()
         addAttentionChecks(d);
         addConvChecks(d);
         addTranslatorChecks(d);
+        addTriggerChecks(d);
         return d;
     }();
     return defs;

@@ -96,5 +96,7 @@ void addAttentionChecks(std::vector<GradCheckDefinition>& defs);
 void addConvChecks(std::vector<GradCheckDefinition>& defs);
 // The whole date translator (core/translate/TranslatorChecks.cpp).
 void addTranslatorChecks(std::vector<GradCheckDefinition>& defs);
+// The whole trigger-word detector (core/trigger/TriggerChecks.cpp).
+void addTriggerChecks(std::vector<GradCheckDefinition>& defs);
 
 } // namespace unroll

@@ -35,6 +35,9 @@ struct TriggerOptions {
     std::int64_t heldOut = 60;   // held-out clips (10 s each), synthesized once
     DetectionOptions detection;
     SynthesisOptions synthesis;
+    // Training clips only (held-out clips are never perturbed): every word's speed (and with it pitch) and level
+    // drawn afresh at each step, and each clip's spectrogram warped in frequency (VTLP): TriggerTask.cpp.
+    bool augment = true;
 };
 
 struct TriggerEpoch {
