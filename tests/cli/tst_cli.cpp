@@ -56,7 +56,7 @@ private slots:
         QTest::newRow("no lab") << QStringList{"train"} << "train needs a lab: charlm";
         QTest::newRow("option, no lab") << QStringList{"train", "--iterations", "3"} << "train needs a lab: charlm";
         QTest::newRow("unknown lab") << QStringList{"train", "wordlm"} << "unknown lab 'wordlm' for train: expected charlm";
-        QTest::newRow("unknown bench") << QStringList{"bench", "gpu"} << "expected charlm-course, layers, rnn";
+        QTest::newRow("unknown bench") << QStringList{"bench", "gpu"} << "unknown benchmark 'gpu': expected audio, charlm-course, layers, rnn";
         QTest::newRow("unknown verb") << QStringList{"charlm", "dance"} << "unknown verb 'dance' of lab charlm";
         QTest::newRow("extra word") << QStringList{"train", "charlm", "now"} << "unexpected argument 'now'";
     }
