@@ -1,9 +1,10 @@
 // The trigger-word detector from the command line (the trigger lab's model work without a display; the data verbs
 // are in other files of the same lab):
 //   unroll-cli train trigger [--preset small|course] [--examples N] [--epochs N] [--batch N] [--steps N] [--lr X]
-//                            [--held-out N] [--threshold X] [--consecutive K] [--seed S] [--save MODEL] [--json]
-//   unroll-cli detect --model MODEL FILE… [--threshold 0.5] [--consecutive K] [--chime OUT.wav | --chime-dir DIR]
-//                     [--json]
+//                            [--held-out N] [--threshold X] [--consecutive K] [--ema DECAY] [--lr-final X] [--seed S]
+//                            [--save MODEL] [--json]
+//   unroll-cli detect --model MODEL FILE… [--threshold X] [--consecutive K] [--chime OUT.wav | --chime-dir DIR]
+//                     [--json]    (the rule defaults to the one the model file records, else 0.5 and 20)
 //   unroll-cli bench audio [--repeats N] [--json]   (the course spectrogram, detector inference and a training step;
 //                                                    docs/benchmarks.md sets them beside scripts/bench/)
 // Ctrl-C during training stops at the next step boundary and still writes --save. detect reads files of any length
@@ -147,10 +148,14 @@ int trainTrigger(const QStringList& args)
     p.addOption({"lr", "Adam's learning rate.", "X", QString::number(d.optimizer.learningRate)});
     p.addOption({"held-out", "Held-out clips (unseen voices and backgrounds), synthesized once.", "N",
                  QString::number(d.heldOut)});
-    p.addOption({"threshold", "Detection threshold for the held-out scores.", "X",
-                 QString::number(d.detection.threshold)});
+    p.addOption({"threshold", "Detection threshold for the held-out scores (recorded in --save's file for detect).",
+                 "X", QString::number(d.detection.threshold)});
     p.addOption({"consecutive", "Output steps at or above the threshold before a detection fires.", "K",
                  QString::number(d.detection.consecutive)});
+    p.addOption({"lr-final", "Learning rate at the last step, reached along a half cosine from --lr (0: constant).",
+                 "X", QString::number(d.finalLearningRate)});
+    p.addOption({"ema", "Decay of the exponential moving average of the weights that is evaluated and saved "
+                        "(0: off, the raw weights).", "DECAY", QString::number(d.averageDecay)});
     p.addOption({"seed", "Seed of the weights, dropout and every synthesized clip.", "S", QString::number(d.seed)});
     p.addOption({"save", "Write the trained detector (safetensors) here, also after Ctrl-C.", "MODEL"});
     if (!parseCommandLine(p, args, "Train the trigger-word detector of the course's \"Trigger word detection\" from "
@@ -169,6 +174,8 @@ int trainTrigger(const QStringList& args)
     o.detection.threshold = doubleOption(p, "threshold", 0, 1);
     o.detection.consecutive = int(intOption(p, "consecutive", 1, 100000));
     o.seed = std::uint32_t(intOption(p, "seed", 0, 4294967295LL));
+    o.averageDecay = doubleOption(p, "ema", 0, 0.999999);
+    o.finalLearningRate = doubleOption(p, "lr-final", 0, 10);
     if (p.isSet("steps") && p.isSet("examples"))
         throw InputError("--steps and --examples both set the steps per epoch; give one");
     if (p.isSet("steps")) o.stepsPerEpoch = intOption(p, "steps", 1, 1000000);
@@ -217,8 +224,17 @@ int trainTrigger(const QStringList& args)
             sweep.append(QJsonObject{{"threshold", s.threshold},
                                      {"false_reject_rate", s.falseRejectRate},
                                      {"false_accepts_per_hour", s.falseAcceptsPerHour}});
+        QJsonArray bySpeaker, byWord;
+        for (const auto& t : task.heldOutBySpeaker())
+            bySpeaker.append(QJsonObject{{"speaker", q(t.name)}, {"positives", double(t.words)},
+                                         {"hits", double(t.hits)}});
+        for (const auto& t : task.falseAcceptsByWord())
+            byWord.append(QJsonObject{{"under", q(t.name)}, {"false_accepts", double(t.falseAccepts)}});
         printJson({{"epochs", epochs},
                    {"sweep", sweep},
+                   {"held_out_by_speaker", bySpeaker},
+                   {"false_accepts_by_word", byWord},
+                   {"average_decay", o.averageDecay},
                    {"preset", p.value("preset")},
                    {"model", configJson(o.model)},
                    {"parameters", double(task.model().parameterCount())},
@@ -226,6 +242,7 @@ int trainTrigger(const QStringList& args)
                    {"steps", double(task.stepsDone())},
                    {"examples", double(task.stepsDone() * o.batch)},
                    {"learning_rate", o.optimizer.learningRate},
+                   {"final_learning_rate", o.finalLearningRate},
                    {"seed", double(o.seed)},
                    {"detection", QJsonObject{{"threshold", o.detection.threshold},
                                              {"consecutive", o.detection.consecutive}}},
@@ -242,6 +259,14 @@ int trainTrigger(const QStringList& args)
                     .arg(100 * history.back().heldOut.recall(), 0, 'f', 1)
                     .arg(history.back().heldOut.falseAcceptsPerHour() / 60, 0, 'f', 2);
     if (!savePath.empty()) text += "; saved to " + q(savePath);
+    if (!history.empty()) {
+        QStringList speakers, words;
+        for (const auto& t : task.heldOutBySpeaker())
+            speakers << QString("%1 %2/%3").arg(q(t.name)).arg(t.hits).arg(t.words);
+        for (const auto& t : task.falseAcceptsByWord()) words << QString("%1 %2").arg(q(t.name)).arg(t.falseAccepts);
+        text += "\nheld-out recall by speaker: " + speakers.join(", ");
+        text += "\nfalse accepts by what lay under them: " + (words.isEmpty() ? QString("none") : words.join(", "));
+    }
     printText(text);
     return Ok;
 }
@@ -249,11 +274,11 @@ int trainTrigger(const QStringList& args)
 // --- detect -----------------------------------------------------------------------------------------------------
 
 // The detector, or an InputError naming the file whatever went wrong in reading it.
-std::unique_ptr<TriggerDetector<float>> loadDetector(const std::string& path)
+TriggerModelFile loadDetector(const std::string& path)
 {
     const std::string name = std::filesystem::path(path).filename().string();
     try {
-        return loadTriggerDetector(path);
+        return readTriggerModelFile(path);
     } catch (const FormatError& e) {
         if (std::string(e.what()).find(name) != std::string::npos) throw;
         throw FormatError(path + ": " + e.what());
@@ -293,9 +318,11 @@ int runDetect(const QStringList& args)
 {
     QCommandLineParser p;
     p.addOption({"model", "A detector saved by train trigger --save or the lab.", "MODEL"});
-    p.addOption({"threshold", "Probability at or above which a step counts.", "X", "0.5"});
-    p.addOption({"consecutive", "Steps at or above the threshold before a detection fires (default: the "
-                                "lab's, 20).", "K"});
+    p.addOption({"threshold", "Probability at or above which a step counts (default: the threshold the model file "
+                              "records, the one its held-out scores were measured at; 0.5 for a file without one).",
+                 "X"});
+    p.addOption({"consecutive", "Steps at or above the threshold before a detection fires (default: the model "
+                                "file's, else the lab's 20).", "K"});
     p.addOption({"chime", "Write the (single) input with a chime at every detection to this WAV file.", "OUT.wav"});
     p.addOption({"chime-dir", "Write every input with chimes to this folder, as <name>.chime.wav.", "DIR"});
     p.addPositionalArgument("files", "Audio files of any length (anything libsndfile reads).", "FILE…");
@@ -307,9 +334,8 @@ int runDetect(const QStringList& args)
     if (!p.isSet("model")) throw InputError("--model is required");
     const QStringList files = p.positionalArguments();
     if (files.isEmpty()) throw InputError("no audio files given");
-    DetectionOptions rule;
-    rule.threshold = doubleOption(p, "threshold", 0, 1);
-    if (p.isSet("consecutive")) rule.consecutive = int(intOption(p, "consecutive", 1, 1000000));
+    const double threshold = p.isSet("threshold") ? doubleOption(p, "threshold", 0, 1) : -1;
+    const int consecutive = p.isSet("consecutive") ? int(intOption(p, "consecutive", 1, 1000000)) : 0;
     if (p.isSet("chime") && p.isSet("chime-dir")) throw InputError("give --chime or --chime-dir, not both");
     if (p.isSet("chime") && files.size() != 1)
         throw InputError("--chime writes one file: give one input, or use --chime-dir for " +
@@ -319,7 +345,12 @@ int runDetect(const QStringList& args)
     if (!chimeDir.empty() && !std::filesystem::is_directory(chimeDir))
         throw InputError("--chime-dir " + chimeDir + ": not a folder");
 
-    const auto model = loadDetector(utf8(p.value("model")));
+    TriggerModelFile loaded = loadDetector(utf8(p.value("model")));
+    const auto& model = loaded.model;
+    DetectionOptions rule = loaded.rule.value_or(DetectionOptions{});
+    const bool recorded = loaded.rule.has_value();
+    if (threshold >= 0) rule.threshold = threshold;
+    if (consecutive > 0) rule.consecutive = consecutive;
     const SpectrogramEngine engine(courseSpectrogramOptions());
     const auto& c = model->config();
     const double frameSeconds = double(c.stride) * engine.options().hop / kLabRate;
@@ -356,6 +387,7 @@ int runDetect(const QStringList& args)
         printJson({{"files", results},
                    {"threshold", rule.threshold},
                    {"consecutive", rule.consecutive},
+                   {"rule_from_model", recorded},
                    {"model", p.value("model")}});
     } else {
         printText(text.trimmed());

@@ -101,32 +101,44 @@ DetectionScore& DetectionScore::operator+=(const DetectionScore& o)
     return *this;
 }
 
-DetectionScore scoreDetections(std::span<const double> detectionsS, std::span<const PlacedWord> words,
+DetectionMatch matchDetections(std::span<const double> detectionsS, std::span<const PlacedWord> words,
                                double clipSeconds, double toleranceS)
 {
     // The positives that are in the clip: a word whose insertion found no free segment has the course's segment
-    // (clipMs, clipMs) and was never pasted.
-    std::vector<Segment> targets;
-    for (const auto& w : words)
-        if (w.positive && double(w.segment.startMs) < clipSeconds * 1000) targets.push_back(w.segment);
-    std::sort(targets.begin(), targets.end(), [](Segment a, Segment b) { return a.startMs < b.startMs; });
-    std::vector<double> detections(detectionsS.begin(), detectionsS.end());
-    std::sort(detections.begin(), detections.end());
-    DetectionScore s;
-    s.positives = std::int64_t(targets.size());
-    s.seconds = clipSeconds;
-    std::vector<bool> matched(targets.size(), false);
-    for (double d : detections) {
-        bool hit = false;
-        for (size_t k = 0; k < targets.size() && !hit; ++k) {
-            const double start = targets[k].startMs / 1000.0, end = targets[k].endMs / 1000.0 + toleranceS;
-            if (!matched[k] && d >= start && d <= end) matched[k] = hit = true;
+    // (clipMs, clipMs) and was never pasted. Targets in time order (pasted words never overlap), detections too.
+    std::vector<std::size_t> targets;
+    for (std::size_t k = 0; k < words.size(); ++k)
+        if (words[k].positive && double(words[k].segment.startMs) < clipSeconds * 1000) targets.push_back(k);
+    std::sort(targets.begin(), targets.end(),
+              [&](std::size_t a, std::size_t b) { return words[a].segment.startMs < words[b].segment.startMs; });
+    std::vector<std::size_t> order(detectionsS.size());
+    for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return detectionsS[a] < detectionsS[b]; });
+    DetectionMatch m;
+    m.wordFound.assign(words.size(), false);
+    m.detectionWord.assign(detectionsS.size(), -1);
+    for (std::size_t j : order) {
+        const double d = detectionsS[j];
+        for (std::size_t k : targets) {
+            const Segment s = words[k].segment;
+            if (!m.wordFound[k] && d >= s.startMs / 1000.0 && d <= s.endMs / 1000.0 + toleranceS) {
+                m.wordFound[k] = true;
+                m.detectionWord[j] = std::ptrdiff_t(k);
+                break;
+            }
         }
-        if (hit)
-            ++s.hits;
-        else
-            ++s.falseAccepts;
     }
+    return m;
+}
+
+DetectionScore scoreDetections(std::span<const double> detectionsS, std::span<const PlacedWord> words,
+                               double clipSeconds, double toleranceS)
+{
+    const DetectionMatch m = matchDetections(detectionsS, words, clipSeconds, toleranceS);
+    DetectionScore s;
+    s.seconds = clipSeconds;
+    for (const auto& w : words) s.positives += w.positive && double(w.segment.startMs) < clipSeconds * 1000;
+    for (auto k : m.detectionWord) ++(k >= 0 ? s.hits : s.falseAccepts);
     return s;
 }
 

@@ -50,6 +50,16 @@ inline constexpr double kMatchToleranceS = 0.6;
 DetectionScore scoreDetections(std::span<const double> detectionsS, std::span<const PlacedWord> words,
                                double clipSeconds, double toleranceS = kMatchToleranceS);
 
+// The same matching, kept per item (for breakdowns by speaker or by word): wordFound[k] for words[k] (false for
+// negatives and for words that were never pasted), detectionWord[j] the index into words that detection j matched,
+// or -1 for a false accept. scoreDetections' counts are these counted.
+struct DetectionMatch {
+    std::vector<bool> wordFound;
+    std::vector<std::ptrdiff_t> detectionWord;
+};
+DetectionMatch matchDetections(std::span<const double> detectionsS, std::span<const PlacedWord> words,
+                               double clipSeconds, double toleranceS = kMatchToleranceS);
+
 // The false-reject rate (1 - recall) and false accepts per hour at each threshold, over many clips.
 struct SweepPoint {
     double threshold = 0, falseRejectRate = 0, falseAcceptsPerHour = 0;

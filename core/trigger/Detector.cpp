@@ -530,7 +530,9 @@ template <class Fn> void forEachNorm(const TriggerConfig& c, Fn&& fn)
 
 } // namespace
 
-void saveTriggerDetector(const std::filesystem::path& path, const TriggerDetector<float>& model)
+namespace {
+
+ModelFile triggerModelFile(const TriggerDetector<float>& model)
 {
     const auto& c = model.config();
     const SpectrogramOptions& spec = kCourseFrames;
@@ -554,10 +556,31 @@ void saveTriggerDetector(const std::filesystem::path& path, const TriggerDetecto
         f.tensors[prefix + "moving_mean"] = tensorFromMatrix(norms[i]->movingMean);
         f.tensors[prefix + "moving_variance"] = tensorFromMatrix(norms[i]->movingVar);
     });
+    return f;
+}
+
+} // namespace
+
+void saveTriggerDetector(const std::filesystem::path& path, const TriggerDetector<float>& model)
+{
+    saveModel(path, triggerModelFile(model));
+}
+
+void saveTriggerDetector(const std::filesystem::path& path, const TriggerDetector<float>& model,
+                         const DetectionOptions& scoredWith)
+{
+    ModelFile f = triggerModelFile(model);
+    f.hyper["threshold"] = num(scoredWith.threshold);
+    f.hyper["consecutive"] = str(scoredWith.consecutive);
     saveModel(path, f);
 }
 
 std::unique_ptr<TriggerDetector<float>> loadTriggerDetector(const std::filesystem::path& path)
+{
+    return readTriggerModelFile(path).model;
+}
+
+TriggerModelFile readTriggerModelFile(const std::filesystem::path& path)
 {
     const ModelFile f = loadModel(path);
     const std::string name = path.filename().string();
@@ -623,7 +646,18 @@ std::unique_ptr<TriggerDetector<float>> loadTriggerDetector(const std::filesyste
         if ((norms[i]->movingVar.array() < 0).any())
             throw InputError(name + ": tensor " + prefix + "moving_variance has a negative variance");
     });
-    return model;
+    TriggerModelFile out{std::move(model), std::nullopt};
+    if (f.hyper.count("threshold") || f.hyper.count("consecutive")) {
+        DetectionOptions rule;
+        const std::string text = hyper("threshold");
+        char* end = nullptr;
+        rule.threshold = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !(rule.threshold >= 0 && rule.threshold <= 1))
+            throw InputError(name + ": hyper-parameter threshold = \"" + text + "\" is not a probability in [0, 1]");
+        rule.consecutive = int(count("consecutive", 1, 1000000));
+        out.rule = rule;
+    }
+    return out;
 }
 
 } // namespace unroll

@@ -30,10 +30,12 @@
 #include "nn/Linear.hpp"
 #include "nn/Mode.hpp"
 #include "nn/Recurrent.hpp"
+#include "trigger/Detection.hpp"
 
 #include <array>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -136,5 +138,16 @@ private:
 // parameters() plus "conv_norm.moving_mean", … for every BatchNorm's moving statistics. Atomic write.
 void saveTriggerDetector(const std::filesystem::path& path, const TriggerDetector<float>& model);
 std::unique_ptr<TriggerDetector<float>> loadTriggerDetector(const std::filesystem::path& path); // InputError/FormatError
+
+// The same file with the detection rule its held-out scores were measured at (hyper-parameters "threshold" and
+// "consecutive"), so `unroll-cli detect` can use it. A file without them (saved before they were recorded, or by the
+// two-argument save) reads with rule empty; a malformed value is an InputError naming the file and the key.
+struct TriggerModelFile {
+    std::unique_ptr<TriggerDetector<float>> model;
+    std::optional<DetectionOptions> rule;
+};
+void saveTriggerDetector(const std::filesystem::path& path, const TriggerDetector<float>& model,
+                         const DetectionOptions& scoredWith);
+TriggerModelFile readTriggerModelFile(const std::filesystem::path& path);
 
 } // namespace unroll

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <numbers>
 
 namespace unroll {
 
@@ -103,6 +105,14 @@ void checkOptions(const TriggerOptions& o)
     if (!(o.optimizer.learningRate > 0) || !std::isfinite(o.optimizer.learningRate))
         throw InputError("trigger training: learning rate " + num(o.optimizer.learningRate) + " must be positive");
     inRange("clip length (ms)", o.synthesis.clipMs, 500, 60000);
+    if (!(o.finalLearningRate >= 0) || !(o.finalLearningRate <= o.optimizer.learningRate))
+        throw InputError("trigger training: final learning rate " + num(o.finalLearningRate) + " must be in [0, " +
+                         num(o.optimizer.learningRate) + "] (0: constant)");
+    if (!(o.averageDecay >= 0 && o.averageDecay < 1))
+        throw InputError("trigger training: weight-average decay " + num(o.averageDecay) + " is outside [0, 1) (0: off)");
+    if (!(o.detection.threshold >= 0 && o.detection.threshold <= 1) || o.detection.consecutive < 1)
+        throw InputError("trigger training: detection threshold " + num(o.detection.threshold) + " must be in [0, 1] "
+                         "and consecutive " + std::to_string(o.detection.consecutive) + " at least 1");
 }
 
 // The power spectrogram's frames the detector reads and the time of one output step.
@@ -118,6 +128,8 @@ struct TriggerTask::State {
     SpectrogramEngine engine{courseSpectrogramOptions()};
     std::unique_ptr<TriggerDetector<float>> model;
     ParamList<float> params;
+    std::unique_ptr<TriggerDetector<float>> averaged; // options.averageDecay > 0: the weights' moving average
+    ParamList<float> averagedParams;
     std::unique_ptr<Optimizer<float>> optimizer;
     Rng dropoutRng;
     Index Tx = 0, Ty = 0;
@@ -137,6 +149,25 @@ struct TriggerTask::State {
     ClipLibrary perturbed;       // the training words as this step's augmentation made them
 
     explicit State(std::uint32_t seed) : dropoutRng(seed ^ 0x5bd1e995u) {}
+
+    // The detector evaluations and saves use.
+    TriggerDetector<float>& evaluated() { return averaged ? *averaged : *model; }
+    const TriggerDetector<float>& evaluated() const { return averaged ? *averaged : *model; }
+
+    // After update n (1-based): every averaged value (weights and BatchNorm statistics) moves toward the training
+    // model's by 1 - d. The warm-up min(decay, (1 + n) / (10 + n)) lets the average forget the random start quickly.
+    void updateAverage(double decay, std::int64_t n)
+    {
+        const float d = float(std::min(decay, (1.0 + double(n)) / (10.0 + double(n))));
+        for (size_t k = 0; k < params.size(); ++k)
+            averagedParams[k].valueBlock() = d * averagedParams[k].valueBlock() + (1 - d) * params[k].valueBlock();
+        const BatchNorm<float>* from[] = {&model->convNorm, &model->norm1, &model->norm2};
+        BatchNorm<float>* to[] = {&averaged->convNorm, &averaged->norm1, &averaged->norm2};
+        for (int i = 0; i < 3; ++i) {
+            to[i]->movingMean = d * to[i]->movingMean + (1 - d) * from[i]->movingMean;
+            to[i]->movingVar = d * to[i]->movingVar + (1 - d) * from[i]->movingVar;
+        }
+    }
 
     // One clip from its own seed: a background (the user's; a generated one from `generated`, read from a random
     // start; or a new one, with babble of `side`'s voices) and the course's synthesis over it.
@@ -222,18 +253,19 @@ struct TriggerTask::State {
     // makes the moving average the running mean. Batches from their own seed stream, so training's are unchanged.
     void recalibrate(const ClipLibrary& side, const TriggerOptions& options, std::int64_t step)
     {
-        const Dropout<float> kept = model->dropout;
-        model->dropout = Dropout<float>(0.0);
-        BatchNorm<float>* norms[] = {&model->convNorm, &model->norm1, &model->norm2};
+        TriggerDetector<float>& net = evaluated();
+        const Dropout<float> kept = net.dropout;
+        net.dropout = Dropout<float>(0.0);
+        BatchNorm<float>* norms[] = {&net.convNorm, &net.norm1, &net.norm2};
         Rng noMasks(0); // rate 0 keeps everything; its own Rng leaves training's dropout stream as it was
         for (int k = 1; k <= kRecalibrationBatches; ++k) {
             makeBatch(side, clipSeed(options.seed, kRecalibrationStream, step), k, options.batch, options.synthesis);
-            model->forward(X, options.batch, {}, noMasks, Mode::Train);
+            net.forward(X, options.batch, {}, noMasks, Mode::Train);
             for (auto* bn : norms) bn->options.momentum = double(k - 1) / k;
-            model->updateMovingStatistics();
+            net.updateMovingStatistics();
         }
         for (auto* bn : norms) bn->options.momentum = BatchNormOptions{}.momentum;
-        model->dropout = kept;
+        net.dropout = kept;
     }
 
     void evaluate(const TriggerOptions& options, std::int64_t step);
@@ -269,7 +301,19 @@ TriggerTask::TriggerTask(ClipLibrary library, const TriggerOptions& options) : o
     Rng rng(options.seed);
     s.model->initialize(rng);
     s.params = s.model->parameters();
-    s.optimizer = std::make_unique<Optimizer<float>>(options.optimizer, s.params);
+    OptimizerOptions optimizer = options.optimizer;
+    if (options.finalLearningRate > 0 && !optimizer.schedule) {
+        const double high = optimizer.learningRate, low = options.finalLearningRate;
+        const double total = double(options.stepsPerEpoch * options.epochs);
+        optimizer.schedule = [high, low, total](std::int64_t step) {
+            return low + 0.5 * (high - low) * (1 + std::cos(std::numbers::pi * double(step - 1) / total));
+        };
+    }
+    s.optimizer = std::make_unique<Optimizer<float>>(optimizer, s.params);
+    if (options.averageDecay > 0) {
+        s.averaged = std::make_unique<TriggerDetector<float>>(s.model->copyWeights());
+        s.averagedParams = s.averaged->parameters();
+    }
 
     if (s.split.train.backgrounds.empty()) {
         s.pool.resize(size_t(kPoolSize));
@@ -287,13 +331,69 @@ TriggerTask::TriggerTask(ClipLibrary library, const TriggerOptions& options) : o
 
 TriggerTask::~TriggerTask() = default;
 
-const TriggerDetector<float>& TriggerTask::model() const { return *state_->model; }
+const TriggerDetector<float>& TriggerTask::model() const { return state_->evaluated(); }
+const TriggerDetector<float>& TriggerTask::trainingModel() const { return *state_->model; }
 const std::vector<TriggerEpoch>& TriggerTask::history() const { return state_->history; }
 const std::vector<HeldOutClip>& TriggerTask::heldOut() const { return state_->heldOut; }
 const std::vector<SweepPoint>& TriggerTask::sweep() const { return state_->sweep; }
 const HeldOutClip& TriggerTask::lastTrainingClip() const { return state_->lastTraining; }
 
-void TriggerTask::saveModel(const std::filesystem::path& path) const { saveTriggerDetector(path, *state_->model); }
+void TriggerTask::saveModel(const std::filesystem::path& path) const
+{
+    saveTriggerDetector(path, state_->evaluated(), options_.detection);
+}
+
+std::vector<TriggerTask::Tally> TriggerTask::heldOutBySpeaker() const
+{
+    const State& s = *state_;
+    std::map<std::string, Tally> bySpeaker;
+    for (const HeldOutClip& h : s.heldOut) {
+        if (h.probability.empty()) continue;
+        const auto times = triggerTimes(detectTriggers(h.probability, options_.detection), s.frameSeconds);
+        const DetectionMatch m = matchDetections(times, h.clip.words, h.clip.audio.seconds());
+        for (size_t k = 0; k < h.clip.words.size(); ++k) {
+            const PlacedWord& w = h.clip.words[k];
+            if (!w.positive || double(w.segment.startMs) >= h.clip.audio.seconds() * 1000) continue;
+            Tally& t = bySpeaker[s.split.heldOut.positives[w.clip].speaker];
+            ++t.words;
+            t.hits += m.wordFound[k];
+        }
+    }
+    std::vector<Tally> out;
+    for (auto& [name, t] : bySpeaker) {
+        t.name = name;
+        out.push_back(t);
+    }
+    return out;
+}
+
+std::vector<TriggerTask::Tally> TriggerTask::falseAcceptsByWord() const
+{
+    const State& s = *state_;
+    std::map<std::string, Tally> byWord;
+    for (const HeldOutClip& h : s.heldOut) {
+        if (h.probability.empty()) continue;
+        const auto times = triggerTimes(detectTriggers(h.probability, options_.detection), s.frameSeconds);
+        const DetectionMatch m = matchDetections(times, h.clip.words, h.clip.audio.seconds());
+        for (size_t j = 0; j < times.size(); ++j) {
+            if (m.detectionWord[j] >= 0) continue;
+            std::string under = "(background)";
+            for (const PlacedWord& w : h.clip.words) {
+                if (times[j] < w.segment.startMs / 1000.0 || times[j] > w.segment.endMs / 1000.0 + kMatchToleranceS)
+                    continue;
+                under = w.positive ? w.word + " (again)" : w.word;
+                if (!w.positive) break; // a negative word under it names it, even beside a positive's tail
+            }
+            ++byWord[under].falseAccepts;
+        }
+    }
+    std::vector<Tally> out;
+    for (auto& [name, t] : byWord) {
+        t.name = name;
+        out.push_back(t);
+    }
+    return out;
+}
 
 StepMetrics TriggerTask::step()
 {
@@ -321,6 +421,7 @@ StepMetrics TriggerTask::step()
     metrics.learningRate = s.optimizer->currentLearningRate();
     metrics.gradNorm = s.optimizer->step();
     ++steps_;
+    if (s.averaged) s.updateAverage(options_.averageDecay, steps_);
 
     const MatF& P = s.model->probabilities(); // (1, m*Ty)
     std::int64_t right = 0;
@@ -366,7 +467,7 @@ void TriggerTask::State::evaluate(const TriggerOptions& options, std::int64_t st
     });
     std::vector<const MatF*> ptrs;
     for (const auto& p : powers) ptrs.push_back(&p);
-    const auto probabilities = detectorProbabilities(*s.model, ptrs);
+    const auto probabilities = detectorProbabilities(s.evaluated(), ptrs);
     double loss = 0;
     std::int64_t right = 0, outputs = 0;
     DetectionScore score;

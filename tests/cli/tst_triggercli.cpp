@@ -93,7 +93,25 @@ private slots:
         QCOMPARE(o["examples"].toDouble(), 4.0);
         QCOMPARE(o["model"].toObject()["features"].toString(), QString("log"));
         QCOMPARE(o["interrupted"].toBool(), false);
+        QCOMPARE(o["average_decay"].toDouble(), 0.995);
+        QVERIFY(o["held_out_by_speaker"].isArray() && o["false_accepts_by_word"].isArray());
         QVERIFY(QFile::exists(model_));
+    }
+
+    // detect uses the rule the model file records (train's --threshold, default 0.7) unless told otherwise.
+    void detectUsesTheModelsRecordedRule()
+    {
+        auto r = cli({"detect", "--model", model_, dir_.filePath("short.wav"), "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(json(r)["threshold"].toDouble(), 0.7);
+        QCOMPARE(json(r)["consecutive"].toInt(), 20);
+        QCOMPARE(json(r)["rule_from_model"].toBool(), true);
+        r = cli({"detect", "--model", model_, dir_.filePath("short.wav"), "--threshold", "0.3", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(json(r)["threshold"].toDouble(), 0.3);
+        QCOMPARE(json(r)["consecutive"].toInt(), 20);
+        r = cli({"detect", "--help"});
+        QVERIFY(r.out.contains("records"));
     }
 
     void detectStreamsFilesOfAnyLength()

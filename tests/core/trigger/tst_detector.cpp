@@ -252,6 +252,33 @@ private slots:
         QVERIFY(loadTriggerDetector(path)->config() == courseTriggerConfig());
     }
 
+    // The rule a model was scored with travels in its file; a file without one reads with no rule.
+    void detectionRuleRoundTrip()
+    {
+        QTemporaryDir dir;
+        const TriggerDetector<float> model = smallModel(0);
+        const std::string with = dir.filePath("with.safetensors").toStdString(),
+                          without = dir.filePath("without.safetensors").toStdString();
+        saveTriggerDetector(with, model, {.threshold = 0.65, .consecutive = 12});
+        saveTriggerDetector(without, model);
+        const TriggerModelFile a = readTriggerModelFile(with), b = readTriggerModelFile(without);
+        QVERIFY(a.rule.has_value());
+        QCOMPARE(a.rule->threshold, 0.65);
+        QCOMPARE(a.rule->consecutive, 12);
+        QVERIFY(a.model->conv.W == model.conv.W);
+        QVERIFY(!b.rule.has_value());
+        QVERIFY(b.model->gru1.W == model.gru1.W);
+        ModelFile f = loadModel(with);
+        f.hyper["threshold"] = "1.5";
+        const std::string bad = dir.filePath("bad.safetensors").toStdString();
+        saveModel(bad, f);
+        QVERIFY(inputErrorOf([&] { readTriggerModelFile(bad); }).contains("threshold = \"1.5\""));
+        f = loadModel(with);
+        f.hyper.erase("consecutive");
+        saveModel(bad, f);
+        QVERIFY(inputErrorOf([&] { readTriggerModelFile(bad); }).contains("consecutive is missing"));
+    }
+
     void badFilesAreRejected()
     {
         QTemporaryDir dir;

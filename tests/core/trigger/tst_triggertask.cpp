@@ -7,6 +7,7 @@
 #include "math/Rng.hpp"
 #include "util/Threads.hpp"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -153,6 +154,58 @@ private slots:
         QVERIFY(a.lastTrainingClip().clip.labels == b.lastTrainingClip().clip.labels);
         for (size_t i = 0; i < 6; ++i)
             QVERIFY(a.heldOut()[i].clip.audio.samples == b.heldOut()[i].clip.audio.samples);
+    }
+
+    // The evaluated and saved detector is the exponential moving average of the stepped weights (TriggerOptions::
+    // averageDecay), recomputed here by hand from the training model after every step.
+    void averagedWeightsAreEvaluatedAndSaved()
+    {
+        TriggerOptions o = tinyOptions();
+        o.epochs = 1;
+        o.stepsPerEpoch = 6;
+        o.heldOut = 4;
+        o.averageDecay = 0.5;
+        TriggerTask task(toneLibrary(), o);
+        QVERIFY(&task.model() != &task.trainingModel());
+        MatF convW = task.trainingModel().conv.W, gruB = task.trainingModel().gru1.b;
+        QVERIFY(task.model().conv.W == convW);
+        for (int n = 1; n <= 6; ++n) {
+            task.step();
+            const float d = float(std::min(0.5, (1.0 + n) / (10.0 + n)));
+            convW = d * convW + (1 - d) * task.trainingModel().conv.W;
+            gruB = d * gruB + (1 - d) * task.trainingModel().gru1.b;
+            QVERIFY(task.model().conv.W.isApprox(convW, 1e-5f));
+            QVERIFY(task.model().gru1.b.isApprox(gruB, 1e-5f));
+        }
+        QVERIFY(!task.model().conv.W.isApprox(task.trainingModel().conv.W, 1e-3f));
+        // The held-out scores are the averaged model's.
+        const DetectionScore score = scoreOn(task.model(), task.heldOut(), o.detection);
+        QCOMPARE(score.hits, task.history().back().heldOut.hits);
+        QCOMPARE(score.falseAccepts, task.history().back().heldOut.falseAccepts);
+        // saveModel writes the averaged weights and the rule they were scored with.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.safetensors").toStdString();
+        task.saveModel(path);
+        const TriggerModelFile f = readTriggerModelFile(path);
+        QVERIFY(f.model->conv.W == task.model().conv.W);
+        QVERIFY(f.model->norm1.movingVar == task.model().norm1.movingVar);
+        QVERIFY(f.rule.has_value());
+        QCOMPARE(f.rule->threshold, o.detection.threshold);
+        QCOMPARE(f.rule->consecutive, o.detection.consecutive);
+        // The breakdowns add up to the totals.
+        std::int64_t words = 0, hits = 0, falseAccepts = 0;
+        for (const auto& t : task.heldOutBySpeaker()) words += t.words, hits += t.hits;
+        for (const auto& t : task.falseAcceptsByWord()) falseAccepts += t.falseAccepts;
+        QCOMPARE(words, task.history().back().heldOut.positives);
+        QCOMPARE(hits, task.history().back().heldOut.hits);
+        QCOMPARE(falseAccepts, task.history().back().heldOut.falseAccepts);
+        QCOMPARE(task.heldOutBySpeaker().size(), size_t(1)); // the fifth tone "speaker"
+        // Off: one model.
+        o.averageDecay = 0;
+        TriggerTask plain(toneLibrary(), o);
+        QVERIFY(&plain.model() == &plain.trainingModel());
+        o.averageDecay = 1;
+        QVERIFY(inputErrorOf([&] { TriggerTask(toneLibrary(), o); }).contains("decay 1"));
     }
 
     void badOptionsAreRefused()
