@@ -5,6 +5,7 @@
 #include "labs/CharLmLab.hpp"
 #include "labs/HomeLab.hpp"
 #include "labs/TranslatorLab.hpp"
+#include "labs/TriggerLab.hpp"
 #include "labs/VectorsLab.hpp"
 
 namespace unroll {
@@ -36,6 +37,11 @@ const QList<LabInfo>& labRegistry()
          "Teach an encoder-decoder with attention to turn dates as people write them into ISO dates; type any date "
          "and watch its attention map form a diagonal as the model learns, beside a baseline without attention.",
          QString::fromUtf8("\u21a6"), [] { return new TranslatorLab; }},
+        {"trigger", "Trigger word",
+         "Train a detector to hear the word \u201cactivate\u201d in 10 s clips synthesized as it trains; see the waveform, "
+         "spectrogram, labels and the detector's probability on one time axis, drag the threshold, and hear the "
+         "chimes where it fires, in held-out clips or your own audio.",
+         QString::fromUtf8("\u266a"), [] { return new TriggerLab; }},
     };
     return labs;
 }
