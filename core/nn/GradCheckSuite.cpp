@@ -66,6 +66,7 @@ const std::vector<GradCheckDefinition>& gradCheckDefinitions()
         addConvChecks(d);
         addTranslatorChecks(d);
         addTriggerChecks(d);
+        addEmojifyChecks(d);
         return d;
     }();
     return defs;

@@ -98,5 +98,7 @@ void addConvChecks(std::vector<GradCheckDefinition>& defs);
 void addTranslatorChecks(std::vector<GradCheckDefinition>& defs);
 // The whole trigger-word detector (core/trigger/TriggerChecks.cpp).
 void addTriggerChecks(std::vector<GradCheckDefinition>& defs);
+// The Emojify V2 model (core/emojify/EmojifyChecks.cpp).
+void addEmojifyChecks(std::vector<GradCheckDefinition>& defs);
 
 } // namespace unroll

@@ -483,6 +483,50 @@ def dinosaur_examples():
     return out
 
 
+# --- Emojify (Sequence Models, week 2): the notebooks' toy tests of the two preprocessing functions -------------
+def sentence_to_avg(sentence, word_to_vec_map):
+    words = sentence.lower().split()
+    any_word = list(word_to_vec_map.keys())[0]
+    avg = np.zeros(word_to_vec_map[any_word].shape)
+    count = 0
+    for w in words:
+        if w in word_to_vec_map:
+            avg += word_to_vec_map[w]
+            count += 1
+    if count > 0:
+        avg = avg / count
+    return avg
+
+
+def sentences_to_indices(X, word_to_index, max_len):
+    m = X.shape[0]
+    X_indices = np.zeros((m, max_len))
+    for i in range(m):
+        j = 0
+        for w in X[i].lower().split():
+            if w in word_to_index:  # 2021: unknown words are skipped
+                X_indices[i, j] = word_to_index[w]
+                j = j + 1
+                if j == max_len:
+                    break
+    return X_indices
+
+
+def emojify_examples():
+    """[(function, [(key, array)])]: not printed (the C++ prints its own lines); arrays only."""
+    word_to_vec_map = {"a": [3, 3], "synonym_of_a": [3, 3], "a_nw": [2, 4], "a_s": [3, 2], "c": [-2, 1],
+                       "c_n": [-2, 2], "c_ne": [-1, 2], "c_e": [-1, 1], "c_se": [-1, 0], "c_s": [-2, 0],
+                       "c_sw": [-3, 0], "c_w": [-3, 1], "c_nw": [-3, 2]}
+    word_to_vec_map = {k: np.array(v, dtype=np.float64) for k, v in word_to_vec_map.items()}
+    sentences = ["a a_nw c_w a_s", "love", "c_se foo a a_nw c_w a_s deeplearning c_nw"]
+    avgs = [("avg_%d" % (i + 1), sentence_to_avg(s, word_to_vec_map)) for i, s in enumerate(sentences)]
+    words = ["i", "like", "learning", "deep", "machine", "love", "smile", "\u00b40.="]
+    word_to_index = {w: i for i, w in enumerate(words)}
+    X1 = np.array(["I like deep learning", "deep \u00b40.= love machine", "machine learning smile"])
+    return [("sentence_to_avg", avgs),
+            ("sentences_to_indices", [("X1_indices", sentences_to_indices(X1, word_to_index, max_len=4))])]
+
+
 def sample_v3a():
     """The v3a notebook's sample test: np.random.seed(2), otherwise as 2021's."""
     return [int(i) for i in sample(sample_parameters(2), CHAR_TO_IX, 0)]
@@ -532,6 +576,7 @@ def json_value(value, indent):
 def main():
     ex = examples() + dinosaur_examples()
     parts = [f'  "{name}": {json_value(arrays, 2)}' for name, arrays, _ in ex]
+    parts += [f'  "{name}": {json_value(arrays, 2)}' for name, arrays in emojify_examples()]
     printed = []
     for name, _, lines in ex:
         printed.append(name)
