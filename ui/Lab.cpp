@@ -3,6 +3,7 @@
 
 #include "labs/BpttLab.hpp"
 #include "labs/CharLmLab.hpp"
+#include "labs/EmojifyLab.hpp"
 #include "labs/HomeLab.hpp"
 #include "labs/TranslatorLab.hpp"
 #include "labs/VectorsLab.hpp"
@@ -36,6 +37,10 @@ const QList<LabInfo>& labRegistry()
          "Teach an encoder-decoder with attention to turn dates as people write them into ISO dates; type any date "
          "and watch its attention map form a diagonal as the model learns, beside a baseline without attention.",
          QString::fromUtf8("\u21a6"), [] { return new TranslatorLab; }},
+        {"emojify", "Emojify",
+         "Label sentences with an emoji by averaged word vectors and by an LSTM, side by side; type a sentence and "
+         "see each word's pull, and where word order matters (\"not feeling happy\").",
+         QString::fromUtf8("\u263a"), [] { return new EmojifyLab; }},
     };
     return labs;
 }
