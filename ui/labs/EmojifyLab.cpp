@@ -445,9 +445,8 @@ QWidget* EmojifyLab::setupViews()
 
 QWidget* EmojifyLab::setupWhyTab()
 {
-    auto* w = new QWidget;
-    auto* h = new QHBoxLayout(w);
-    h->setContentsMargins(4, 4, 4, 4);
+    auto* w = new QSplitter(Qt::Horizontal);
+    w->setContentsMargins(4, 4, 4, 4);
 
     auto* left = new QWidget;
     auto* lv = new QVBoxLayout(left);
@@ -495,8 +494,11 @@ QWidget* EmojifyLab::setupWhyTab()
     right->addWidget(hiddenBox);
     right->setSizes({260, 240});
 
-    h->addWidget(left, 5);
-    h->addWidget(right, 4);
+    w->addWidget(left);
+    w->addWidget(right);
+    w->setStretchFactor(0, 1);
+    w->setStretchFactor(1, 1);
+    w->setSizes({480, 420});
     connect(hiddenLayer_, &QComboBox::currentIndexChanged, this, &EmojifyLab::refreshSentence);
     return w;
 }
@@ -543,6 +545,7 @@ QWidget* EmojifyLab::setupMisclassifiedTab()
     auto* row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Test sentences where")));
     wrongFilter_ = new QComboBox;
+    wrongFilter_->setObjectName("misclassifiedFilter");
     wrongFilter_->addItems({tr("V1 is wrong and V2 right"), tr("V2 is wrong and V1 right"), tr("both are wrong"),
                             tr("either is wrong")});
     row->addWidget(wrongFilter_);
@@ -771,7 +774,7 @@ void EmojifyLab::refreshSentence()
         };
         addRow(words, tr("bias b"), e.bias);
         const Eigen::VectorXd logits = e.bias + e.contributions.rowwise().sum();
-        addRow(words + 1, tr("logit z = b + Σ"), logits);
+        addRow(words + 1, tr("logit z"), logits);
         int unknown = 0;
         for (bool k : e.known) unknown += !k;
         whyNote_->setText(unknown == 0 ? tr("V1 ignores word order: \"not happy\" is \"happy\" plus \"not\".")
@@ -872,7 +875,8 @@ void EmojifyLab::refreshConfusion()
     confusionNote_->setText(tr("Rows: the actual class; columns: what the model said; the diagonal is right. "
                                "%1 test sentences (%2). Click a cell to list its sentences.")
                                 .arg(actual.size())
-                                .arg(html(q(test.source.empty() ? std::string("built in") : test.source))));
+                                .arg(html(test.source.empty() ? tr("built in")
+                                                              : QFileInfo(q(test.source)).fileName())));
     if (cellModel_ >= 0) showConfusionCell(cellModel_, cellActual_, cellPredicted_);
     refreshMisclassified();
 }
