@@ -3,6 +3,7 @@
 
 #include "labs/BpttLab.hpp"
 #include "labs/CharLmLab.hpp"
+#include "labs/EmojifyLab.hpp"
 #include "labs/HomeLab.hpp"
 #include "labs/TranslatorLab.hpp"
 #include "labs/TriggerLab.hpp"
@@ -42,6 +43,10 @@ const QList<LabInfo>& labRegistry()
          "spectrogram, labels and the detector's probability on one time axis, drag the threshold, and hear the "
          "chimes where it fires, in held-out clips or your own audio.",
          QString::fromUtf8("\u266a"), [] { return new TriggerLab; }},
+        {"emojify", "Emojify",
+         "Label sentences with an emoji by averaged word vectors and by an LSTM, side by side; type a sentence and "
+         "see each word's pull, and where word order matters (\"not feeling happy\").",
+         QString::fromUtf8("\u263a"), [] { return new EmojifyLab; }},
     };
     return labs;
 }
