@@ -398,7 +398,7 @@ QWidget* EmojifyLab::setupViews()
 
     auto* split = new QSplitter(Qt::Vertical);
     auto* top = new QSplitter(Qt::Horizontal);
-    epochs_ = new EpochPlot;
+    epochs_ = new EmojifyEpochPlot;
     top->addWidget(epochs_);
 
     auto* typed = new QWidget;

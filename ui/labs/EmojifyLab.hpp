@@ -39,7 +39,7 @@ class QTimer;
 namespace unroll {
 
 class BackgroundJob;
-class EpochPlot;
+class EmojifyEpochPlot;
 class HeatmapView;
 class PrefixPlot;
 class ProbabilityBars;
@@ -104,7 +104,7 @@ public:
     EmojifyModelsPtr currentModels() const { return models_; }
     QLineEdit* inputBox() const { return input_; }
     ProbabilityBars* probabilityBars() const { return bars_; }
-    EpochPlot* epochPlot() const { return epochs_; }
+    EmojifyEpochPlot* epochPlot() const { return epochs_; }
     WordChips* wordChips() const { return chips_; }
     QTableWidget* contributionTable() const { return contributions_; }
     PrefixPlot* prefixPlot() const { return prefixes_; }
@@ -178,7 +178,7 @@ private:
     QLabel* summary_ = nullptr;
     // Views.
     QLabel* message_ = nullptr;
-    EpochPlot* epochs_ = nullptr;
+    EmojifyEpochPlot* epochs_ = nullptr;
     QLineEdit* input_ = nullptr;
     QLabel* verdict_ = nullptr;
     ProbabilityBars* bars_ = nullptr;

@@ -1,4 +1,4 @@
-// EpochPlot; see EpochPlot.hpp.
+// EmojifyEpochPlot; see EpochPlot.hpp.
 #include "labs/emojify/EpochPlot.hpp"
 
 #include "widgets/ColorMaps.hpp"
@@ -25,7 +25,7 @@ QString percent(double fraction) { return QString::number(100.0 * fraction, 'f',
 
 } // namespace
 
-EpochPlot::EpochPlot(QWidget* parent) : QWidget(parent)
+EmojifyEpochPlot::EmojifyEpochPlot(QWidget* parent) : QWidget(parent)
 {
     setupPlot();
     readout_ = new QLabel(this);
@@ -41,7 +41,7 @@ EpochPlot::EpochPlot(QWidget* parent) : QWidget(parent)
     redraw();
 }
 
-void EpochPlot::setupPlot()
+void EmojifyEpochPlot::setupPlot()
 {
     plot_ = new QCustomPlot(this);
     plot_->setBackground(Qt::white);
@@ -96,10 +96,10 @@ void EpochPlot::setupPlot()
                                          : text);
     });
     plot_->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(plot_, &QWidget::customContextMenuRequested, this, &EpochPlot::showContextMenu);
+    connect(plot_, &QWidget::customContextMenuRequested, this, &EmojifyEpochPlot::showContextMenu);
 }
 
-void EpochPlot::applyStyle()
+void EmojifyEpochPlot::applyStyle()
 {
     const double s = presentation_ ? kPresentationScale : 1.0;
     QFont tickFont = font();
@@ -135,24 +135,24 @@ void EpochPlot::applyStyle()
     }
 }
 
-void EpochPlot::setHistories(const std::vector<emojify::EmojifyEpoch>& v1, const std::vector<emojify::EmojifyEpoch>& v2)
+void EmojifyEpochPlot::setHistories(const std::vector<emojify::EmojifyEpoch>& v1, const std::vector<emojify::EmojifyEpoch>& v2)
 {
     v1_ = v1;
     v2_ = v2;
     redraw();
 }
 
-void EpochPlot::clear() { setHistories({}, {}); }
+void EmojifyEpochPlot::clear() { setHistories({}, {}); }
 
-int EpochPlot::pointsShown(int model) const { return graphs_[model ? 1 : 0][0]->dataCount(); }
+int EmojifyEpochPlot::pointsShown(int model) const { return graphs_[model ? 1 : 0][0]->dataCount(); }
 
-void EpochPlot::setLogEpochs(bool on)
+void EmojifyEpochPlot::setLogEpochs(bool on)
 {
     log_ = on;
     redraw();
 }
 
-void EpochPlot::redraw()
+void EmojifyEpochPlot::redraw()
 {
     int last = 1;
     double maxLoss = 0;
@@ -192,7 +192,7 @@ void EpochPlot::redraw()
     plot_->replot();
 }
 
-QString EpochPlot::readoutAt(double epoch) const
+QString EmojifyEpochPlot::readoutAt(double epoch) const
 {
     QStringList parts;
     for (int m = 0; m < 2; ++m) {
@@ -210,14 +210,14 @@ QString EpochPlot::readoutAt(double epoch) const
     return parts.join("   ");
 }
 
-void EpochPlot::setPresentationMode(bool on)
+void EmojifyEpochPlot::setPresentationMode(bool on)
 {
     presentation_ = on;
     applyStyle();
     plot_->replot();
 }
 
-QString EpochPlot::toCsv() const
+QString EmojifyEpochPlot::toCsv() const
 {
     QString out = "model,epoch,loss,train_accuracy,validation_accuracy,test_accuracy,seconds\n";
     for (int m = 0; m < 2; ++m)
@@ -229,26 +229,26 @@ QString EpochPlot::toCsv() const
     return out;
 }
 
-bool EpochPlot::exportCsv(const QString& path, QString* error) const { return saveTextAtomically(path, toCsv(), error); }
+bool EmojifyEpochPlot::exportCsv(const QString& path, QString* error) const { return saveTextAtomically(path, toCsv(), error); }
 
-bool EpochPlot::exportPng(const QString& path, QSize size, double scale, QString* error)
+bool EmojifyEpochPlot::exportPng(const QString& path, QSize size, double scale, QString* error)
 {
     return savePlotPng(plot_, path, size, scale, error);
 }
 
-bool EpochPlot::exportPdf(const QString& path, QSize size, QString* error)
+bool EmojifyEpochPlot::exportPdf(const QString& path, QSize size, QString* error)
 {
     return savePlotPdf(plot_, path, size, title_->text(), error);
 }
 
-void EpochPlot::showContextMenu(const QPoint& pos)
+void EmojifyEpochPlot::showContextMenu(const QPoint& pos)
 {
     auto* menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     auto* logAction = menu->addAction(tr("Logarithmic epoch axis"));
     logAction->setCheckable(true);
     logAction->setChecked(log_);
-    connect(logAction, &QAction::toggled, this, &EpochPlot::setLogEpochs);
+    connect(logAction, &QAction::toggled, this, &EmojifyEpochPlot::setLogEpochs);
     menu->addSeparator();
     addExportActions(menu, this, [this](const QString& kind) { exportPlotWithDialog(this, kind, QStringLiteral("emojify training")); });
     menu->popup(plot_->mapToGlobal(pos));

@@ -1,4 +1,4 @@
-// EpochPlot: the Emojify lab's training picture, both models on one plot: each model's mean training loss per epoch
+// EmojifyEpochPlot: the Emojify lab's training picture, both models on one plot: each model's mean training loss per epoch
 // (solid, left axis) and its train and test accuracy after the epoch (dashed and dotted, right axis, %), V1 and V2 in
 // their own colours. The epoch axis is logarithmic by default, since V1 runs 400 epochs and V2 50: on a linear axis
 // V2's whole run would sit in the first eighth (the context menu switches). A readout line under the plot gives the
@@ -25,10 +25,10 @@ class QLabel;
 
 namespace unroll {
 
-class EpochPlot : public QWidget {
+class EmojifyEpochPlot : public QWidget {
     Q_OBJECT
 public:
-    explicit EpochPlot(QWidget* parent = nullptr);
+    explicit EmojifyEpochPlot(QWidget* parent = nullptr);
 
     void setHistories(const std::vector<emojify::EmojifyEpoch>& v1, const std::vector<emojify::EmojifyEpoch>& v2);
     void clear();
