@@ -183,6 +183,12 @@ struct EmojifyModels {
 // (V, n_e) when the embedding was trained; hyper-parameters "variants", "classes" (JSON), "n_a", "max_len", ….
 ModelFile toModelFile(const EmojifyModels& models);
 EmojifyModels modelsFromFile(const ModelFile& file, const std::string& sourceName); // FormatError if not an emojify model
+// The predictions of every model in `models` on `sentences` as CSV (the lab's "export predictions"): a header
+// `sentence,label,v1,v1_emoji,v1_p0,…,v2,v2_emoji,v2_p0,…` (only the models present; label the actual class, or empty
+// for sentences without one, label < 0), then one row per sentence in order; sentences quoted when they hold a comma
+// or a quote.
+std::string predictionsCsv(const EmojifyModels& models, const std::vector<Sentence>& sentences);
+
 void saveEmojifyModels(const std::filesystem::path& path, const EmojifyModels& models); // atomic
 EmojifyModels loadEmojifyModels(const std::filesystem::path& path);
 
