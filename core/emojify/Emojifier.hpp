@@ -135,7 +135,8 @@ public:
     const WordVectors& vectors() const { return *vectors_; }
     std::shared_ptr<const WordVectors> sharedVectors() const { return vectors_; }
 
-    // Keras-like: LSTM W ~ N(0, 1/fan_in), forget bias 1; Dense W ~ N(0, 1/n_a), b = 0.
+    // LSTM W ~ N(0, 1/fan_in), biases 0 but the forget gate's 1 (Keras' unit_forget_bias; Keras draws its kernels
+    // Glorot-uniform and its recurrent kernels orthogonal); Dense W ~ N(0, 1/n_a), b = 0.
     void initialize(Rng& rng);
     ParamList<T> parameters(); // "embedding.E" (trainable only), "lstm1.W", "lstm1.b", "lstm2.*", "dense.W", "dense.b"
     void zeroGrads();
