@@ -32,11 +32,13 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextDocument>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 
 namespace unroll {
 
@@ -107,6 +109,25 @@ struct SnapshotState {
 
 constexpr auto kTrainingClipInterval = std::chrono::milliseconds(500);
 
+// The built-in clips, loaded once per process (70 MB at 44.1 kHz): every lab page and every reset shares them.
+std::shared_ptr<const ClipLibrary> builtinLibrary(TrainingObserver& observer)
+{
+    static std::mutex mutex;
+    static std::shared_ptr<const ClipLibrary> cached;
+    {
+        const std::lock_guard lock(mutex);
+        if (cached) return cached;
+    }
+    auto library = std::make_shared<const ClipLibrary>(
+        loadBuiltinClips(kLabRate, [&observer](std::int64_t done, std::int64_t total) {
+            observer.onProgress(done, total);
+            return !observer.stopRequested();
+        }));
+    const std::lock_guard lock(mutex);
+    if (!cached) cached = library;
+    return cached;
+}
+
 } // namespace
 
 struct TriggerLab::Requests {
@@ -117,20 +138,23 @@ struct TriggerLab::Requests {
 TriggerLab::TriggerLab(QWidget* parent) : TrainingLab(parent), requests_(std::make_shared<Requests>())
 {
     qRegisterMetaType<TriggerSnapshot>();
-    setupJob_ = new BackgroundJob(this);
     clipJob_ = new BackgroundJob(this);
     player_ = new ClipPlayer(this);
-    for (BackgroundJob* job : {setupJob_, clipJob_})
-        connect(job, &BackgroundJob::progress, this, &Lab::progressChanged);
+    connect(clipJob_, &BackgroundJob::progress, this, &Lab::progressChanged);
+    setupTimer_ = new QTimer(this);
+    setupTimer_->setSingleShot(true);
+    setupTimer_->setInterval(0);
+    connect(setupTimer_, &QTimer::timeout, this, &TriggerLab::startSetup);
     QWidget* controls = setupControls(); // first: the views read the detection controls
     setupScaffold(controls, setupViews(), 290);
+    applySource(source_);
     newRun();
 }
 
 TriggerLab::~TriggerLab()
 {
     player_->stop();
-    setupJob_->cancel();
+    if (setupJob_) setupJob_->cancel();
     clipJob_->cancel();
 }
 
@@ -454,10 +478,9 @@ void TriggerLab::detectionChanged()
 void TriggerLab::newRun()
 {
     player_->stop();
-    if (setupJob_->isRunning()) {
-        setupJob_->cancel();
-        setupJob_->waitForFinished();
-    }
+    ++setupGeneration_; // a task still being built is not used
+    if (setupJob_) setupJob_->cancel();
+    setupTimer_->stop();
     task_.reset();
     heldOutInfo_.clear();
     heldOutProbability_.reset();
@@ -488,23 +511,30 @@ void TriggerLab::newRun()
     runEpochs_ = options.epochs;
     frameSeconds_ = outputStepSeconds(options.model);
     refreshSummary();
-    const int generation = ++setupGeneration_;
+    setupOptions_ = options;
+    setMessage(library_ ? tr("Synthesizing %1 held-out clips…").arg(options.heldOut)
+                        : tr("Loading the built-in word clips and synthesizing %1 held-out clips…").arg(options.heldOut));
+    setupTimer_->start(); // several settings changed at once build one task
+}
+
+// The task from setupOptions_ on a job of its own (a job being cancelled may still be finishing its task).
+void TriggerLab::startSetup()
+{
+    setupTimer_->stop();
+    const int generation = setupGeneration_;
+    const TriggerOptions options = setupOptions_;
     struct Result {
         std::shared_ptr<const ClipLibrary> library;
         std::shared_ptr<TriggerTask> task;
     };
     auto result = std::make_shared<Result>();
     result->library = library_;
-    setMessage(library_ ? tr("Synthesizing %1 held-out clips…").arg(options.heldOut)
-                        : tr("Loading the built-in word clips and synthesizing %1 held-out clips…").arg(options.heldOut));
+    setupJob_ = new BackgroundJob(this);
+    connect(setupJob_, &BackgroundJob::progress, this, &Lab::progressChanged);
+    connect(setupJob_, &BackgroundJob::finished, setupJob_, &QObject::deleteLater);
     setupJob_->start(
         [result, options](TrainingObserver& observer) {
-            if (!result->library)
-                result->library = std::make_shared<const ClipLibrary>(
-                    loadBuiltinClips(kLabRate, [&observer](std::int64_t done, std::int64_t total) {
-                        observer.onProgress(done, total);
-                        return !observer.stopRequested();
-                    }));
+            if (!result->library) result->library = builtinLibrary(observer);
             if (observer.stopRequested()) throw CancelledError();
             observer.onProgress(0, 0);
             result->task = std::make_shared<TriggerTask>(*result->library, options);
@@ -650,7 +680,8 @@ void TriggerLab::showFailure(const QString& message)
 
 bool TriggerLab::waitForSetup()
 {
-    setupJob_->waitForFinished();
+    if (setupTimer_->isActive()) startSetup();
+    if (setupJob_) setupJob_->waitForFinished();
     return bool(task_);
 }
 

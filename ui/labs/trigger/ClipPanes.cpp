@@ -27,7 +27,7 @@ const QColor kWaveColor(60, 90, 140), kChimeColor(200, 110, 20), kLabelColor(30,
     kProbabilityColor(40, 70, 160), kThresholdColor(200, 40, 40), kHitColor(30, 140, 60), kMissColor(200, 40, 40),
     kCursorColor(220, 30, 30);
 
-const char* const kPaneNames[ClipPanes::kPanes] = {"waveform", "Hz", "label", "p", "detections", "chimed"};
+const char* const kPaneNames[ClipPanes::kPanes] = {"wave", "Hz", "label", "p", "fires", "chimed"};
 
 QString seconds(double s) { return QString::number(s, 'f', 3) + " s"; }
 QString hz(double f) { return QLocale(QLocale::English).toString(qint64(std::llround(f))) + " Hz"; }
@@ -101,6 +101,7 @@ void ClipPanes::setupPlot()
         x->setPadding(0);
         if (p == Chimed) x->setLabel(tr("time (s)"));
         y->setLabel(tr(kPaneNames[p]));
+        if (p == Waveform || p == Chimed) y->ticker()->setTickCount(3);
         y->setPadding(2);
         connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
                 [this](const QCPRange& r) { rangeChanged(r.lower, r.upper); });
