@@ -138,6 +138,9 @@ struct TriggerLab::Requests {
 TriggerLab::TriggerLab(QWidget* parent) : TrainingLab(parent), requests_(std::make_shared<Requests>())
 {
     qRegisterMetaType<TriggerSnapshot>();
+    // A step synthesizes and transforms a batch of 10 s clips: ~0.4 s on two idle cores, several times that on a busy
+    // machine, so `--steps 600 --screenshot` may take longer than the default bound for a stuck run.
+    training()->setStepsTimeout(std::chrono::hours(1));
     clipJob_ = new BackgroundJob(this);
     player_ = new ClipPlayer(this);
     connect(clipJob_, &BackgroundJob::progress, this, &Lab::progressChanged);

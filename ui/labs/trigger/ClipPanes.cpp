@@ -22,7 +22,7 @@ namespace unroll {
 namespace {
 
 constexpr double kMinSpanS = 0.02;
-constexpr double kDynamicRangeDb = 80;
+constexpr double kDynamicRangeDb = 60;
 const QColor kWaveColor(60, 90, 140), kChimeColor(200, 110, 20), kLabelColor(30, 130, 70),
     kProbabilityColor(40, 70, 160), kThresholdColor(200, 40, 40), kHitColor(30, 140, 60), kMissColor(200, 40, 40),
     kCursorColor(220, 30, 30);

@@ -73,7 +73,7 @@ public:
     void zoomAt(double centreS, double factor); // factor < 1 zooms in, as one wheel notch does (0.85)
     void setDbRange(double lo, double hi);
     std::pair<double, double> dbRange() const { return {dbLo_, dbHi_}; }
-    void autoDbRange(); // [loudest - 80 dB, loudest]
+    void autoDbRange(); // [loudest - 60 dB, loudest]
 
     void setPlayCursor(double seconds); // < 0: hidden
     double playCursor() const { return cursor_; }
