@@ -310,7 +310,10 @@ QWidget* TriggerLab::setupClipTab()
     cancelClip_->setToolTip(tr("Stop reading the file (or synthesizing, or detecting)"));
     cancelClip_->hide();
     row->addWidget(cancelClip_);
-    row->addStretch(1);
+    clipInfo_ = new QLabel;
+    clipInfo_->setWordWrap(true);
+    clipInfo_->setStyleSheet("color: #2e3440;");
+    row->addWidget(clipInfo_, 1);
     v->addLayout(row);
 
     auto* row2 = new QHBoxLayout;
@@ -334,13 +337,20 @@ QWidget* TriggerLab::setupClipTab()
     row2->addWidget(dbLow_);
     row2->addWidget(new QLabel(QString::fromUtf8("…")));
     row2->addWidget(dbHigh_);
-    clipInfo_ = new QLabel;
-    clipInfo_->setWordWrap(true);
-    clipInfo_->setStyleSheet("color: #2e3440;");
-    row2->addWidget(clipInfo_, 1);
+    maxFrequency_ = new QComboBox;
+    for (const auto& [text, hz] : {std::pair{tr("to 22 kHz"), 0}, std::pair{tr("to 11 kHz"), 11025},
+                                   std::pair{tr("to 8 kHz"), 8000}, std::pair{tr("to 4 kHz"), 4000}})
+        maxFrequency_->addItem(text, hz);
+    maxFrequency_->setObjectName("maxFrequency");
+    maxFrequency_->setCurrentIndex(1); // speech and the built-in words' band; the rest is a click away
+    maxFrequency_->setToolTip(tr("The spectrogram's frequency range (the built-in words were recorded at 16 kHz: "
+                                 "above 8 kHz there is only background)"));
+    row2->addWidget(maxFrequency_);
+    row2->addStretch(1);
     v->addLayout(row2);
 
     panes_ = new ClipPanes;
+    panes_->setMaxFrequency(maxFrequency_->currentData().toDouble());
     panes_->setDetectionOptions({.threshold = threshold_->value(), .consecutive = consecutive_->value()});
     v->addWidget(panes_, 1);
 
@@ -378,6 +388,8 @@ QWidget* TriggerLab::setupClipTab()
         if (std::abs(threshold_->value() - t) > 1e-9) threshold_->setValue(t); // the line was dragged
     });
     connect(panes_, &ClipPanes::detectionsChanged, this, &TriggerLab::refreshClipControls);
+    connect(maxFrequency_, &QComboBox::currentIndexChanged, this,
+            [this] { panes_->setMaxFrequency(maxFrequency_->currentData().toDouble()); });
     connect(dbLow_, &QDoubleSpinBox::valueChanged, this, [this] { panes_->setDbRange(dbLow_->value(), dbHigh_->value()); });
     connect(dbHigh_, &QDoubleSpinBox::valueChanged, this, [this] { panes_->setDbRange(dbLow_->value(), dbHigh_->value()); });
     return w;

@@ -194,6 +194,7 @@ private:
     QPushButton *newClip_ = nullptr, *openFile_ = nullptr, *detect_ = nullptr, *play_ = nullptr, *cancelClip_ = nullptr;
     QCheckBox* withChimes_ = nullptr;
     QDoubleSpinBox *dbLow_ = nullptr, *dbHigh_ = nullptr;
+    QComboBox* maxFrequency_ = nullptr;
     QLabel* clipInfo_ = nullptr;
     ClipPanes* panes_ = nullptr;
     EpochPlot *accuracy_ = nullptr, *detection_ = nullptr;

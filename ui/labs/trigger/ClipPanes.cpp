@@ -138,6 +138,7 @@ void ClipPanes::setupPlot()
     scale_->axis()->setTickLabelFont(tickFont);
     scale_->axis()->setLabelFont(labelFont);
     map_->setColorScale(scale_);
+    map_->setGradient(toGradient(ColorMap::Viridis)); // after setColorScale, which takes the scale's gradient
     auto* specGroup = new QCPMarginGroup(plot_);
     spec->setMarginGroup(QCP::msTop | QCP::msBottom, specGroup);
     scale_->setMarginGroup(QCP::msTop | QCP::msBottom, specGroup);
@@ -249,7 +250,7 @@ void ClipPanes::setClip(ShownClipPtr clip)
                            QCPRange(0, c.binHz * double(std::max<Index>(0, bins - 1))));
     for (Index k = 0; k < bins; ++k)
         for (Index t = 0; t < cols; ++t) map_->data()->setCell(int(t), int(k), c.db(k, t));
-    rects_[Spectrogram]->axis(QCPAxis::atLeft)->setRange(0, c.binHz * double(std::max<Index>(1, bins - 1)));
+    setMaxFrequency(maxHz_);
     const double peak = c.audio.samples.empty()
                             ? 1.0
                             : double(std::max(std::abs(*std::max_element(c.audio.samples.begin(), c.audio.samples.end())),
@@ -490,6 +491,15 @@ void ClipPanes::setDbRange(double lo, double hi)
     dbLo_ = lo;
     dbHi_ = hi;
     map_->setDataRange(QCPRange(lo, hi));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ClipPanes::setMaxFrequency(double hz)
+{
+    maxHz_ = std::max(0.0, hz);
+    const double nyquist = clip_ && clip_->binHz > 0 ? clip_->binHz * double(std::max<Index>(1, clip_->db.rows() - 1))
+                                                     : kLabRate / 2.0;
+    rects_[Spectrogram]->axis(QCPAxis::atLeft)->setRange(0, maxHz_ > 0 ? std::min(maxHz_, nyquist) : nyquist);
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
