@@ -10,6 +10,7 @@
 
 #include <qcustomplot.h>
 
+#include <QAction>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
@@ -235,6 +236,28 @@ private slots:
         panes.setPlayCursor(1.5);
         QCOMPARE(panes.playCursor(), 1.5);
         QVERIFY(panes.spectrogramCsv().startsWith("time_s,0_Hz_dB,220.5_Hz_dB"));
+    }
+
+
+    void keysOnThePanesPlayAndZoomBeforeTheWindowsShortcuts()
+    {
+        ClipPanes panes;
+        // The window's Space (the app's training transport) must give way while the panes have the focus.
+        QAction train(&panes);
+        train.setShortcut(Qt::Key_Space);
+        panes.addAction(&train);
+        QSignalSpy trained(&train, &QAction::triggered);
+        showPanes(panes);
+        panes.setClip(makeClip());
+        panes.plot()->setFocus();
+        QSignalSpy toggle(&panes, &ClipPanes::playToggleRequested);
+        QTest::keyClick(panes.plot(), Qt::Key_Space);
+        QCOMPARE(toggle.count(), 1);
+        QCOMPARE(trained.count(), 0);
+        QTest::keyClick(panes.plot(), Qt::Key_Plus);
+        QVERIFY(panes.timeRange().second - panes.timeRange().first < kSeconds * 0.75);
+        QTest::keyClick(panes.plot(), Qt::Key_0);
+        QCOMPARE(panes.timeRange(), std::make_pair(0.0, kSeconds));
     }
 };
 

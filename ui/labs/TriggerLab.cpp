@@ -32,11 +32,13 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextDocument>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 
 namespace unroll {
 
@@ -107,6 +109,25 @@ struct SnapshotState {
 
 constexpr auto kTrainingClipInterval = std::chrono::milliseconds(500);
 
+// The built-in clips, loaded once per process (70 MB at 44.1 kHz): every lab page and every reset shares them.
+std::shared_ptr<const ClipLibrary> builtinLibrary(TrainingObserver& observer)
+{
+    static std::mutex mutex;
+    static std::shared_ptr<const ClipLibrary> cached;
+    {
+        const std::lock_guard lock(mutex);
+        if (cached) return cached;
+    }
+    auto library = std::make_shared<const ClipLibrary>(
+        loadBuiltinClips(kLabRate, [&observer](std::int64_t done, std::int64_t total) {
+            observer.onProgress(done, total);
+            return !observer.stopRequested();
+        }));
+    const std::lock_guard lock(mutex);
+    if (!cached) cached = library;
+    return cached;
+}
+
 } // namespace
 
 struct TriggerLab::Requests {
@@ -117,20 +138,26 @@ struct TriggerLab::Requests {
 TriggerLab::TriggerLab(QWidget* parent) : TrainingLab(parent), requests_(std::make_shared<Requests>())
 {
     qRegisterMetaType<TriggerSnapshot>();
-    setupJob_ = new BackgroundJob(this);
+    // A step synthesizes and transforms a batch of 10 s clips: ~0.4 s on two idle cores, several times that on a busy
+    // machine, so `--steps 600 --screenshot` may take longer than the default bound for a stuck run.
+    training()->setStepsTimeout(std::chrono::hours(1));
     clipJob_ = new BackgroundJob(this);
     player_ = new ClipPlayer(this);
-    for (BackgroundJob* job : {setupJob_, clipJob_})
-        connect(job, &BackgroundJob::progress, this, &Lab::progressChanged);
+    connect(clipJob_, &BackgroundJob::progress, this, &Lab::progressChanged);
+    setupTimer_ = new QTimer(this);
+    setupTimer_->setSingleShot(true);
+    setupTimer_->setInterval(0);
+    connect(setupTimer_, &QTimer::timeout, this, &TriggerLab::startSetup);
     QWidget* controls = setupControls(); // first: the views read the detection controls
     setupScaffold(controls, setupViews(), 290);
+    applySource(source_);
     newRun();
 }
 
 TriggerLab::~TriggerLab()
 {
     player_->stop();
-    setupJob_->cancel();
+    if (setupJob_) setupJob_->cancel();
     clipJob_->cancel();
 }
 
@@ -283,7 +310,10 @@ QWidget* TriggerLab::setupClipTab()
     cancelClip_->setToolTip(tr("Stop reading the file (or synthesizing, or detecting)"));
     cancelClip_->hide();
     row->addWidget(cancelClip_);
-    row->addStretch(1);
+    clipInfo_ = new QLabel;
+    clipInfo_->setWordWrap(true);
+    clipInfo_->setStyleSheet("color: #2e3440;");
+    row->addWidget(clipInfo_, 1);
     v->addLayout(row);
 
     auto* row2 = new QHBoxLayout;
@@ -307,13 +337,20 @@ QWidget* TriggerLab::setupClipTab()
     row2->addWidget(dbLow_);
     row2->addWidget(new QLabel(QString::fromUtf8("…")));
     row2->addWidget(dbHigh_);
-    clipInfo_ = new QLabel;
-    clipInfo_->setWordWrap(true);
-    clipInfo_->setStyleSheet("color: #2e3440;");
-    row2->addWidget(clipInfo_, 1);
+    maxFrequency_ = new QComboBox;
+    for (const auto& [text, hz] : {std::pair{tr("to 22 kHz"), 0}, std::pair{tr("to 11 kHz"), 11025},
+                                   std::pair{tr("to 8 kHz"), 8000}, std::pair{tr("to 4 kHz"), 4000}})
+        maxFrequency_->addItem(text, hz);
+    maxFrequency_->setObjectName("maxFrequency");
+    maxFrequency_->setCurrentIndex(1); // speech and the built-in words' band; the rest is a click away
+    maxFrequency_->setToolTip(tr("The spectrogram's frequency range (the built-in words were recorded at 16 kHz: "
+                                 "above 8 kHz there is only background)"));
+    row2->addWidget(maxFrequency_);
+    row2->addStretch(1);
     v->addLayout(row2);
 
     panes_ = new ClipPanes;
+    panes_->setMaxFrequency(maxFrequency_->currentData().toDouble());
     panes_->setDetectionOptions({.threshold = threshold_->value(), .consecutive = consecutive_->value()});
     v->addWidget(panes_, 1);
 
@@ -351,6 +388,8 @@ QWidget* TriggerLab::setupClipTab()
         if (std::abs(threshold_->value() - t) > 1e-9) threshold_->setValue(t); // the line was dragged
     });
     connect(panes_, &ClipPanes::detectionsChanged, this, &TriggerLab::refreshClipControls);
+    connect(maxFrequency_, &QComboBox::currentIndexChanged, this,
+            [this] { panes_->setMaxFrequency(maxFrequency_->currentData().toDouble()); });
     connect(dbLow_, &QDoubleSpinBox::valueChanged, this, [this] { panes_->setDbRange(dbLow_->value(), dbHigh_->value()); });
     connect(dbHigh_, &QDoubleSpinBox::valueChanged, this, [this] { panes_->setDbRange(dbLow_->value(), dbHigh_->value()); });
     return w;
@@ -454,10 +493,9 @@ void TriggerLab::detectionChanged()
 void TriggerLab::newRun()
 {
     player_->stop();
-    if (setupJob_->isRunning()) {
-        setupJob_->cancel();
-        setupJob_->waitForFinished();
-    }
+    ++setupGeneration_; // a task still being built is not used
+    if (setupJob_) setupJob_->cancel();
+    setupTimer_->stop();
     task_.reset();
     heldOutInfo_.clear();
     heldOutProbability_.reset();
@@ -488,23 +526,30 @@ void TriggerLab::newRun()
     runEpochs_ = options.epochs;
     frameSeconds_ = outputStepSeconds(options.model);
     refreshSummary();
-    const int generation = ++setupGeneration_;
+    setupOptions_ = options;
+    setMessage(library_ ? tr("Synthesizing %1 held-out clips…").arg(options.heldOut)
+                        : tr("Loading the built-in word clips and synthesizing %1 held-out clips…").arg(options.heldOut));
+    setupTimer_->start(); // several settings changed at once build one task
+}
+
+// The task from setupOptions_ on a job of its own (a job being cancelled may still be finishing its task).
+void TriggerLab::startSetup()
+{
+    setupTimer_->stop();
+    const int generation = setupGeneration_;
+    const TriggerOptions options = setupOptions_;
     struct Result {
         std::shared_ptr<const ClipLibrary> library;
         std::shared_ptr<TriggerTask> task;
     };
     auto result = std::make_shared<Result>();
     result->library = library_;
-    setMessage(library_ ? tr("Synthesizing %1 held-out clips…").arg(options.heldOut)
-                        : tr("Loading the built-in word clips and synthesizing %1 held-out clips…").arg(options.heldOut));
+    setupJob_ = new BackgroundJob(this);
+    connect(setupJob_, &BackgroundJob::progress, this, &Lab::progressChanged);
+    connect(setupJob_, &BackgroundJob::finished, setupJob_, &QObject::deleteLater);
     setupJob_->start(
         [result, options](TrainingObserver& observer) {
-            if (!result->library)
-                result->library = std::make_shared<const ClipLibrary>(
-                    loadBuiltinClips(kLabRate, [&observer](std::int64_t done, std::int64_t total) {
-                        observer.onProgress(done, total);
-                        return !observer.stopRequested();
-                    }));
+            if (!result->library) result->library = builtinLibrary(observer);
             if (observer.stopRequested()) throw CancelledError();
             observer.onProgress(0, 0);
             result->task = std::make_shared<TriggerTask>(*result->library, options);
@@ -650,7 +695,8 @@ void TriggerLab::showFailure(const QString& message)
 
 bool TriggerLab::waitForSetup()
 {
-    setupJob_->waitForFinished();
+    if (setupTimer_->isActive()) startSetup();
+    if (setupJob_) setupJob_->waitForFinished();
     return bool(task_);
 }
 

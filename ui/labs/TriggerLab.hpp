@@ -20,6 +20,7 @@
 #include "labs/trigger/ShownClip.hpp"
 #include "trigger/TriggerTask.hpp"
 
+#include <QPointer>
 #include <QVariant>
 
 #include <atomic>
@@ -34,6 +35,7 @@ class QPushButton;
 class QSpinBox;
 class QTabWidget;
 class QTableWidget;
+class QTimer;
 
 namespace unroll {
 
@@ -129,6 +131,7 @@ private:
     QWidget* setupHeldOutTab();
     TriggerOptions optionsFromControls() const;
     void settingsChanged();
+    void startSetup();
     void detectionChanged(); // threshold or k: the panes, the table and the sweep's marker at once
     void setMessage(const QString& html);
     void refreshSummary();
@@ -167,7 +170,9 @@ private:
     int heldOutIndex_ = 0;
     ShownClipPtr shown_;
     ShownClipPtr synthClip_, fileClip_; // the last of each, to go back to
-    BackgroundJob* setupJob_ = nullptr;
+    QPointer<BackgroundJob> setupJob_; // the latest; deletes itself when it ends
+    QTimer* setupTimer_ = nullptr;
+    TriggerOptions setupOptions_;
     BackgroundJob* clipJob_ = nullptr;
     bool lastClipOk_ = false;
     ClipPlayer* player_ = nullptr;
@@ -189,6 +194,7 @@ private:
     QPushButton *newClip_ = nullptr, *openFile_ = nullptr, *detect_ = nullptr, *play_ = nullptr, *cancelClip_ = nullptr;
     QCheckBox* withChimes_ = nullptr;
     QDoubleSpinBox *dbLow_ = nullptr, *dbHigh_ = nullptr;
+    QComboBox* maxFrequency_ = nullptr;
     QLabel* clipInfo_ = nullptr;
     ClipPanes* panes_ = nullptr;
     EpochPlot *accuracy_ = nullptr, *detection_ = nullptr;

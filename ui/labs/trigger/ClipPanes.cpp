@@ -22,12 +22,12 @@ namespace unroll {
 namespace {
 
 constexpr double kMinSpanS = 0.02;
-constexpr double kDynamicRangeDb = 80;
+constexpr double kDynamicRangeDb = 60;
 const QColor kWaveColor(60, 90, 140), kChimeColor(200, 110, 20), kLabelColor(30, 130, 70),
     kProbabilityColor(40, 70, 160), kThresholdColor(200, 40, 40), kHitColor(30, 140, 60), kMissColor(200, 40, 40),
     kCursorColor(220, 30, 30);
 
-const char* const kPaneNames[ClipPanes::kPanes] = {"waveform", "Hz", "label", "p", "detections", "chimed"};
+const char* const kPaneNames[ClipPanes::kPanes] = {"wave", "Hz", "label", "p", "fires", "chimed"};
 
 QString seconds(double s) { return QString::number(s, 'f', 3) + " s"; }
 QString hz(double f) { return QLocale(QLocale::English).toString(qint64(std::llround(f))) + " Hz"; }
@@ -101,6 +101,7 @@ void ClipPanes::setupPlot()
         x->setPadding(0);
         if (p == Chimed) x->setLabel(tr("time (s)"));
         y->setLabel(tr(kPaneNames[p]));
+        if (p == Waveform || p == Chimed) y->ticker()->setTickCount(3);
         y->setPadding(2);
         connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
                 [this](const QCPRange& r) { rangeChanged(r.lower, r.upper); });
@@ -137,6 +138,7 @@ void ClipPanes::setupPlot()
     scale_->axis()->setTickLabelFont(tickFont);
     scale_->axis()->setLabelFont(labelFont);
     map_->setColorScale(scale_);
+    map_->setGradient(toGradient(ColorMap::Viridis)); // after setColorScale, which takes the scale's gradient
     auto* specGroup = new QCPMarginGroup(plot_);
     spec->setMarginGroup(QCP::msTop | QCP::msBottom, specGroup);
     scale_->setMarginGroup(QCP::msTop | QCP::msBottom, specGroup);
@@ -248,7 +250,7 @@ void ClipPanes::setClip(ShownClipPtr clip)
                            QCPRange(0, c.binHz * double(std::max<Index>(0, bins - 1))));
     for (Index k = 0; k < bins; ++k)
         for (Index t = 0; t < cols; ++t) map_->data()->setCell(int(t), int(k), c.db(k, t));
-    rects_[Spectrogram]->axis(QCPAxis::atLeft)->setRange(0, c.binHz * double(std::max<Index>(1, bins - 1)));
+    setMaxFrequency(maxHz_);
     const double peak = c.audio.samples.empty()
                             ? 1.0
                             : double(std::max(std::abs(*std::max_element(c.audio.samples.begin(), c.audio.samples.end())),
@@ -489,6 +491,15 @@ void ClipPanes::setDbRange(double lo, double hi)
     dbLo_ = lo;
     dbHi_ = hi;
     map_->setDataRange(QCPRange(lo, hi));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ClipPanes::setMaxFrequency(double hz)
+{
+    maxHz_ = std::max(0.0, hz);
+    const double nyquist = clip_ && clip_->binHz > 0 ? clip_->binHz * double(std::max<Index>(1, clip_->db.rows() - 1))
+                                                     : kLabRate / 2.0;
+    rects_[Spectrogram]->axis(QCPAxis::atLeft)->setRange(0, maxHz_ > 0 ? std::min(maxHz_, nyquist) : nyquist);
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -73,7 +73,11 @@ public:
     void zoomAt(double centreS, double factor); // factor < 1 zooms in, as one wheel notch does (0.85)
     void setDbRange(double lo, double hi);
     std::pair<double, double> dbRange() const { return {dbLo_, dbHi_}; }
-    void autoDbRange(); // [loudest - 80 dB, loudest]
+    void autoDbRange(); // [loudest - 60 dB, loudest]
+    // The spectrogram's frequency axis from 0 to hz (0: the clip's Nyquist frequency). The built-in words were
+    // recorded at 16 kHz, so above 8 kHz there is only background.
+    void setMaxFrequency(double hz);
+    double maxFrequency() const { return maxHz_; }
 
     void setPlayCursor(double seconds); // < 0: hidden
     double playCursor() const { return cursor_; }
@@ -143,6 +147,7 @@ private:
     AudioClip chimed_, chime_;
     double dbLo_ = -100, dbHi_ = 0;
     double cursor_ = -1;
+    double maxHz_ = 0;
     bool syncing_ = false, draggingThreshold_ = false;
     QPoint pressPos_;
     bool pressed_ = false;
