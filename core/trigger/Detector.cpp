@@ -29,7 +29,11 @@ std::string str(std::int64_t v) { return std::to_string(v); }
 std::string num(double v)
 {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v); // round-trips a double exactly
+    // The shortest decimal that reads back as exactly v ("0.7", not 0.69999999999999996).
+    for (int digits = 1; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
     return buf;
 }
 

@@ -46,7 +46,33 @@ constexpr std::int64_t kWordStream = -4;
 // - level: each word's gain in [-6, +6] dB, so the words stand at different heights over the background;
 // - vocal tract length perturbation (Jaitly & Hinton 2013, "VTLP"): each clip's spectrogram stretched along frequency
 //   by a factor in [0.9, 1.1] (bin k takes the power at k / alpha, linearly interpolated; beyond the top, the top).
+// - timbre (options.equalize): each word through two peaking filters (the "Audio EQ Cookbook" biquad of R. Bristow-
+//   Johnson) at centres log-uniform in [150, 7000] Hz with gains in [-8, +8] dB and Q 1: a word's spectral envelope
+//   tilted and bumped as another voice or microphone would, where VTLP only stretches it. The built-in voices are few
+//   (49 training speakers, 46 of them espeak-ng's), and a held-out voice of another synthesizer is what the detector
+//   misses most (docs/trigger.md).
 constexpr double kSpeedRange = 0.15, kGainRangeDb = 6.0, kWarpRange = 0.1;
+constexpr int kEqBands = 2;
+constexpr double kEqLowHz = 150, kEqHighHz = 7000, kEqGainDb = 8, kEqQ = 1;
+
+// One peaking filter (centre hz, gain dB, Q) applied to samples in place: the cookbook's direct form I.
+void peakingFilter(std::vector<float>& x, int rate, double hz, double gainDb, double q)
+{
+    const double A = std::pow(10.0, gainDb / 40), w0 = 2 * std::numbers::pi * hz / rate;
+    const double alpha = std::sin(w0) / (2 * q), c = std::cos(w0);
+    const double a0 = 1 + alpha / A;
+    const double b0 = (1 + alpha * A) / a0, b1 = -2 * c / a0, b2 = (1 - alpha * A) / a0;
+    const double a1 = -2 * c / a0, a2 = (1 - alpha / A) / a0;
+    double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (float& v : x) {
+        const double y = b0 * v + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        x2 = x1;
+        x1 = v;
+        y2 = y1;
+        y1 = y;
+        v = float(y);
+    }
+}
 
 // clip resampled by `factor` (> 1: faster and higher) with linear interpolation, then scaled by `gain`.
 void perturbWord(const AudioClip& in, double factor, double gain, AudioClip& out)
@@ -204,7 +230,7 @@ struct TriggerTask::State {
     }
 
     // This step's words: each training word at its own speed and level (seeded by the step and the word).
-    void perturbWords(std::uint32_t seed, std::int64_t step)
+    void perturbWords(std::uint32_t seed, std::int64_t step, bool equalize)
     {
         const ClipLibrary& train = split.train;
         if (perturbed.positives.size() != train.positives.size()) perturbed = train;
@@ -217,8 +243,14 @@ struct TriggerTask::State {
                 Rng rng(clipSeed(seed ^ 0x9e3779b9u, kWordStream - step, w));
                 const double factor = 1 + kSpeedRange * (2 * rng.randomSample() - 1);
                 const double gain = std::pow(10.0, kGainRangeDb * (2 * rng.randomSample() - 1) / 20);
-                perturbWord((positive ? train.positives : train.negatives)[k].audio, factor, gain,
-                            (positive ? perturbed.positives : perturbed.negatives)[k].audio);
+                AudioClip& out = (positive ? perturbed.positives : perturbed.negatives)[k].audio;
+                perturbWord((positive ? train.positives : train.negatives)[k].audio, factor, gain, out);
+                if (equalize)
+                    for (int b = 0; b < kEqBands; ++b) {
+                        const double hz = kEqLowHz * std::pow(kEqHighHz / kEqLowHz, rng.randomSample());
+                        const double db = kEqGainDb * (2 * rng.randomSample() - 1);
+                        peakingFilter(out.samples, out.sampleRate, hz, db, kEqQ);
+                    }
             }
         }, 4);
     }
@@ -409,7 +441,7 @@ StepMetrics TriggerTask::step()
     if (!s.pool.empty())
         s.refreshPool(s.split.train, options_.seed, kPoolSize + steps_ * kPoolRefresh, kPoolRefresh,
                       options_.synthesis.clipMs / 1000.0);
-    if (options_.augment) s.perturbWords(options_.seed, steps_);
+    if (options_.augment) s.perturbWords(options_.seed, steps_, options_.equalize);
     s.makeBatch(options_.augment ? s.perturbed : s.split.train, options_.seed, steps_, m, options_.synthesis,
                 options_.augment);
     s.model->zeroGrads();

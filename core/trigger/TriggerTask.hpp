@@ -33,7 +33,7 @@ struct TriggerOptions {
     OptimizerOptions optimizer{.kind = OptimizerKind::Adam, .learningRate = 1e-3};
     // > 0: the learning rate falls from optimizer.learningRate to this along a half cosine over totalSteps()
     // (Loshchilov & Hutter 2017, SGDR, one cycle); 0: constant. A schedule in `optimizer` itself takes precedence.
-    double finalLearningRate = 0;
+    double finalLearningRate = 1e-4;
     std::uint32_t seed = 1;      // weights, dropout, synthesis
     std::int64_t heldOut = 60;   // held-out clips (10 s each), synthesized once
     // The held-out scores' rule, and the one saveModel records for `unroll-cli detect`: 0.7 rather than the course's
@@ -43,6 +43,8 @@ struct TriggerOptions {
     // Training clips only (held-out clips are never perturbed): every word's speed (and with it pitch) and level
     // drawn afresh at each step, and each clip's spectrogram warped in frequency (VTLP): TriggerTask.cpp.
     bool augment = true;
+    // With augment: each training word also through two random peaking filters per step (its timbre; TriggerTask.cpp).
+    bool equalize = true;
     // Exponential moving average of the weights (Polyak & Juditsky 1992; the form of TensorFlow's
     // ExponentialMovingAverage with num_updates): after update n, avg = d avg + (1 - d) w with
     // d = min(averageDecay, (1 + n) / (10 + n)). The averaged detector is the one evaluated, scored, swept and saved
