@@ -135,7 +135,7 @@ struct SnapshotCache {
     std::size_t epochs1 = std::size_t(-1), epochs2 = std::size_t(-1);
     std::shared_ptr<const emojify::AverageEmojifier> v1;
     std::shared_ptr<const emojify::LstmEmojifier<float>> v2;
-    std::vector<std::int32_t> test1, test2;
+    std::vector<std::int32_t> test1, test2, order1, order2;
 };
 
 EmojifySnapshot snapshotOf(const EmojifyTask& task, SnapshotCache& cache)
@@ -151,20 +151,24 @@ EmojifySnapshot snapshotOf(const EmojifyTask& task, SnapshotCache& cache)
         if (s.history1.size() != cache.epochs1 || !cache.v1) {
             cache.v1 = std::make_shared<const emojify::AverageEmojifier>(*task.v1());
             cache.test1 = cache.v1->predictLabels(test.sentences);
+            cache.order1 = cache.v1->predictLabels(task.data().negations.sentences);
             cache.epochs1 = s.history1.size();
         }
         copies->v1 = cache.v1;
         s.test1 = cache.test1;
+        s.order1 = cache.order1;
     }
     if (task.has(Variant::V2) && task.v2()) {
         s.history2 = task.history(Variant::V2);
         if (s.history2.size() != cache.epochs2 || !cache.v2) {
             cache.v2 = std::make_shared<const emojify::LstmEmojifier<float>>(*task.v2());
             cache.test2 = cache.v2->predictLabels(test.sentences);
+            cache.order2 = cache.v2->predictLabels(task.data().negations.sentences);
             cache.epochs2 = s.history2.size();
         }
         copies->v2 = cache.v2;
         s.test2 = cache.test2;
+        s.order2 = cache.order2;
     }
     s.models = std::move(copies);
     return s;
@@ -467,6 +471,7 @@ QWidget* EmojifyLab::setupWhyTab()
     whyNote_->setWordWrap(true);
     whyNote_->setStyleSheet("color: #4c566a;");
     lv->addWidget(whyNote_);
+    lv->addStretch(0);
     installWidgetExportMenu(contributions_, tr("V1 contributions"), [this] { return tableCsv(contributions_); });
 
     auto* right = new QSplitter(Qt::Vertical);
@@ -543,7 +548,13 @@ QWidget* EmojifyLab::setupMisclassifiedTab()
     auto* v = new QVBoxLayout(w);
     v->setContentsMargins(4, 4, 4, 4);
     auto* row = new QHBoxLayout;
-    row->addWidget(new QLabel(tr("Test sentences where")));
+    wrongSet_ = new QComboBox;
+    wrongSet_->setObjectName("misclassifiedSet");
+    wrongSet_->addItems({tr("Test sentences"), tr("Order-dependent sentences")});
+    wrongSet_->setToolTip(tr("The order-dependent sentences (\"not feeling happy\") need word order to be read right: "
+                             "V1 cannot see it, V2 can"));
+    row->addWidget(wrongSet_);
+    row->addWidget(new QLabel(tr("where")));
     wrongFilter_ = new QComboBox;
     wrongFilter_->setObjectName("misclassifiedFilter");
     wrongFilter_->addItems({tr("V1 is wrong and V2 right"), tr("V2 is wrong and V1 right"), tr("both are wrong"),
@@ -560,6 +571,7 @@ QWidget* EmojifyLab::setupMisclassifiedTab()
     v->addWidget(hint);
     installWidgetExportMenu(wrongTable_, tr("misclassified"), [this] { return tableCsv(wrongTable_); });
     connect(wrongFilter_, &QComboBox::currentIndexChanged, this, &EmojifyLab::refreshMisclassified);
+    connect(wrongSet_, &QComboBox::currentIndexChanged, this, &EmojifyLab::refreshMisclassified);
     connect(wrongTable_, &QTableWidget::cellClicked, this, [this](int r, int) {
         input_->setText(wrongTable_->item(r, 0)->text());
         tabs_->setCurrentIndex(0);
@@ -614,6 +626,8 @@ void EmojifyLab::newRun()
     history2_.clear();
     test1_.clear();
     test2_.clear();
+    order1_.clear();
+    order2_.clear();
     models_.reset();
     if (task_) {
         SnapshotCache cache;
@@ -621,6 +635,8 @@ void EmojifyLab::newRun()
         models_ = s.models;
         test1_ = s.test1;
         test2_ = s.test2;
+        order1_ = s.order1;
+        order2_ = s.order2;
     }
     epochs_->clear();
     bars_->setClasses(classes(), emojiFont_);
@@ -645,8 +661,10 @@ void EmojifyLab::showSnapshot(const QVariant& v)
 {
     const auto s = v.value<EmojifySnapshot>();
     if (!s.models) return;
+    // The matrices and lists are redrawn only when a label changed (each snapshot's models are new copies).
+    const bool testChanged = openedModel_ || s.test1 != test1_ || s.test2 != test2_ || s.order1 != order1_ ||
+                             s.order2 != order2_;
     openedModel_ = false;
-    const bool testChanged = s.test1 != test1_ || s.test2 != test2_ || models_ != s.models;
     models_ = s.models;
     latestStep_ = s.step;
     if (s.history1.size() != history1_.size() || s.history2.size() != history2_.size()) {
@@ -656,6 +674,8 @@ void EmojifyLab::showSnapshot(const QVariant& v)
     }
     test1_ = s.test1;
     test2_ = s.test2;
+    order1_ = s.order1;
+    order2_ = s.order2;
     if (testChanged) refreshConfusion();
     if (!refreshTimer_->isActive()) refreshTimer_->start();
 
@@ -775,6 +795,10 @@ void EmojifyLab::refreshSentence()
         addRow(words, tr("bias b"), e.bias);
         const Eigen::VectorXd logits = e.bias + e.contributions.rowwise().sum();
         addRow(words + 1, tr("logit z"), logits);
+        // As tall as its rows (the note follows right under it), scrolling only for a long sentence.
+        int height = contributions_->horizontalHeader()->height() + 2 * contributions_->frameWidth() + 2;
+        for (int r = 0; r < contributions_->rowCount(); ++r) height += contributions_->rowHeight(r);
+        contributions_->setMaximumHeight(height);
         int unknown = 0;
         for (bool k : e.known) unknown += !k;
         whyNote_->setText(unknown == 0 ? tr("V1 ignores word order: \"not happy\" is \"happy\" plus \"not\".")
@@ -911,19 +935,23 @@ void EmojifyLab::showConfusionCell(int model, int actual, int predicted)
 
 void EmojifyLab::refreshMisclassified()
 {
-    const auto& sentences = data_->test.sentences;
+    const bool order = wrongSet_->currentIndex() == 1;
+    const auto& sentences = order ? data_->negations.sentences : data_->test.sentences;
+    const auto& labels1 = order ? order1_ : test1_; // each model's labels of the listed set
+    const auto& labels2 = order ? order2_ : test2_;
     const auto& cls = classes();
     auto name = [&cls](int k) { return k >= 0 && std::size_t(k) < cls.size() ? className(cls[std::size_t(k)], k) : QString(); };
     wrongTable_->setRowCount(0);
-    const bool both = test1_.size() == sentences.size() && test2_.size() == sentences.size();
-    if (!both) {
-        wrongNote_->setText(tr("(needs both models: train V1 and V2)"));
+    const bool both = labels1.size() == sentences.size() && labels2.size() == sentences.size();
+    if (!both || sentences.empty()) {
+        wrongNote_->setText(sentences.empty() ? tr("(no such sentences in this data)")
+                                              : tr("(needs both models: train V1 and V2)"));
         return;
     }
     const int filter = wrongFilter_->currentIndex();
     int counts[4] = {};
     for (std::size_t i = 0; i < sentences.size(); ++i) {
-        const bool w1 = test1_[i] != sentences[i].label, w2 = test2_[i] != sentences[i].label;
+        const bool w1 = labels1[i] != sentences[i].label, w2 = labels2[i] != sentences[i].label;
         const bool match[4] = {w1 && !w2, w2 && !w1, w1 && w2, w1 || w2};
         for (int f = 0; f < 4; ++f) counts[f] += match[f];
         if (!match[filter]) continue;
@@ -931,18 +959,19 @@ void EmojifyLab::refreshMisclassified()
         wrongTable_->insertRow(r);
         wrongTable_->setItem(r, 0, new QTableWidgetItem(q(sentences[i].text)));
         wrongTable_->setItem(r, 1, new QTableWidgetItem(name(sentences[i].label)));
-        auto* a = new QTableWidgetItem(name(test1_[i]));
-        auto* b = new QTableWidgetItem(name(test2_[i]));
+        auto* a = new QTableWidgetItem(name(labels1[i]));
+        auto* b = new QTableWidgetItem(name(labels2[i]));
         a->setForeground(w1 ? QColor(179, 38, 30) : QColor(30, 110, 50));
         b->setForeground(w2 ? QColor(179, 38, 30) : QColor(30, 110, 50));
         wrongTable_->setItem(r, 2, a);
         wrongTable_->setItem(r, 3, b);
     }
-    wrongNote_->setText(tr("%1 sentence(s) · V1 alone wrong %2 · V2 alone wrong %3 · both wrong %4")
+    wrongNote_->setText(tr("%1 of %5 · V1 alone wrong %2 · V2 alone wrong %3 · both wrong %4")
                             .arg(wrongTable_->rowCount())
                             .arg(counts[0])
                             .arg(counts[1])
-                            .arg(counts[2]));
+                            .arg(counts[2])
+                            .arg(sentences.size()));
 }
 
 void EmojifyLab::refreshSummary()
@@ -1260,11 +1289,16 @@ void EmojifyLab::openModelFile(const QString& path)
                         // The test set's labels by the opened models, when they speak of the same classes.
                         test1_.clear();
                         test2_.clear();
+                        order1_.clear();
+                        order2_.clear();
                         const auto& test = data_->test.sentences;
+                        const auto& order = data_->negations.sentences;
                         QString note;
                         if (models_->classes.size() == data_->train.classes.size()) {
                             if (models_->v1) test1_ = models_->v1->predictLabels(test);
                             if (models_->v2) test2_ = models_->v2->predictLabels(test);
+                            if (models_->v1) order1_ = models_->v1->predictLabels(order);
+                            if (models_->v2) order2_ = models_->v2->predictLabels(order);
                         } else {
                             note = tr(" Its %1 classes are not the %2 of the sentences: no confusion matrix.")
                                        .arg(models_->classes.size())
