@@ -2,7 +2,8 @@
 // Recurrent Neural Network - Step by Step" (Sequence Models, week 1; core/course/CourseExamples) and the three of "Dinosaur
 // Island" (clip, sample, optimize; Sequence Models, week 1; core/charlm/CourseNames), and the synthesis functions of
 // "Trigger word detection" (is_overlapping, insert_audio_clip with np.random.seed(5), insert_ones; Sequence Models,
-// week 3; core/trigger/CourseTrigger).
+// week 3; core/trigger/CourseTrigger), and Emojify's sentence_to_avg and sentences_to_indices on the notebooks' toy
+// cases (Sequence Models, week 2; core/emojify/CourseEmojify).
 //   text:   the lines the notebook's test cells print (a_next[4] = [ 0.59584544 …], a_next.shape = (5, 10), …,
 //           Loss = 126.5039757216539…, …)
 //   --json: one object keyed by function name; each holds its full arrays as nested JSON arrays in numpy's shapes,
@@ -17,6 +18,7 @@
 
 #include "charlm/CourseNames.hpp"
 #include "course/CourseExamples.hpp"
+#include "emojify/CourseEmojify.hpp"
 #include "trigger/CourseTrigger.hpp"
 #include "util/Error.hpp"
 
@@ -74,8 +76,8 @@ int courseExamples(const QStringList& args)
     if (!parseCommandLine(parser, args,
                           "The course's seeded examples, computed by Unroll's core in double precision: the eight "
                           "RNN/LSTM ones (rnn_cell_forward … lstm_backward), Dinosaur Island's clip, sample and "
-                          "optimize, and Trigger word detection's is_overlapping, insert_audio_clip and insert_ones "
-                          "(2021 versions).\nPrints the notebook's lines, or with --json every full array "
+                          "optimize, Trigger word detection's is_overlapping, insert_audio_clip and insert_ones, and "
+                          "Emojify's sentence_to_avg and sentences_to_indices (2021 versions).\nPrints the notebook's lines, or with --json every full array "
                           "under the course's names."))
         return Ok;
     if (!parser.positionalArguments().isEmpty())
@@ -83,6 +85,7 @@ int courseExamples(const QStringList& args)
     auto examples = runCourseExamples();
     for (auto& ex : runDinosaurExamples()) examples.push_back(std::move(ex));
     for (auto& ex : runTriggerExamples()) examples.push_back(std::move(ex));
+    for (auto& ex : runEmojifyExamples()) examples.push_back(std::move(ex));
     if (jsonRequested(parser)) {
         QJsonObject all;
         for (const auto& ex : examples) all.insert(QString::fromStdString(ex.function), toJson(ex));
@@ -94,7 +97,7 @@ int courseExamples(const QStringList& args)
 }
 
 const GeneralCommand reg{
-    {"course-examples", "the course's seeded RNN/LSTM, Dinosaur Island and trigger-word examples, the notebooks' numbers",
+    {"course-examples", "the course's seeded RNN/LSTM, Dinosaur Island, trigger-word and Emojify examples, the notebooks' numbers",
      courseExamples}};
 
 } // namespace

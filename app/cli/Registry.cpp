@@ -181,6 +181,8 @@ int Registry::dispatch(const QStringList& args) const
     if (const Lab* lab = findLab(first)) {
         QStringList verbs = namesOf(lab->verbs);
         if (lab->train) verbs.prepend("train");
+        if (lab->run && !verbs.contains(second)) // its own --help too
+            return lab->run(withPrefix("unroll-cli " + first, args, 2));
         if (second.isEmpty() || second.startsWith('-') || second == "help") {
             if (isHelp(second)) {
                 printText(labUsage(*lab));
@@ -225,6 +227,8 @@ QString Registry::usage() const
         {"bench <what>", "measure throughput: " + namesOf(benches()).join(", ") + " (unroll-cli bench --help)"},
     };
     for (const auto& c : commands()) rows.emplace_back(c.name, c.summary);
+    for (const auto& lab : labs())
+        if (lab.run) rows.emplace_back(lab.lab, lab.lab + ": " + lab.runSummary);
     // A lab's verbs by their short name when no other lab has one of that name.
     QStringList verbNames;
     for (const auto& lab : labs())
@@ -270,6 +274,7 @@ QString Registry::labUsage(const Lab& lab) const
 {
     std::vector<std::pair<QString, QString>> rows;
     if (lab.train) rows.emplace_back("train", "train a model (unroll-cli train " + lab.lab + ")");
+    if (lab.run) rows.emplace_back("(none)", lab.runSummary + " (unroll-cli " + lab.lab + " [options])");
     for (const auto& v : lab.verbs) rows.emplace_back(v.name, v.summary);
     QString text = "Usage: unroll-cli " + lab.lab + " <verb> [options]   (a verb's options: unroll-cli " + lab.lab +
                    " <verb> --help)\n\n" + lab.title + "\n\nVerbs:\n" + table(rows);

@@ -42,6 +42,10 @@ struct Lab {
     RunFunction train = nullptr; // `unroll-cli train <lab>`; none for a lab without training
     std::vector<Command> benches; // `unroll-cli bench <name>`; bench names are unique across labs
     std::vector<Command> verbs;   // `unroll-cli <lab> <verb>`, or `unroll-cli <verb>` when no other lab has the verb
+    // `unroll-cli <lab> [options] [args]` when the word after the lab is none of its verbs (the Emojify lab's
+    // `unroll-cli emojify --model M "i love you"`); none: the lab needs a verb.
+    RunFunction run = nullptr;
+    QString runSummary = {};      // one line for the help listings
 };
 
 class Registry {
