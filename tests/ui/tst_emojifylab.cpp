@@ -216,7 +216,7 @@ private slots:
         QVERIFY2(lab.message().contains("mine.csv") && lab.message().contains("line 3"), qPrintable(lab.message()));
         QCOMPARE(lab.data().train.size(), trainBefore); // the data is unchanged
 
-        // A good file: every fourth sentence held out, classes from the labels.
+        // A good file: the last 30% held out (as the command line does), classes from the labels.
         QByteArray good;
         for (int i = 0; i < 12; ++i) good += QByteArray("sentence number ") + QByteArray::number(i) + "," + QByteArray::number(i % 2) + "\n";
         QVERIFY(writeFile(dir.filePath("two.csv"), good));
@@ -224,6 +224,8 @@ private slots:
         QVERIFY(lab.waitForFile());
         QCOMPARE(lab.data().train.size() + lab.data().test.size(), std::size_t(12));
         QCOMPARE(lab.data().test.size(), std::size_t(3));
+        QCOMPARE(lab.data().test.sentences.front().text, std::string("sentence number 9"));
+        QCOMPARE(lab.data().train.classCount(), 5); // labels 0..1 without names: the course's five classes
     }
 
     void savedModelsOpenAndPredictTheSame()

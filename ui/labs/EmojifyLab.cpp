@@ -185,14 +185,19 @@ EmojifyModelsPtr copiesOf(emojify::EmojifyModels&& m)
     return c;
 }
 
-// The held-out part of a file that comes alone: every fourth sentence, so each class keeps its share.
+// A file that comes alone: its last 30% is the test set, as `unroll-cli train emojify --data FILE` holds it out.
 EmojifyData splitFile(SentenceSet all)
 {
+    const std::size_t n = all.sentences.size(), held = n * 3 / 10;
+    if (held == 0 || held == n)
+        throw InputError(all.source + " has " + std::to_string(n) +
+                         " sentences, too few to hold out 30% for testing (name it …train… beside a …test… file)");
     EmojifyData d;
     d.train.classes = d.test.classes = d.validation.classes = d.negations.classes = all.classes;
-    d.train.source = d.test.source = all.source;
-    for (std::size_t i = 0; i < all.sentences.size(); ++i)
-        (all.sentences.size() >= 8 && i % 4 == 3 ? d.test : d.train).sentences.push_back(all.sentences[i]);
+    d.train.source = all.source;
+    d.test.source = all.source + " (last 30%)";
+    d.test.sentences.assign(all.sentences.end() - std::ptrdiff_t(held), all.sentences.end());
+    d.train.sentences.assign(all.sentences.begin(), all.sentences.end() - std::ptrdiff_t(held));
     return d;
 }
 
@@ -258,8 +263,8 @@ QWidget* EmojifyLab::setupControls()
     auto* drow = new QHBoxLayout;
     auto* openData = new QPushButton(tr("Open CSV / TSV…"));
     openData->setToolTip(tr("sentence,label per line (a header and trailing empty columns are fine); a file named "
-                            "…train… takes its …test… sibling as the test set, else every fourth sentence is held "
-                            "out (Ctrl+O)"));
+                            "…train… takes its …test… sibling as the test set, else its last 30% is held out, as "
+                            "the command line does (Ctrl+O)"));
     auto* builtInData = new QPushButton(tr("Built-in"));
     builtInData->setToolTip(tr("About 250 short sentences written for Unroll in the course's five classes"));
     drow->addWidget(openData);
@@ -1133,8 +1138,8 @@ void EmojifyLab::loadDataFile(const QString& path)
     auto result = std::make_shared<EmojifyData>();
     auto testFile = std::make_shared<QString>();
     setMessage(tr("Reading %1…").arg(html(path)));
-    // A file named …train… with a …test… sibling (the course's layout): that is the test set; else a quarter of the
-    // file is held out.
+    // A file named …train… with a …test… sibling (the course's layout): that is the test set; else the last 30% of
+    // the file is held out.
     const QFileInfo info(path);
     QString sibling;
     if (info.fileName().contains("train", Qt::CaseInsensitive)) {
@@ -1172,8 +1177,8 @@ void EmojifyLab::loadDataFile(const QString& path)
             lastFileOk_ = true;
             setData(std::make_shared<const EmojifyData>(std::move(*result)), QFileInfo(path).fileName());
             setMessage(testFile->isEmpty()
-                           ? tr("Loaded %1 sentences in %2 classes from <b>%3</b>; every fourth (%4) is held out as "
-                                "the test set. Play trains on them.")
+                           ? tr("Loaded %1 sentences in %2 classes from <b>%3</b>; the last %4 are held out as the "
+                                "test set. Play trains on them.")
                                  .arg(data_->train.size() + data_->test.size())
                                  .arg(data_->train.classCount())
                                  .arg(html(QFileInfo(path).fileName()))
