@@ -228,6 +228,30 @@ private slots:
         QCOMPARE(lab.data().train.classCount(), 5); // labels 0..1 without names: the course's five classes
     }
 
+    void vectorsFileLoadsOffTheGuiThreadAndBadOnesAreNamed()
+    {
+        QTemporaryDir dir;
+        // A few of the built-in sentences' words in 3 dimensions: the others are then missing, and say so.
+        QVERIFY(writeFile(dir.filePath("tiny.txt"), "love 1 0 0\nball 0 1 0\nhappy 0 0 1\nsad 0 0 -1\nfood 1 1 0\n"));
+        EmojifyLab lab;
+        useSmallSettings(lab);
+        lab.loadVectorsFile(dir.filePath("tiny.txt"));
+        QVERIFY(lab.waitForFile());
+        QVERIFY2(lab.message().contains("Loaded 5 vectors of 3 values"), qPrintable(lab.message()));
+        QCOMPARE(lab.currentModels()->vectors->size(), std::int64_t(5));
+        lab.inputBox()->setText("i love food");
+        QCOMPARE(lab.wordChips()->strongestClass(0), -1); // "i" is not among the five
+        QVERIFY(lab.wordChips()->strongestClass(1) >= 0);
+        lab.performSteps(1); // trains on them
+        QCOMPARE(lab.stepsDone(), qint64(1));
+
+        QVERIFY(writeFile(dir.filePath("bad.txt"), "love 1 0 0\nball 0 1\n"));
+        lab.loadVectorsFile(dir.filePath("bad.txt"));
+        QVERIFY(!lab.waitForFile());
+        QVERIFY2(lab.message().contains("bad.txt") && lab.message().contains("line 2"), qPrintable(lab.message()));
+        QCOMPARE(lab.currentModels()->vectors->size(), std::int64_t(5)); // unchanged
+    }
+
     void savedModelsOpenAndPredictTheSame()
     {
         QTemporaryDir dir;
