@@ -202,6 +202,16 @@ private slots:
             eitherWrong += lab.testPredictions(0)[i] != actual[i] || lab.testPredictions(1)[i] != actual[i];
         lab.findChild<QComboBox*>("misclassifiedFilter")->setCurrentIndex(3); // "either is wrong"
         QCOMPARE(lab.misclassifiedTable()->rowCount(), eitherWrong);
+        // The order-dependent sentences, labelled by both models too: the list holds those either gets wrong.
+        const auto& order = lab.data().negations.sentences;
+        QVERIFY(!order.empty());
+        QCOMPARE(lab.orderPredictions(0).size(), order.size());
+        QCOMPARE(lab.orderPredictions(1).size(), order.size());
+        int orderWrong = 0;
+        for (std::size_t i = 0; i < order.size(); ++i)
+            orderWrong += lab.orderPredictions(0)[i] != order[i].label || lab.orderPredictions(1)[i] != order[i].label;
+        lab.findChild<QComboBox*>("misclassifiedSet")->setCurrentIndex(1);
+        QCOMPARE(lab.misclassifiedTable()->rowCount(), orderWrong);
     }
 
     void badCsvIsRefusedNamingFileAndLine()

@@ -971,12 +971,14 @@ void EmojifyLab::refreshMisclassified()
         wrongTable_->setItem(r, 2, a);
         wrongTable_->setItem(r, 3, b);
     }
-    wrongNote_->setText(tr("%1 of %5 · V1 alone wrong %2 · V2 alone wrong %3 · both wrong %4")
+    const double n = double(sentences.size());
+    wrongNote_->setText(tr("%1 of %2 listed · right: V1 %3, V2 %4 · V1 alone wrong %5, V2 alone wrong %6, both %7")
                             .arg(wrongTable_->rowCount())
+                            .arg(sentences.size())
+                            .arg(percent((n - counts[0] - counts[2]) / n), percent((n - counts[1] - counts[2]) / n))
                             .arg(counts[0])
                             .arg(counts[1])
-                            .arg(counts[2])
-                            .arg(sentences.size()));
+                            .arg(counts[2]));
 }
 
 void EmojifyLab::refreshSummary()
@@ -1442,7 +1444,8 @@ QString EmojifyLab::guideHtml() const
         "hidden states over the words.</p>"
         "<p><b>Confusion</b>: rows are the actual classes of the test sentences, columns what the model said; "
         "click a cell to list its sentences. <b>V1 vs V2</b> lists the sentences one model gets right and the "
-        "other wrong.</p>"
+        "other wrong, in the test set or in the order-dependent sentences (\"i am not sad\", \"she is not glad\"), "
+        "where V1, blind to order, must fail and V2 has a chance.</p>"
         "<p><b>Your data</b>: File → Open data reads a CSV or TSV of <tt>sentence,label</tt> (any number of "
         "classes; name them in <tt># class 0 love ❤️</tt> lines or a side file <tt>FILE.classes</tt>). The "
         "vectors can be any file the word-vectors lab reads, e.g. <tt>glove.6B.50d.txt</tt>. Save the models with "
