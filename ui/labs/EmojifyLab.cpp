@@ -489,8 +489,10 @@ QWidget* EmojifyLab::setupWhyTab()
     auto* hrow = new QHBoxLayout;
     hrow->addWidget(new QLabel(tr("<b>V2</b>'s hidden states a⟨t⟩ over the words:")));
     hiddenLayer_ = new QComboBox;
-    hiddenLayer_->addItems({tr("second LSTM (its last column feeds the softmax)"), tr("first LSTM")});
-    hrow->addWidget(hiddenLayer_, 1);
+    hiddenLayer_->addItems({tr("second LSTM"), tr("first LSTM")});
+    hiddenLayer_->setToolTip(tr("The second LSTM's state after the last word feeds the softmax"));
+    hrow->addWidget(hiddenLayer_);
+    hrow->addStretch(1);
     hv->addLayout(hrow);
     hidden_ = new HeatmapView;
     hidden_->setColorMap(ColorMap::Diverging);
@@ -504,11 +506,13 @@ QWidget* EmojifyLab::setupWhyTab()
     right->addWidget(hiddenBox);
     right->setSizes({260, 240});
 
+    left->setMinimumWidth(300); // the table's five classes stay readable on a small window
     w->addWidget(left);
     w->addWidget(right);
+    w->setChildrenCollapsible(false);
     w->setStretchFactor(0, 1);
     w->setStretchFactor(1, 1);
-    w->setSizes({480, 420});
+    w->setSizes({430, 520});
     connect(hiddenLayer_, &QComboBox::currentIndexChanged, this, &EmojifyLab::refreshSentence);
     return w;
 }
