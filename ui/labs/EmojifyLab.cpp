@@ -185,6 +185,17 @@ EmojifyModelsPtr copiesOf(emojify::EmojifyModels&& m)
     return c;
 }
 
+// The views' copies into the model file (atomic); any thread, the copies being immutable.
+void saveCopies(const EmojifyModelCopies& c, const std::string& file)
+{
+    emojify::EmojifyModels m;
+    m.classes = c.classes;
+    m.vectors = c.vectors;
+    if (c.v1) m.v1 = *c.v1;
+    if (c.v2) m.v2 = *c.v2;
+    emojify::saveEmojifyModels(file, m);
+}
+
 // A file that comes alone: its last 30% is the test set, as `unroll-cli train emojify --data FILE` holds it out.
 EmojifyData splitFile(SentenceSet all)
 {
@@ -1235,6 +1246,19 @@ void EmojifyLab::loadVectorsFile(const QString& path, qint64 limit)
 
 // --- models ----------------------------------------------------------------------------------------------------------
 
+// Closing after training offers to keep the models (not to resume training: the file holds no optimizer state).
+std::optional<TrainingLab::Checkpoint> EmojifyLab::checkpoint() const
+{
+    if (!models_ || openedModel_) return std::nullopt;
+    return Checkpoint{tr("Emojify (V1 and V2)"), tr(" as a model file that unroll-cli emojify --model reads"),
+                      "emojify.safetensors"};
+}
+
+void EmojifyLab::saveCheckpoint(const QString& path)
+{
+    saveCopies(*models_, path.toStdString());
+}
+
 void EmojifyLab::saveModel()
 {
     if (!models_) return;
@@ -1252,14 +1276,7 @@ void EmojifyLab::saveModelFile(const QString& path)
     if (!startFileJob(tr("save"))) return;
     // The models are immutable copies: the job may write them while training goes on.
     fileJob_->start(
-        [models = models_, file = path.toStdString()](TrainingObserver&) {
-            emojify::EmojifyModels m;
-            m.classes = models->classes;
-            m.vectors = models->vectors;
-            if (models->v1) m.v1 = *models->v1;
-            if (models->v2) m.v2 = *models->v2;
-            emojify::saveEmojifyModels(file, m);
-        },
+        [models = models_, file = path.toStdString()](TrainingObserver&) { saveCopies(*models, file); },
         [this, path](BackgroundJob::Outcome outcome, const QString& error) {
             fileBar_->hide();
             cancelFile_->hide();

@@ -125,6 +125,8 @@ protected:
     void newRun() override;
     void showSnapshot(const QVariant& v) override;
     void showFailure(const QString& message) override;
+    std::optional<Checkpoint> checkpoint() const override;
+    void saveCheckpoint(const QString& path) override; // the models as the views have them (no run going)
 
 private:
     QWidget* setupControls();
