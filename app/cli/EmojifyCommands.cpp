@@ -2,7 +2,7 @@
 //   unroll-cli train emojify [--variant v1|v2|both] [--data FILE] [--test FILE] [--validation FILE] [--classes FILE]
 //                            [--vectors FILE] [--vector-limit N] [--epochs N] [--hidden N] [--trainable-embedding]
 //                            [--seed S] [--save MODEL] [--json]
-//   unroll-cli emojify --model MODEL [--variant v1|v2] [--explain] [--input FILE] "i love you" … [--json]
+//   unroll-cli emojify --model MODEL [--variant v1|v2] [--explain] [--input FILE] "i love you" … [--json | --csv]
 // Defaults: the built-in sentences and vectors, V2. Ctrl-C during training stops at the next epoch and still writes
 // --save.
 #include "Cli.hpp"
@@ -328,6 +328,7 @@ int runEmojify(const QStringList& args)
     p.addOption({"explain", "Also each word's pull (V1: W·e_word / n per class) or the prediction after each word "
                             "(V2: probabilities per prefix)."});
     p.addOption({"input", "Also label each non-empty line of this file.", "FILE"});
+    p.addOption({"csv", "Print CSV instead: one row per sentence with every model's label, emoji and probabilities."});
     p.addPositionalArgument("sentences", "Sentences to label.", "[sentence…]");
     if (!parseCommandLine(p, args, "Label sentences with a trained Emojify model: for each, the class (argmax), its "
                                    "emoji and the class probabilities, in input order."))
@@ -348,6 +349,14 @@ int runEmojify(const QStringList& args)
     }
     if (inputs.empty()) throw InputError("nothing to label: give the sentences as arguments or --input FILE");
     const bool explain = p.isSet("explain");
+    if (p.isSet("csv")) {
+        if (jsonRequested(p) || explain || p.isSet("variant"))
+            throw InputError("--csv prints every model's predictions; it goes without --json, --explain and --variant");
+        std::vector<Sentence> rows;
+        for (const auto& text : inputs) rows.push_back({text, -1, 0});
+        std::fputs(predictionsCsv(models, rows).c_str(), stdout);
+        return Ok;
+    }
 
     QJsonArray results;
     QString text;

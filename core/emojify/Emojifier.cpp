@@ -487,6 +487,45 @@ EmojifyModels modelsFromFile(const ModelFile& f, const std::string& name)
     return out;
 }
 
+std::string predictionsCsv(const EmojifyModels& models, const std::vector<Sentence>& sentences)
+{
+    auto quoted = [](const std::string& text) {
+        if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+        std::string q = "\"";
+        for (char c : text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+    };
+    const int n_y = int(models.classes.size());
+    std::string out = "sentence,label";
+    for (const char* v : {"v1", "v2"}) {
+        if ((v[1] == '1' && !models.v1) || (v[1] == '2' && !models.v2)) continue;
+        out += std::string(",") + v + "," + v + "_emoji";
+        for (int k = 0; k < n_y; ++k) out += std::string(",") + v + "_p" + std::to_string(k);
+    }
+    out += "\n";
+    auto add = [&](const Prediction& p) {
+        const auto& c = models.classes[std::size_t(p.label)];
+        // Appended piecewise: "," + std::to_string(…) trips GCC 12's -Wrestrict false positive.
+        out += ',';
+        out += std::to_string(p.label);
+        out += ',';
+        out += quoted(c.emoji.empty() ? c.name : c.emoji);
+        for (int k = 0; k < n_y; ++k) {
+            out += ',';
+            out += number(p.probabilities(k));
+        }
+    };
+    for (const auto& s : sentences) {
+        out += quoted(s.text);
+        out += ',';
+        if (s.label >= 0) out += std::to_string(s.label);
+        if (models.v1) add(models.v1->predict(s.text));
+        if (models.v2) add(models.v2->predict(s.text));
+        out += "\n";
+    }
+    return out;
+}
+
 void saveEmojifyModels(const std::filesystem::path& path, const EmojifyModels& models)
 {
     saveModel(path, toModelFile(models));

@@ -135,7 +135,8 @@ public:
     const WordVectors& vectors() const { return *vectors_; }
     std::shared_ptr<const WordVectors> sharedVectors() const { return vectors_; }
 
-    // Keras-like: LSTM W ~ N(0, 1/fan_in), forget bias 1; Dense W ~ N(0, 1/n_a), b = 0.
+    // LSTM W ~ N(0, 1/fan_in), biases 0 but the forget gate's 1 (Keras' unit_forget_bias; Keras draws its kernels
+    // Glorot-uniform and its recurrent kernels orthogonal); Dense W ~ N(0, 1/n_a), b = 0.
     void initialize(Rng& rng);
     ParamList<T> parameters(); // "embedding.E" (trainable only), "lstm1.W", "lstm1.b", "lstm2.*", "dense.W", "dense.b"
     void zeroGrads();
@@ -183,6 +184,12 @@ struct EmojifyModels {
 // (V, n_e) when the embedding was trained; hyper-parameters "variants", "classes" (JSON), "n_a", "max_len", ….
 ModelFile toModelFile(const EmojifyModels& models);
 EmojifyModels modelsFromFile(const ModelFile& file, const std::string& sourceName); // FormatError if not an emojify model
+// The predictions of every model in `models` on `sentences` as CSV (the lab's "export predictions"): a header
+// `sentence,label,v1,v1_emoji,v1_p0,…,v2,v2_emoji,v2_p0,…` (only the models present; label the actual class, or empty
+// for sentences without one, label < 0), then one row per sentence in order; sentences quoted when they hold a comma
+// or a quote.
+std::string predictionsCsv(const EmojifyModels& models, const std::vector<Sentence>& sentences);
+
 void saveEmojifyModels(const std::filesystem::path& path, const EmojifyModels& models); // atomic
 EmojifyModels loadEmojifyModels(const std::filesystem::path& path);
 

@@ -134,6 +134,19 @@ private slots:
         QCOMPARE(x["contributions"].toArray()[1].toArray()[0].toDouble(), 0.0); // "adore" is unknown
     }
 
+    void emojifyPrintsCsv()
+    {
+        const auto r = cli({"emojify", "--model", both_, "--csv", "i love you", "pizza, please"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QStringList lines = QString::fromUtf8(r.out).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[0].startsWith("sentence,label,v1,v1_emoji,v1_p0,"));
+        QCOMPARE(lines[0].split(',').size(), 2 + 2 * 7);
+        QVERIFY(lines[1].startsWith("i love you,,"));
+        QVERIFY(lines[2].startsWith("\"pizza, please\",,"));
+        QCOMPARE(cli({"emojify", "--model", both_, "--csv", "--json", "hi"}).code, 2);
+    }
+
     void trainReadsAUsersTsvWithItsClasses()
     {
         // Three classes named in the file; no --test: the last 30% of rows are held out.

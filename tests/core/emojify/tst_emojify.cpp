@@ -426,6 +426,18 @@ private slots:
             const auto c = task.v2()->predict(text), d = loaded.v2->predict(text);
             QVERIFY((c.probabilities - d.probabilities).cwiseAbs().maxCoeff() < 1e-6);
         }
+        // the predictions as CSV: a header, one row per sentence, probabilities that read back
+        const std::string csv = predictionsCsv(loaded, {{"the w12 is", 1, 1}, {"a, b \"c\"", -1, 2}});
+        const auto lines = QString::fromStdString(csv).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0], QString("sentence,label,v1,v1_emoji,v1_p0,v1_p1,v1_p2,v2,v2_emoji,v2_p0,v2_p1,v2_p2"));
+        const QStringList row = lines[1].split(',');
+        QCOMPARE(row.size(), 12);
+        QCOMPARE(row[0], QString("the w12 is"));
+        QCOMPARE(row[2].toInt(), loaded.v1->predict("the w12 is").label);
+        QCOMPARE(row[3], QString::fromStdString(loaded.classes[std::size_t(row[2].toInt())].name));
+        QCOMPARE(row[4].toDouble(), loaded.v1->predict("the w12 is").probabilities(0));
+        QVERIFY(lines[2].startsWith("\"a, b \"\"c\"\"\",,"));
         // a model file of another lab is refused by name
         ModelFile other;
         other.kind = "charlm";
