@@ -278,7 +278,10 @@ private slots:
         QVERIFY2(lab.exportPredictions(dir.filePath("p.csv"), &error), qPrintable(error));
         QFile csv(dir.filePath("p.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
-        QCOMPARE(csv.readAll().count('\n'), qsizetype(1 + lab.data().test.size()));
+        const QByteArray predictions = csv.readAll();
+        QCOMPARE(predictions.count('\n'), qsizetype(1 + lab.data().test.size()));
+        QVERIFY(predictions.startsWith("sentence,label,v1,v1_emoji,v1_p0,"));
+        QVERIFY(predictions.contains(",v2,v2_emoji,v2_p0,"));
 
         EmojifyLab other;
         other.openModelFile(path);

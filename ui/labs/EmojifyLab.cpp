@@ -185,16 +185,18 @@ EmojifyModelsPtr copiesOf(emojify::EmojifyModels&& m)
     return c;
 }
 
-// The views' copies into the model file (atomic); any thread, the copies being immutable.
-void saveCopies(const EmojifyModelCopies& c, const std::string& file)
+// The views' copies as the core's EmojifyModels (copied again: any thread may do it, the copies being immutable).
+emojify::EmojifyModels modelsOf(const EmojifyModelCopies& c)
 {
     emojify::EmojifyModels m;
     m.classes = c.classes;
     m.vectors = c.vectors;
     if (c.v1) m.v1 = *c.v1;
     if (c.v2) m.v2 = *c.v2;
-    emojify::saveEmojifyModels(file, m);
+    return m;
 }
+
+void saveCopies(const EmojifyModelCopies& c, const std::string& file) { emojify::saveEmojifyModels(file, modelsOf(c)); }
 
 // A file that comes alone: its last 30% is the test set, as `unroll-cli train emojify --data FILE` holds it out.
 EmojifyData splitFile(SentenceSet all)
@@ -1348,34 +1350,12 @@ void EmojifyLab::openModelFile(const QString& path)
                     });
 }
 
+// The core writes it (the same columns as unroll-cli emojify --csv): sentence, label, each model's label, emoji and
+// probabilities.
 QString EmojifyLab::predictionsCsv() const
 {
-    const auto& cls = classes();
-    const int n = int(cls.size());
-    QString out = "sentence,label";
-    for (const char* m : {"v1", "v2"}) {
-        out += QString(",%1_label").arg(m);
-        for (int k = 0; k < n; ++k) out += QString(",%1_p%2").arg(m).arg(k);
-    }
-    out += "\n";
-    if (!models_) return out;
-    for (const auto& s : data_->test.sentences) {
-        out += csvField(q(s.text)) + "," + QString::number(s.label);
-        const Eigen::VectorXd p[2] = {models_->v1 ? models_->v1->probabilities(s.text) : Eigen::VectorXd(),
-                                      models_->v2 ? models_->v2->predict(s.text).probabilities : Eigen::VectorXd()};
-        for (const auto& pm : p) {
-            if (pm.size() == n && n > 0) {
-                Eigen::Index best = 0;
-                pm.maxCoeff(&best);
-                out += "," + QString::number(best);
-                for (int k = 0; k < n; ++k) out += "," + csvNumber(pm(k));
-            } else {
-                out += QString(",").repeated(n + 1);
-            }
-        }
-        out += "\n";
-    }
-    return out;
+    if (!models_ || (!models_->v1 && !models_->v2)) return {};
+    return QString::fromStdString(emojify::predictionsCsv(modelsOf(*models_), data_->test.sentences));
 }
 
 bool EmojifyLab::exportPredictions(const QString& path, QString* error) const

@@ -96,7 +96,7 @@ public:
     void saveModelFile(const QString& path);
     void openModelFile(const QString& path);
     bool exportPredictions(const QString& path, QString* error = nullptr) const;
-    QString predictionsCsv() const; // the test set: sentence, label, each model's label and probabilities
+    QString predictionsCsv() const; // the test set: sentence, label, each model's label, emoji and probabilities
     bool waitForFile();
     void cancelFile();
     QString message() const; // the message line above the views (plain text)
