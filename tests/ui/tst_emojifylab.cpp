@@ -202,6 +202,16 @@ private slots:
             eitherWrong += lab.testPredictions(0)[i] != actual[i] || lab.testPredictions(1)[i] != actual[i];
         lab.findChild<QComboBox*>("misclassifiedFilter")->setCurrentIndex(3); // "either is wrong"
         QCOMPARE(lab.misclassifiedTable()->rowCount(), eitherWrong);
+        // The order-dependent sentences, labelled by both models too: the list holds those either gets wrong.
+        const auto& order = lab.data().negations.sentences;
+        QVERIFY(!order.empty());
+        QCOMPARE(lab.orderPredictions(0).size(), order.size());
+        QCOMPARE(lab.orderPredictions(1).size(), order.size());
+        int orderWrong = 0;
+        for (std::size_t i = 0; i < order.size(); ++i)
+            orderWrong += lab.orderPredictions(0)[i] != order[i].label || lab.orderPredictions(1)[i] != order[i].label;
+        lab.findChild<QComboBox*>("misclassifiedSet")->setCurrentIndex(1);
+        QCOMPARE(lab.misclassifiedTable()->rowCount(), orderWrong);
     }
 
     void badCsvIsRefusedNamingFileAndLine()
@@ -216,7 +226,7 @@ private slots:
         QVERIFY2(lab.message().contains("mine.csv") && lab.message().contains("line 3"), qPrintable(lab.message()));
         QCOMPARE(lab.data().train.size(), trainBefore); // the data is unchanged
 
-        // A good file: every fourth sentence held out, classes from the labels.
+        // A good file: the last 30% held out (as the command line does), classes from the labels.
         QByteArray good;
         for (int i = 0; i < 12; ++i) good += QByteArray("sentence number ") + QByteArray::number(i) + "," + QByteArray::number(i % 2) + "\n";
         QVERIFY(writeFile(dir.filePath("two.csv"), good));
@@ -224,6 +234,32 @@ private slots:
         QVERIFY(lab.waitForFile());
         QCOMPARE(lab.data().train.size() + lab.data().test.size(), std::size_t(12));
         QCOMPARE(lab.data().test.size(), std::size_t(3));
+        QCOMPARE(lab.data().test.sentences.front().text, std::string("sentence number 9"));
+        QCOMPARE(lab.data().train.classCount(), 5); // labels 0..1 without names: the course's five classes
+    }
+
+    void vectorsFileLoadsOffTheGuiThreadAndBadOnesAreNamed()
+    {
+        QTemporaryDir dir;
+        // A few of the built-in sentences' words in 3 dimensions: the others are then missing, and say so.
+        QVERIFY(writeFile(dir.filePath("tiny.txt"), "love 1 0 0\nball 0 1 0\nhappy 0 0 1\nsad 0 0 -1\nfood 1 1 0\n"));
+        EmojifyLab lab;
+        useSmallSettings(lab);
+        lab.loadVectorsFile(dir.filePath("tiny.txt"));
+        QVERIFY(lab.waitForFile());
+        QVERIFY2(lab.message().contains("Loaded 5 vectors of 3 values"), qPrintable(lab.message()));
+        QCOMPARE(lab.currentModels()->vectors->size(), std::int64_t(5));
+        lab.inputBox()->setText("i love food");
+        QCOMPARE(lab.wordChips()->strongestClass(0), -1); // "i" is not among the five
+        QVERIFY(lab.wordChips()->strongestClass(1) >= 0);
+        lab.performSteps(1); // trains on them
+        QCOMPARE(lab.stepsDone(), qint64(1));
+
+        QVERIFY(writeFile(dir.filePath("bad.txt"), "love 1 0 0\nball 0 1\n"));
+        lab.loadVectorsFile(dir.filePath("bad.txt"));
+        QVERIFY(!lab.waitForFile());
+        QVERIFY2(lab.message().contains("bad.txt") && lab.message().contains("line 2"), qPrintable(lab.message()));
+        QCOMPARE(lab.currentModels()->vectors->size(), std::int64_t(5)); // unchanged
     }
 
     void savedModelsOpenAndPredictTheSame()
@@ -242,7 +278,10 @@ private slots:
         QVERIFY2(lab.exportPredictions(dir.filePath("p.csv"), &error), qPrintable(error));
         QFile csv(dir.filePath("p.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
-        QCOMPARE(csv.readAll().count('\n'), qsizetype(1 + lab.data().test.size()));
+        const QByteArray predictions = csv.readAll();
+        QCOMPARE(predictions.count('\n'), qsizetype(1 + lab.data().test.size()));
+        QVERIFY(predictions.startsWith("sentence,label,v1,v1_emoji,v1_p0,"));
+        QVERIFY(predictions.contains(",v2,v2_emoji,v2_p0,"));
 
         EmojifyLab other;
         other.openModelFile(path);

@@ -135,7 +135,7 @@ struct SnapshotCache {
     std::size_t epochs1 = std::size_t(-1), epochs2 = std::size_t(-1);
     std::shared_ptr<const emojify::AverageEmojifier> v1;
     std::shared_ptr<const emojify::LstmEmojifier<float>> v2;
-    std::vector<std::int32_t> test1, test2;
+    std::vector<std::int32_t> test1, test2, order1, order2;
 };
 
 EmojifySnapshot snapshotOf(const EmojifyTask& task, SnapshotCache& cache)
@@ -151,20 +151,24 @@ EmojifySnapshot snapshotOf(const EmojifyTask& task, SnapshotCache& cache)
         if (s.history1.size() != cache.epochs1 || !cache.v1) {
             cache.v1 = std::make_shared<const emojify::AverageEmojifier>(*task.v1());
             cache.test1 = cache.v1->predictLabels(test.sentences);
+            cache.order1 = cache.v1->predictLabels(task.data().negations.sentences);
             cache.epochs1 = s.history1.size();
         }
         copies->v1 = cache.v1;
         s.test1 = cache.test1;
+        s.order1 = cache.order1;
     }
     if (task.has(Variant::V2) && task.v2()) {
         s.history2 = task.history(Variant::V2);
         if (s.history2.size() != cache.epochs2 || !cache.v2) {
             cache.v2 = std::make_shared<const emojify::LstmEmojifier<float>>(*task.v2());
             cache.test2 = cache.v2->predictLabels(test.sentences);
+            cache.order2 = cache.v2->predictLabels(task.data().negations.sentences);
             cache.epochs2 = s.history2.size();
         }
         copies->v2 = cache.v2;
         s.test2 = cache.test2;
+        s.order2 = cache.order2;
     }
     s.models = std::move(copies);
     return s;
@@ -181,14 +185,32 @@ EmojifyModelsPtr copiesOf(emojify::EmojifyModels&& m)
     return c;
 }
 
-// The held-out part of a file that comes alone: every fourth sentence, so each class keeps its share.
+// The views' copies as the core's EmojifyModels (copied again: any thread may do it, the copies being immutable).
+emojify::EmojifyModels modelsOf(const EmojifyModelCopies& c)
+{
+    emojify::EmojifyModels m;
+    m.classes = c.classes;
+    m.vectors = c.vectors;
+    if (c.v1) m.v1 = *c.v1;
+    if (c.v2) m.v2 = *c.v2;
+    return m;
+}
+
+void saveCopies(const EmojifyModelCopies& c, const std::string& file) { emojify::saveEmojifyModels(file, modelsOf(c)); }
+
+// A file that comes alone: its last 30% is the test set, as `unroll-cli train emojify --data FILE` holds it out.
 EmojifyData splitFile(SentenceSet all)
 {
+    const std::size_t n = all.sentences.size(), held = n * 3 / 10;
+    if (held == 0 || held == n)
+        throw InputError(all.source + " has " + std::to_string(n) +
+                         " sentences, too few to hold out 30% for testing (name it …train… beside a …test… file)");
     EmojifyData d;
     d.train.classes = d.test.classes = d.validation.classes = d.negations.classes = all.classes;
-    d.train.source = d.test.source = all.source;
-    for (std::size_t i = 0; i < all.sentences.size(); ++i)
-        (all.sentences.size() >= 8 && i % 4 == 3 ? d.test : d.train).sentences.push_back(all.sentences[i]);
+    d.train.source = all.source;
+    d.test.source = all.source + " (last 30%)";
+    d.test.sentences.assign(all.sentences.end() - std::ptrdiff_t(held), all.sentences.end());
+    d.train.sentences.assign(all.sentences.begin(), all.sentences.end() - std::ptrdiff_t(held));
     return d;
 }
 
@@ -254,8 +276,8 @@ QWidget* EmojifyLab::setupControls()
     auto* drow = new QHBoxLayout;
     auto* openData = new QPushButton(tr("Open CSV / TSV…"));
     openData->setToolTip(tr("sentence,label per line (a header and trailing empty columns are fine); a file named "
-                            "…train… takes its …test… sibling as the test set, else every fourth sentence is held "
-                            "out (Ctrl+O)"));
+                            "…train… takes its …test… sibling as the test set, else its last 30% is held out, as "
+                            "the command line does (Ctrl+O)"));
     auto* builtInData = new QPushButton(tr("Built-in"));
     builtInData->setToolTip(tr("About 250 short sentences written for Unroll in the course's five classes"));
     drow->addWidget(openData);
@@ -467,6 +489,7 @@ QWidget* EmojifyLab::setupWhyTab()
     whyNote_->setWordWrap(true);
     whyNote_->setStyleSheet("color: #4c566a;");
     lv->addWidget(whyNote_);
+    lv->addStretch(0);
     installWidgetExportMenu(contributions_, tr("V1 contributions"), [this] { return tableCsv(contributions_); });
 
     auto* right = new QSplitter(Qt::Vertical);
@@ -479,8 +502,10 @@ QWidget* EmojifyLab::setupWhyTab()
     auto* hrow = new QHBoxLayout;
     hrow->addWidget(new QLabel(tr("<b>V2</b>'s hidden states a⟨t⟩ over the words:")));
     hiddenLayer_ = new QComboBox;
-    hiddenLayer_->addItems({tr("second LSTM (its last column feeds the softmax)"), tr("first LSTM")});
-    hrow->addWidget(hiddenLayer_, 1);
+    hiddenLayer_->addItems({tr("second LSTM"), tr("first LSTM")});
+    hiddenLayer_->setToolTip(tr("The second LSTM's state after the last word feeds the softmax"));
+    hrow->addWidget(hiddenLayer_);
+    hrow->addStretch(1);
     hv->addLayout(hrow);
     hidden_ = new HeatmapView;
     hidden_->setColorMap(ColorMap::Diverging);
@@ -494,11 +519,13 @@ QWidget* EmojifyLab::setupWhyTab()
     right->addWidget(hiddenBox);
     right->setSizes({260, 240});
 
+    left->setMinimumWidth(300); // the table's five classes stay readable on a small window
     w->addWidget(left);
     w->addWidget(right);
+    w->setChildrenCollapsible(false);
     w->setStretchFactor(0, 1);
     w->setStretchFactor(1, 1);
-    w->setSizes({480, 420});
+    w->setSizes({430, 520});
     connect(hiddenLayer_, &QComboBox::currentIndexChanged, this, &EmojifyLab::refreshSentence);
     return w;
 }
@@ -543,7 +570,13 @@ QWidget* EmojifyLab::setupMisclassifiedTab()
     auto* v = new QVBoxLayout(w);
     v->setContentsMargins(4, 4, 4, 4);
     auto* row = new QHBoxLayout;
-    row->addWidget(new QLabel(tr("Test sentences where")));
+    wrongSet_ = new QComboBox;
+    wrongSet_->setObjectName("misclassifiedSet");
+    wrongSet_->addItems({tr("Test sentences"), tr("Order-dependent sentences")});
+    wrongSet_->setToolTip(tr("The order-dependent sentences (\"not feeling happy\") need word order to be read right: "
+                             "V1 cannot see it, V2 can"));
+    row->addWidget(wrongSet_);
+    row->addWidget(new QLabel(tr("where")));
     wrongFilter_ = new QComboBox;
     wrongFilter_->setObjectName("misclassifiedFilter");
     wrongFilter_->addItems({tr("V1 is wrong and V2 right"), tr("V2 is wrong and V1 right"), tr("both are wrong"),
@@ -560,6 +593,7 @@ QWidget* EmojifyLab::setupMisclassifiedTab()
     v->addWidget(hint);
     installWidgetExportMenu(wrongTable_, tr("misclassified"), [this] { return tableCsv(wrongTable_); });
     connect(wrongFilter_, &QComboBox::currentIndexChanged, this, &EmojifyLab::refreshMisclassified);
+    connect(wrongSet_, &QComboBox::currentIndexChanged, this, &EmojifyLab::refreshMisclassified);
     connect(wrongTable_, &QTableWidget::cellClicked, this, [this](int r, int) {
         input_->setText(wrongTable_->item(r, 0)->text());
         tabs_->setCurrentIndex(0);
@@ -614,6 +648,8 @@ void EmojifyLab::newRun()
     history2_.clear();
     test1_.clear();
     test2_.clear();
+    order1_.clear();
+    order2_.clear();
     models_.reset();
     if (task_) {
         SnapshotCache cache;
@@ -621,6 +657,8 @@ void EmojifyLab::newRun()
         models_ = s.models;
         test1_ = s.test1;
         test2_ = s.test2;
+        order1_ = s.order1;
+        order2_ = s.order2;
     }
     epochs_->clear();
     bars_->setClasses(classes(), emojiFont_);
@@ -645,8 +683,10 @@ void EmojifyLab::showSnapshot(const QVariant& v)
 {
     const auto s = v.value<EmojifySnapshot>();
     if (!s.models) return;
+    // The matrices and lists are redrawn only when a label changed (each snapshot's models are new copies).
+    const bool testChanged = openedModel_ || s.test1 != test1_ || s.test2 != test2_ || s.order1 != order1_ ||
+                             s.order2 != order2_;
     openedModel_ = false;
-    const bool testChanged = s.test1 != test1_ || s.test2 != test2_ || models_ != s.models;
     models_ = s.models;
     latestStep_ = s.step;
     if (s.history1.size() != history1_.size() || s.history2.size() != history2_.size()) {
@@ -656,6 +696,8 @@ void EmojifyLab::showSnapshot(const QVariant& v)
     }
     test1_ = s.test1;
     test2_ = s.test2;
+    order1_ = s.order1;
+    order2_ = s.order2;
     if (testChanged) refreshConfusion();
     if (!refreshTimer_->isActive()) refreshTimer_->start();
 
@@ -775,6 +817,10 @@ void EmojifyLab::refreshSentence()
         addRow(words, tr("bias b"), e.bias);
         const Eigen::VectorXd logits = e.bias + e.contributions.rowwise().sum();
         addRow(words + 1, tr("logit z"), logits);
+        // As tall as its rows (the note follows right under it), scrolling only for a long sentence.
+        int height = contributions_->horizontalHeader()->height() + 2 * contributions_->frameWidth() + 2;
+        for (int r = 0; r < contributions_->rowCount(); ++r) height += contributions_->rowHeight(r);
+        contributions_->setMaximumHeight(height);
         int unknown = 0;
         for (bool k : e.known) unknown += !k;
         whyNote_->setText(unknown == 0 ? tr("V1 ignores word order: \"not happy\" is \"happy\" plus \"not\".")
@@ -911,19 +957,23 @@ void EmojifyLab::showConfusionCell(int model, int actual, int predicted)
 
 void EmojifyLab::refreshMisclassified()
 {
-    const auto& sentences = data_->test.sentences;
+    const bool order = wrongSet_->currentIndex() == 1;
+    const auto& sentences = order ? data_->negations.sentences : data_->test.sentences;
+    const auto& labels1 = order ? order1_ : test1_; // each model's labels of the listed set
+    const auto& labels2 = order ? order2_ : test2_;
     const auto& cls = classes();
     auto name = [&cls](int k) { return k >= 0 && std::size_t(k) < cls.size() ? className(cls[std::size_t(k)], k) : QString(); };
     wrongTable_->setRowCount(0);
-    const bool both = test1_.size() == sentences.size() && test2_.size() == sentences.size();
-    if (!both) {
-        wrongNote_->setText(tr("(needs both models: train V1 and V2)"));
+    const bool both = labels1.size() == sentences.size() && labels2.size() == sentences.size();
+    if (!both || sentences.empty()) {
+        wrongNote_->setText(sentences.empty() ? tr("(no such sentences in this data)")
+                                              : tr("(needs both models: train V1 and V2)"));
         return;
     }
     const int filter = wrongFilter_->currentIndex();
     int counts[4] = {};
     for (std::size_t i = 0; i < sentences.size(); ++i) {
-        const bool w1 = test1_[i] != sentences[i].label, w2 = test2_[i] != sentences[i].label;
+        const bool w1 = labels1[i] != sentences[i].label, w2 = labels2[i] != sentences[i].label;
         const bool match[4] = {w1 && !w2, w2 && !w1, w1 && w2, w1 || w2};
         for (int f = 0; f < 4; ++f) counts[f] += match[f];
         if (!match[filter]) continue;
@@ -931,15 +981,18 @@ void EmojifyLab::refreshMisclassified()
         wrongTable_->insertRow(r);
         wrongTable_->setItem(r, 0, new QTableWidgetItem(q(sentences[i].text)));
         wrongTable_->setItem(r, 1, new QTableWidgetItem(name(sentences[i].label)));
-        auto* a = new QTableWidgetItem(name(test1_[i]));
-        auto* b = new QTableWidgetItem(name(test2_[i]));
+        auto* a = new QTableWidgetItem(name(labels1[i]));
+        auto* b = new QTableWidgetItem(name(labels2[i]));
         a->setForeground(w1 ? QColor(179, 38, 30) : QColor(30, 110, 50));
         b->setForeground(w2 ? QColor(179, 38, 30) : QColor(30, 110, 50));
         wrongTable_->setItem(r, 2, a);
         wrongTable_->setItem(r, 3, b);
     }
-    wrongNote_->setText(tr("%1 sentence(s) · V1 alone wrong %2 · V2 alone wrong %3 · both wrong %4")
+    const double n = double(sentences.size());
+    wrongNote_->setText(tr("%1 of %2 listed · right: V1 %3, V2 %4 · V1 alone wrong %5, V2 alone wrong %6, both %7")
                             .arg(wrongTable_->rowCount())
+                            .arg(sentences.size())
+                            .arg(percent((n - counts[0] - counts[2]) / n), percent((n - counts[1] - counts[2]) / n))
                             .arg(counts[0])
                             .arg(counts[1])
                             .arg(counts[2]));
@@ -1104,8 +1157,8 @@ void EmojifyLab::loadDataFile(const QString& path)
     auto result = std::make_shared<EmojifyData>();
     auto testFile = std::make_shared<QString>();
     setMessage(tr("Reading %1…").arg(html(path)));
-    // A file named …train… with a …test… sibling (the course's layout): that is the test set; else a quarter of the
-    // file is held out.
+    // A file named …train… with a …test… sibling (the course's layout): that is the test set; else the last 30% of
+    // the file is held out.
     const QFileInfo info(path);
     QString sibling;
     if (info.fileName().contains("train", Qt::CaseInsensitive)) {
@@ -1143,8 +1196,8 @@ void EmojifyLab::loadDataFile(const QString& path)
             lastFileOk_ = true;
             setData(std::make_shared<const EmojifyData>(std::move(*result)), QFileInfo(path).fileName());
             setMessage(testFile->isEmpty()
-                           ? tr("Loaded %1 sentences in %2 classes from <b>%3</b>; every fourth (%4) is held out as "
-                                "the test set. Play trains on them.")
+                           ? tr("Loaded %1 sentences in %2 classes from <b>%3</b>; the last %4 are held out as the "
+                                "test set. Play trains on them.")
                                  .arg(data_->train.size() + data_->test.size())
                                  .arg(data_->train.classCount())
                                  .arg(html(QFileInfo(path).fileName()))
@@ -1195,6 +1248,19 @@ void EmojifyLab::loadVectorsFile(const QString& path, qint64 limit)
 
 // --- models ----------------------------------------------------------------------------------------------------------
 
+// Closing after training offers to keep the models (not to resume training: the file holds no optimizer state).
+std::optional<TrainingLab::Checkpoint> EmojifyLab::checkpoint() const
+{
+    if (!models_ || openedModel_) return std::nullopt;
+    return Checkpoint{tr("Emojify (V1 and V2)"), tr(" as a model file that unroll-cli emojify --model reads"),
+                      "emojify.safetensors"};
+}
+
+void EmojifyLab::saveCheckpoint(const QString& path)
+{
+    saveCopies(*models_, path.toStdString());
+}
+
 void EmojifyLab::saveModel()
 {
     if (!models_) return;
@@ -1212,14 +1278,7 @@ void EmojifyLab::saveModelFile(const QString& path)
     if (!startFileJob(tr("save"))) return;
     // The models are immutable copies: the job may write them while training goes on.
     fileJob_->start(
-        [models = models_, file = path.toStdString()](TrainingObserver&) {
-            emojify::EmojifyModels m;
-            m.classes = models->classes;
-            m.vectors = models->vectors;
-            if (models->v1) m.v1 = *models->v1;
-            if (models->v2) m.v2 = *models->v2;
-            emojify::saveEmojifyModels(file, m);
-        },
+        [models = models_, file = path.toStdString()](TrainingObserver&) { saveCopies(*models, file); },
         [this, path](BackgroundJob::Outcome outcome, const QString& error) {
             fileBar_->hide();
             cancelFile_->hide();
@@ -1260,11 +1319,16 @@ void EmojifyLab::openModelFile(const QString& path)
                         // The test set's labels by the opened models, when they speak of the same classes.
                         test1_.clear();
                         test2_.clear();
+                        order1_.clear();
+                        order2_.clear();
                         const auto& test = data_->test.sentences;
+                        const auto& order = data_->negations.sentences;
                         QString note;
                         if (models_->classes.size() == data_->train.classes.size()) {
                             if (models_->v1) test1_ = models_->v1->predictLabels(test);
                             if (models_->v2) test2_ = models_->v2->predictLabels(test);
+                            if (models_->v1) order1_ = models_->v1->predictLabels(order);
+                            if (models_->v2) order2_ = models_->v2->predictLabels(order);
                         } else {
                             note = tr(" Its %1 classes are not the %2 of the sentences: no confusion matrix.")
                                        .arg(models_->classes.size())
@@ -1286,34 +1350,12 @@ void EmojifyLab::openModelFile(const QString& path)
                     });
 }
 
+// The core writes it (the same columns as unroll-cli emojify --csv): sentence, label, each model's label, emoji and
+// probabilities.
 QString EmojifyLab::predictionsCsv() const
 {
-    const auto& cls = classes();
-    const int n = int(cls.size());
-    QString out = "sentence,label";
-    for (const char* m : {"v1", "v2"}) {
-        out += QString(",%1_label").arg(m);
-        for (int k = 0; k < n; ++k) out += QString(",%1_p%2").arg(m).arg(k);
-    }
-    out += "\n";
-    if (!models_) return out;
-    for (const auto& s : data_->test.sentences) {
-        out += csvField(q(s.text)) + "," + QString::number(s.label);
-        const Eigen::VectorXd p[2] = {models_->v1 ? models_->v1->probabilities(s.text) : Eigen::VectorXd(),
-                                      models_->v2 ? models_->v2->predict(s.text).probabilities : Eigen::VectorXd()};
-        for (const auto& pm : p) {
-            if (pm.size() == n && n > 0) {
-                Eigen::Index best = 0;
-                pm.maxCoeff(&best);
-                out += "," + QString::number(best);
-                for (int k = 0; k < n; ++k) out += "," + csvNumber(pm(k));
-            } else {
-                out += QString(",").repeated(n + 1);
-            }
-        }
-        out += "\n";
-    }
-    return out;
+    if (!models_ || (!models_->v1 && !models_->v2)) return {};
+    return QString::fromStdString(emojify::predictionsCsv(modelsOf(*models_), data_->test.sentences));
 }
 
 bool EmojifyLab::exportPredictions(const QString& path, QString* error) const
@@ -1403,7 +1445,8 @@ QString EmojifyLab::guideHtml() const
         "hidden states over the words.</p>"
         "<p><b>Confusion</b>: rows are the actual classes of the test sentences, columns what the model said; "
         "click a cell to list its sentences. <b>V1 vs V2</b> lists the sentences one model gets right and the "
-        "other wrong.</p>"
+        "other wrong, in the test set or in the order-dependent sentences (\"i am not sad\", \"she is not glad\"), "
+        "where V1, blind to order, must fail and V2 has a chance.</p>"
         "<p><b>Your data</b>: File → Open data reads a CSV or TSV of <tt>sentence,label</tt> (any number of "
         "classes; name them in <tt># class 0 love ❤️</tt> lines or a side file <tt>FILE.classes</tt>). The "
         "vectors can be any file the word-vectors lab reads, e.g. <tt>glove.6B.50d.txt</tt>. Save the models with "

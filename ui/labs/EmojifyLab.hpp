@@ -61,6 +61,7 @@ struct EmojifySnapshot {
     EmojifyModelsPtr models; // copies of both models as they are after this step
     std::vector<emojify::EmojifyEpoch> history1, history2;
     std::vector<std::int32_t> test1, test2; // each model's labels of the test set (empty when it has no model)
+    std::vector<std::int32_t> order1, order2; // … and of the order-dependent sentences (data.negations)
 };
 
 class EmojifyLab : public TrainingLab {
@@ -95,7 +96,7 @@ public:
     void saveModelFile(const QString& path);
     void openModelFile(const QString& path);
     bool exportPredictions(const QString& path, QString* error = nullptr) const;
-    QString predictionsCsv() const; // the test set: sentence, label, each model's label and probabilities
+    QString predictionsCsv() const; // the test set: sentence, label, each model's label, emoji and probabilities
     bool waitForFile();
     void cancelFile();
     QString message() const; // the message line above the views (plain text)
@@ -115,6 +116,7 @@ public:
     QTabWidget* viewTabs() const { return tabs_; }
     // Each model's test-set labels as the views show them (empty without that model).
     const std::vector<std::int32_t>& testPredictions(int model) const { return model ? test2_ : test1_; }
+    const std::vector<std::int32_t>& orderPredictions(int model) const { return model ? order2_ : order1_; }
     // Lists the test sentences of confusion cell (actual, predicted) of model 0 (V1) or 1 (V2), as a click does.
     void showConfusionCell(int model, int actual, int predicted);
 
@@ -123,6 +125,8 @@ protected:
     void newRun() override;
     void showSnapshot(const QVariant& v) override;
     void showFailure(const QString& message) override;
+    std::optional<Checkpoint> checkpoint() const override;
+    void saveCheckpoint(const QString& path) override; // the models as the views have them (no run going)
 
 private:
     QWidget* setupControls();
@@ -158,7 +162,7 @@ private:
     bool openedModel_ = false;
     qint64 latestStep_ = 0;
     std::vector<emojify::EmojifyEpoch> history1_, history2_;
-    std::vector<std::int32_t> test1_, test2_;
+    std::vector<std::int32_t> test1_, test2_, order1_, order2_;
     int cellModel_ = -1, cellActual_ = -1, cellPredicted_ = -1;
 
     BackgroundJob* fileJob_ = nullptr;
@@ -194,6 +198,7 @@ private:
     QTableWidget* cellTable_ = nullptr;
     QLabel* cellNote_ = nullptr;
     QComboBox* wrongFilter_ = nullptr;
+    QComboBox* wrongSet_ = nullptr; // the test set, or the order-dependent sentences
     QTableWidget* wrongTable_ = nullptr;
     QLabel* wrongNote_ = nullptr;
     QTextBrowser* dataView_ = nullptr;

@@ -170,8 +170,9 @@ void EmojifyEpochPlot::redraw()
         graphs_[m][0]->setData(x, loss, true);
         graphs_[m][1]->setData(x, train, true);
         graphs_[m][2]->setData(x, test, true);
+        // A model without epochs leaves the legend, unless neither has any (an empty legend collapses the layout).
         for (auto* g : graphs_[m]) {
-            if (records.empty()) g->removeFromLegend();
+            if (records.empty() && !(v1_.empty() && v2_.empty())) g->removeFromLegend();
             else g->addToLegend();
         }
     }
@@ -187,7 +188,6 @@ void EmojifyEpochPlot::redraw()
     plot_->yAxis->setRange(0, maxLoss > 0 ? maxLoss * 1.08 : 2.0);
     const bool empty = v1_.empty() && v2_.empty();
     placeholder_->setVisible(empty);
-    plot_->legend->setVisible(!empty);
     if (empty) readout_->clear();
     plot_->replot();
 }

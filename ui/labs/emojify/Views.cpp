@@ -387,7 +387,7 @@ PrefixPlot::PrefixPlot(QWidget* parent) : QWidget(parent)
     plot_->setInteractions({});
     plot_->setMinimumHeight(150);
     plot_->plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(plot_, tr("V2 after each word: P(class | the words so far)"));
+    title_ = new QCPTextElement(plot_, tr("V2 after each word: P(class | words so far)"));
     QFont tf = font();
     tf.setBold(true);
     title_->setFont(tf);
