@@ -29,7 +29,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
@@ -41,7 +40,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 namespace unroll {
 
