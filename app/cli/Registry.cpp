@@ -61,6 +61,11 @@ void Registry::addLab(Lab lab)
         if (known.title.isEmpty()) known.title = lab.title;
         if (lab.train && known.train) mergeConflicts_ << QString("lab %1: train is registered twice").arg(lab.lab);
         if (lab.train) known.train = lab.train;
+        if (lab.run && known.run) mergeConflicts_ << QString("lab %1: its run is registered twice").arg(lab.lab);
+        if (lab.run) {
+            known.run = lab.run;
+            known.runSummary = lab.runSummary;
+        }
         for (auto& b : lab.benches) known.benches.push_back(std::move(b));
         for (auto& v : lab.verbs) known.verbs.push_back(std::move(v));
         sortByName(known.verbs, &Command::name);
