@@ -187,7 +187,7 @@ bool EpochPlot::exportCsv(const QString& path, QString* error) const { return sa
 
 SweepPlot::SweepPlot(QWidget* parent) : QWidget(parent)
 {
-    plot_ = makePlot(this, tr("False rejects against false accepts (held-out)"), title_, readout_, placeholder_,
+    plot_ = makePlot(this, tr("Threshold sweep (held-out)"), title_, readout_, placeholder_,
                      tr("The thresholds 0.05 … 0.95 are swept on the held-out clips after each epoch"),
                      "threshold sweep");
     curve_ = plot_->addGraph();
@@ -253,10 +253,24 @@ void SweepPlot::redraw()
         y << 100 * sweep_[i].falseRejectRate;
     }
     curve_->setData(x, y, true);
-    // Every other threshold labelled (0.1, 0.2, …): all 19 crowd each other.
+    if (marked >= 0) {
+        mx << sweep_[size_t(marked)].falseAcceptsPerHour;
+        my << 100 * sweep_[size_t(marked)].falseRejectRate;
+    }
+    marked_->setData(mx, my);
+    marked_->setName(marked >= 0 ? tr("threshold %1").arg(sweep_[size_t(marked)].threshold, 0, 'f', 2)
+                                 : tr("the lab's threshold"));
+    plot_->xAxis->setRange(-0.03 * maxX, maxX * 1.08);
+    plot_->yAxis->setRange(-3, 103);
+    // The thresholds 0.1, 0.2, … labelled, each at least 28 pixels from the last one placed (the middle thresholds
+    // often sit close together).
+    QPointF last(-1e9, -1e9);
     for (const SweepPoint& s : sweep_) {
         const int hundredths = int(std::lround(s.threshold * 100));
         if (hundredths % 10 != 0) continue;
+        const QPointF at(plot_->xAxis->coordToPixel(s.falseAcceptsPerHour), plot_->yAxis->coordToPixel(100 * s.falseRejectRate));
+        if (std::hypot(at.x() - last.x(), at.y() - last.y()) < 28) continue;
+        last = at;
         auto* t = new QCPItemText(plot_);
         t->position->setCoords(s.falseAcceptsPerHour, 100 * s.falseRejectRate);
         t->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
@@ -268,17 +282,7 @@ void SweepPlot::redraw()
         t->setFont(f);
         labels_.push_back(t);
     }
-    if (marked >= 0) {
-        mx << sweep_[size_t(marked)].falseAcceptsPerHour;
-        my << 100 * sweep_[size_t(marked)].falseRejectRate;
-    }
-    marked_->setData(mx, my);
-    marked_->setName(marked >= 0 ? tr("threshold %1").arg(sweep_[size_t(marked)].threshold, 0, 'f', 2)
-                                 : tr("the lab's threshold"));
-    plot_->xAxis->setRange(-0.03 * maxX, maxX * 1.08);
-    plot_->yAxis->setRange(-3, 103);
-    title_->setText(epoch_ > 0 ? tr("False rejects against false accepts (held-out, after epoch %1)").arg(epoch_)
-                               : tr("False rejects against false accepts (held-out)"));
+    title_->setText(epoch_ > 0 ? tr("Threshold sweep (held-out, epoch %1)").arg(epoch_) : tr("Threshold sweep (held-out)"));
     placeholder_->setVisible(sweep_.empty());
     plot_->legend->setVisible(!sweep_.empty());
     plot_->replot(QCustomPlot::rpQueuedReplot);
