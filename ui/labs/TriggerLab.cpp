@@ -405,6 +405,9 @@ QWidget* TriggerLab::setupTrainingTab()
     curve()->setValueLabel(tr("binary cross-entropy"));
     curve()->setPlaceholderText(tr("Press Play (Space) to train"));
     curve()->setControlsVisible(false);
+    // Unsmoothed: an average over the held-out loss's few epoch points would lag them by epochs (the context menu's
+    // "Show controls" brings the smoothing back).
+    curve()->setSmoothing({.mode = SmoothingMode::Ema, .emaWeight = 0.0});
     accuracy_ = new EpochPlot(EpochPlot::Kind::FrameAccuracy);
     detection_ = new EpochPlot(EpochPlot::Kind::Detection);
     sweep_ = new SweepPlot;

@@ -187,7 +187,7 @@ bool EpochPlot::exportCsv(const QString& path, QString* error) const { return sa
 
 SweepPlot::SweepPlot(QWidget* parent) : QWidget(parent)
 {
-    plot_ = makePlot(this, tr("False rejects against false accepts (held-out)"), title_, readout_, placeholder_,
+    plot_ = makePlot(this, tr("Threshold sweep (held-out)"), title_, readout_, placeholder_,
                      tr("The thresholds 0.05 … 0.95 are swept on the held-out clips after each epoch"),
                      "threshold sweep");
     curve_ = plot_->addGraph();
@@ -204,7 +204,24 @@ SweepPlot::SweepPlot(QWidget* parent) : QWidget(parent)
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     connect(plot_, &QCustomPlot::mouseMove, this,
             [this](QMouseEvent* e) { readout_->setText(readoutAt(e->position().toPoint())); });
+    connect(plot_, &QCustomPlot::beforeReplot, this, &SweepPlot::placeLabels);
     redraw();
+}
+
+// Each label at least 28 pixels from the last one shown, in the layout of this replot (the plot may have been
+// resized, or laid out for the first time, since the labels were made: as MetricsPlot places its legend).
+void SweepPlot::placeLabels()
+{
+    plot_->plotLayout()->update(QCPLayoutElement::upPreparation);
+    plot_->plotLayout()->update(QCPLayoutElement::upMargins);
+    plot_->plotLayout()->update(QCPLayoutElement::upLayout);
+    QPointF last(-1e9, -1e9);
+    for (QCPItemText* t : labels_) {
+        const QPointF at = t->position->pixelPosition();
+        const bool room = std::hypot(at.x() - last.x(), at.y() - last.y()) >= 28;
+        t->setVisible(room);
+        if (room) last = at;
+    }
 }
 
 void SweepPlot::setSweep(const std::vector<SweepPoint>& sweep, int epoch)
@@ -253,10 +270,18 @@ void SweepPlot::redraw()
         y << 100 * sweep_[i].falseRejectRate;
     }
     curve_->setData(x, y, true);
-    // Every other threshold labelled (0.1, 0.2, …): all 19 crowd each other.
+    if (marked >= 0) {
+        mx << sweep_[size_t(marked)].falseAcceptsPerHour;
+        my << 100 * sweep_[size_t(marked)].falseRejectRate;
+    }
+    marked_->setData(mx, my);
+    marked_->setName(marked >= 0 ? tr("threshold %1").arg(sweep_[size_t(marked)].threshold, 0, 'f', 2)
+                                 : tr("the lab's threshold"));
+    plot_->xAxis->setRange(-0.03 * maxX, maxX * 1.08);
+    plot_->yAxis->setRange(-3, 103);
+    // The thresholds 0.1, 0.2, … labelled; placeLabels() hides those that would crowd each other.
     for (const SweepPoint& s : sweep_) {
-        const int hundredths = int(std::lround(s.threshold * 100));
-        if (hundredths % 10 != 0) continue;
+        if (int(std::lround(s.threshold * 100)) % 10 != 0) continue;
         auto* t = new QCPItemText(plot_);
         t->position->setCoords(s.falseAcceptsPerHour, 100 * s.falseRejectRate);
         t->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
@@ -277,8 +302,27 @@ void SweepPlot::redraw()
                                  : tr("the lab's threshold"));
     plot_->xAxis->setRange(-0.03 * maxX, maxX * 1.08);
     plot_->yAxis->setRange(-3, 103);
-    title_->setText(epoch_ > 0 ? tr("False rejects against false accepts (held-out, after epoch %1)").arg(epoch_)
-                               : tr("False rejects against false accepts (held-out)"));
+    // The thresholds 0.1, 0.2, … labelled, each at least 28 pixels from the last one placed (the middle thresholds
+    // often sit close together).
+    QPointF last(-1e9, -1e9);
+    for (const SweepPoint& s : sweep_) {
+        const int hundredths = int(std::lround(s.threshold * 100));
+        if (hundredths % 10 != 0) continue;
+        const QPointF at(plot_->xAxis->coordToPixel(s.falseAcceptsPerHour), plot_->yAxis->coordToPixel(100 * s.falseRejectRate));
+        if (std::hypot(at.x() - last.x(), at.y() - last.y()) < 28) continue;
+        last = at;
+        auto* t = new QCPItemText(plot_);
+        t->position->setCoords(s.falseAcceptsPerHour, 100 * s.falseRejectRate);
+        t->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        t->setPadding(QMargins(4, 0, 0, 2));
+        t->setText(QString::number(s.threshold, 'f', 1));
+        t->setColor(QColor(90, 90, 90));
+        QFont f = font();
+        f.setPointSizeF(8);
+        t->setFont(f);
+        labels_.push_back(t);
+    }
+    title_->setText(epoch_ > 0 ? tr("Threshold sweep (held-out, epoch %1)").arg(epoch_) : tr("Threshold sweep (held-out)"));
     placeholder_->setVisible(sweep_.empty());
     plot_->legend->setVisible(!sweep_.empty());
     plot_->replot(QCustomPlot::rpQueuedReplot);

@@ -70,6 +70,7 @@ public:
 
 private:
     void redraw();
+    void placeLabels();
     QCustomPlot* plot_ = nullptr;
     QLabel* readout_ = nullptr;
     QCPTextElement* title_ = nullptr;
