@@ -39,6 +39,8 @@ public:
     // File menu. A lab that has nothing to open or save leaves these returning false (the actions grey out).
     virtual bool canOpenData() const { return false; }
     virtual void openData() {}
+    // The Open action's text for this lab: what it opens ("Open audio…").
+    virtual QString openDataText() const { return tr("Open data…"); }
     virtual bool canSaveModel() const { return false; }
     virtual void saveModel() {}
     virtual bool canOpenModel() const { return false; }

@@ -213,6 +213,7 @@ void MainWindow::updateActions()
     playAction_->setText(playing ? "Pause" : "Play");
     playAction_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
     openDataAction_->setEnabled(lab && lab->canOpenData());
+    openDataAction_->setText(lab ? lab->openDataText() : tr("Open data…"));
     openModelAction_->setEnabled(lab && lab->canOpenModel());
     saveModelAction_->setEnabled(lab && lab->canSaveModel());
     exportMenu_->clear();

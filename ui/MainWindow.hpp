@@ -35,6 +35,7 @@ public:
     QAction* playAction() const { return playAction_; }
     QAction* stepAction() const { return stepAction_; }
     QAction* resetAction() const { return resetAction_; }
+    QAction* openDataAction() const { return openDataAction_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -29,6 +29,22 @@ private slots:
         QVERIFY(!w.openLab("no-such-lab"));
     }
 
+    // File → Open names what the lab opens, and greys out where it opens nothing.
+    void openActionSaysWhatTheLabOpens()
+    {
+        MainWindow w(MainWindow::Options{.restoreSettings = false});
+        w.show();
+        QVERIFY(w.openLab("trigger"));
+        QCOMPARE(w.openDataAction()->text(), QString("Open audio…"));
+        QVERIFY(w.openDataAction()->isEnabled());
+        QVERIFY(w.openLab("vectors"));
+        QCOMPARE(w.openDataAction()->text(), QString("Open vectors…"));
+        QVERIFY(w.openLab("charlm"));
+        QCOMPARE(w.openDataAction()->text(), QString("Open data…"));
+        QVERIFY(w.openLab("home"));
+        QVERIFY(!w.openDataAction()->isEnabled());
+    }
+
     void homeTrainsForTheRequestedSteps()
     {
         MainWindow w(MainWindow::Options{.restoreSettings = false});

@@ -78,6 +78,7 @@ public:
     void performSteps(int n) override; // waits for the task to be built first; the views show the last step after
     bool canOpenData() const override { return true; }
     void openData() override; // File > Open audio… (Ctrl+O)
+    QString openDataText() const override { return tr("Open audio…"); }
     bool canSaveModel() const override { return bool(task_); }
     void saveModel() override;
     bool canOpenModel() const override { return true; }

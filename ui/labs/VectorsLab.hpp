@@ -84,6 +84,7 @@ public:
     void reset() override;
     bool canOpenData() const override { return true; }
     void openData() override; // a vectors file (Ctrl+O)
+    QString openDataText() const override { return tr("Open vectors…"); }
     bool canSaveModel() const override { return bool(vectors_); }
     void saveModel() override; // the vectors as GloVe text (Ctrl+S); during training, the trained ones
     QList<QAction*> exportActions() override;
