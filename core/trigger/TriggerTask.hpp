@@ -39,7 +39,7 @@ struct TriggerOptions {
     std::uint32_t seed = 1;      // weights, dropout, synthesis
     std::int64_t heldOut = 60;   // held-out clips (10 s each), synthesized once
     // The held-out scores' rule, and the one saveModel records for `unroll-cli detect`: 0.7 rather than the course's
-    // 0.5 halves the false accepts of the averaged small preset at the same recall (docs/trigger.md).
+    // 0.5 cuts the averaged small preset's false accepts by about a third at the same recall (docs/trigger.md).
     DetectionOptions detection{.threshold = 0.7, .consecutive = 20};
     SynthesisOptions synthesis;
     // Training clips only (held-out clips are never perturbed): every word's speed (and with it pitch) and level
