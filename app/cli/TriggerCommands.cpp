@@ -2,7 +2,7 @@
 // are in other files of the same lab):
 //   unroll-cli train trigger [--preset small|course] [--examples N] [--epochs N] [--batch N] [--steps N] [--lr X]
 //                            [--held-out N] [--threshold X] [--consecutive K] [--ema DECAY] [--lr-final X]
-//                            [--no-equalize] [--seed S] [--save MODEL] [--json]
+//                            [--equalize] [--seed S] [--save MODEL] [--json]
 //   unroll-cli detect --model MODEL FILE… [--threshold X] [--consecutive K] [--chime OUT.wav | --chime-dir DIR]
 //                     [--json]    (the rule defaults to the one the model file records, else 0.5 and 20)
 //   unroll-cli bench audio [--repeats N] [--json]   (the course spectrogram, detector inference and a training step;
@@ -154,7 +154,7 @@ int trainTrigger(const QStringList& args)
                  QString::number(d.detection.consecutive)});
     p.addOption({"lr-final", "Learning rate at the last step, reached along a half cosine from --lr (0: constant).",
                  "X", QString::number(d.finalLearningRate)});
-    p.addOption({"no-equalize", "Leave out the random peaking filters of the training words' augmentation."});
+    p.addOption({"equalize", "Also pass the training words through random peaking filters (timbre augmentation)."});
     p.addOption({"ema", "Decay of the exponential moving average of the weights that is evaluated and saved "
                         "(0: off, the raw weights).", "DECAY", QString::number(d.averageDecay)});
     p.addOption({"seed", "Seed of the weights, dropout and every synthesized clip.", "S", QString::number(d.seed)});
@@ -177,7 +177,7 @@ int trainTrigger(const QStringList& args)
     o.seed = std::uint32_t(intOption(p, "seed", 0, 4294967295LL));
     o.averageDecay = doubleOption(p, "ema", 0, 0.999999);
     o.finalLearningRate = doubleOption(p, "lr-final", 0, 10);
-    o.equalize = !p.isSet("no-equalize");
+    o.equalize = p.isSet("equalize");
     if (p.isSet("steps") && p.isSet("examples"))
         throw InputError("--steps and --examples both set the steps per epoch; give one");
     if (p.isSet("steps")) o.stepsPerEpoch = intOption(p, "steps", 1, 1000000);

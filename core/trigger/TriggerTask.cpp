@@ -49,8 +49,7 @@ constexpr std::int64_t kWordStream = -4;
 // - timbre (options.equalize): each word through two peaking filters (the "Audio EQ Cookbook" biquad of R. Bristow-
 //   Johnson) at centres log-uniform in [150, 7000] Hz with gains in [-8, +8] dB and Q 1: a word's spectral envelope
 //   tilted and bumped as another voice or microphone would, where VTLP only stretches it. The built-in voices are few
-//   (49 training speakers, 46 of them espeak-ng's), and a held-out voice of another synthesizer is what the detector
-//   misses most (docs/trigger.md).
+//   (49 training speakers, 46 of them espeak-ng's). Not yet shown to help (docs/trigger.md), so off by default.
 constexpr double kSpeedRange = 0.15, kGainRangeDb = 6.0, kWarpRange = 0.1;
 constexpr int kEqBands = 2;
 constexpr double kEqLowHz = 150, kEqHighHz = 7000, kEqGainDb = 8, kEqQ = 1;
