@@ -8,6 +8,7 @@
 #include "util/Error.hpp"
 #include "vectors/VectorFile.hpp"
 #include "widgets/HeatmapView.hpp"
+#include "widgets/FormFields.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
@@ -66,38 +67,6 @@ QString percent(double fraction) { return QString::number(100.0 * fraction, 'f',
 QString errorHtml(const QString& text) { return QString("<span style='color:#b3261e'>%1</span>").arg(text); }
 
 const QString kDefaultInput = QStringLiteral("not feeling happy");
-
-QSpinBox* spin(int lo, int hi, int value, int step = 1)
-{
-    auto* s = new QSpinBox;
-    s->setRange(lo, hi);
-    s->setValue(value);
-    s->setSingleStep(step);
-    s->setKeyboardTracking(false);
-    s->setGroupSeparatorShown(true);
-    return s;
-}
-
-QDoubleSpinBox* doubleSpin(double lo, double hi, double value, int decimals, double step)
-{
-    auto* s = new QDoubleSpinBox;
-    s->setDecimals(decimals);
-    s->setRange(lo, hi);
-    s->setValue(value);
-    s->setSingleStep(step);
-    s->setKeyboardTracking(false);
-    return s;
-}
-
-void addPair(QGridLayout* grid, int row, int pair, const QString& label, QWidget* field)
-{
-    auto* l = new QLabel(label);
-    l->setBuddy(field);
-    l->setToolTip(field->toolTip());
-    grid->addWidget(l, row, 2 * pair);
-    grid->addWidget(field, row, 2 * pair + 1);
-    grid->setColumnStretch(2 * pair + 1, 1);
-}
 
 QTableWidget* table(const QStringList& headers)
 {

@@ -6,6 +6,7 @@
 #include "labs/translator/ValidationTable.hpp"
 #include "BackgroundJob.hpp"
 #include "widgets/HeatmapView.hpp"
+#include "widgets/FormFields.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
@@ -51,39 +52,6 @@ QString errorHtml(const QString& text) { return QString("<span style='color:#b32
 const QString kDefaultInput = QStringLiteral("tuesday 09 oct 1993");
 const QString kPadLabel = QString::fromUtf8("\u00b7");   // a padding column of the heatmap
 const QString kEndLabel = QString::fromUtf8("\u27e8end\u27e9");
-
-QSpinBox* spin(int lo, int hi, int value, int step = 1)
-{
-    auto* s = new QSpinBox;
-    s->setRange(lo, hi);
-    s->setValue(value);
-    s->setSingleStep(step);
-    s->setKeyboardTracking(false); // a new run per finished edit, not per keystroke
-    s->setGroupSeparatorShown(true);
-    return s;
-}
-
-// A label and its field at (row, pair) of a grid of two pairs a row.
-void addPair(QGridLayout* grid, int row, int pair, const QString& label, QWidget* field)
-{
-    auto* l = new QLabel(label);
-    l->setBuddy(field);
-    l->setToolTip(field->toolTip());
-    grid->addWidget(l, row, 2 * pair);
-    grid->addWidget(field, row, 2 * pair + 1);
-    grid->setColumnStretch(2 * pair + 1, 1);
-}
-
-QDoubleSpinBox* doubleSpin(double lo, double hi, double value, int decimals, double step)
-{
-    auto* s = new QDoubleSpinBox;
-    s->setDecimals(decimals);
-    s->setRange(lo, hi);
-    s->setValue(value);
-    s->setSingleStep(step);
-    s->setKeyboardTracking(false);
-    return s;
-}
 
 // On the training thread, between steps: copies, never references. The held-out report comes only with the first
 // snapshot after an epoch ended (sentEpochs remembers how many the page has). Only finished epochs' records are

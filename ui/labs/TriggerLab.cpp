@@ -10,6 +10,7 @@
 #include "trigger/Backgrounds.hpp"
 #include "util/Error.hpp"
 #include "widgets/PlotExport.hpp"
+#include "widgets/FormFields.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QAction>
@@ -48,39 +49,6 @@ QString html(const QString& s) { return s.toHtmlEscaped(); }
 QString thousands(qint64 n) { return QLocale(QLocale::English).toString(n); }
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + "%"; }
 QString errorHtml(const QString& text) { return QString("<span style='color:#b3261e'>%1</span>").arg(text); }
-
-QSpinBox* spin(int lo, int hi, int value, int step = 1)
-{
-    auto* s = new QSpinBox;
-    s->setRange(lo, hi);
-    s->setValue(value);
-    s->setSingleStep(step);
-    s->setKeyboardTracking(false);
-    s->setGroupSeparatorShown(true);
-    return s;
-}
-
-QDoubleSpinBox* doubleSpin(double lo, double hi, double value, int decimals, double step)
-{
-    auto* s = new QDoubleSpinBox;
-    s->setDecimals(decimals);
-    s->setRange(lo, hi);
-    s->setValue(value);
-    s->setSingleStep(step);
-    s->setKeyboardTracking(false);
-    return s;
-}
-
-// A label and its field at (row, pair) of a grid of two pairs a row.
-void addPair(QGridLayout* grid, int row, int pair, const QString& label, QWidget* field)
-{
-    auto* l = new QLabel(label);
-    l->setBuddy(field);
-    l->setToolTip(field->toolTip());
-    grid->addWidget(l, row, 2 * pair);
-    grid->addWidget(field, row, 2 * pair + 1);
-    grid->setColumnStretch(2 * pair + 1, 1);
-}
 
 // A held-out or training clip of the task as the panes show it (on whichever thread may read the task).
 ShownClipPtr shownOf(const HeldOutClip& h, const QString& title, const SpectrogramEngine& engine, double frameSeconds)
