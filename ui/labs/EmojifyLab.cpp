@@ -9,6 +9,7 @@
 #include "vectors/VectorFile.hpp"
 #include "widgets/HeatmapView.hpp"
 #include "widgets/FormFields.hpp"
+#include "widgets/MessageHtml.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
@@ -55,7 +56,6 @@ using emojify::WordVectors;
 
 namespace {
 
-QString html(const QString& s) { return s.toHtmlEscaped(); }
 QString q(const std::string& s) { return QString::fromStdString(s); }
 std::string utf8(const QString& s)
 {
@@ -64,7 +64,6 @@ std::string utf8(const QString& s)
 }
 QString thousands(qint64 n) { return QLocale(QLocale::English).toString(n); }
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + "%"; }
-QString errorHtml(const QString& text) { return QString("<span style='color:#b3261e'>%1</span>").arg(text); }
 
 const QString kDefaultInput = QStringLiteral("not feeling happy");
 

@@ -7,6 +7,7 @@
 #include "BackgroundJob.hpp"
 #include "widgets/HeatmapView.hpp"
 #include "widgets/FormFields.hpp"
+#include "widgets/MessageHtml.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
@@ -43,11 +44,9 @@ namespace unroll {
 
 namespace {
 
-QString html(const QString& s) { return s.toHtmlEscaped(); }
 QString q(const std::string& s) { return QString::fromStdString(s); }
 QString thousands(qint64 n) { return QLocale(QLocale::English).toString(n); }
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + "%"; }
-QString errorHtml(const QString& text) { return QString("<span style='color:#b3261e'>%1</span>").arg(text); }
 
 const QString kDefaultInput = QStringLiteral("tuesday 09 oct 1993");
 const QString kPadLabel = QString::fromUtf8("\u00b7");   // a padding column of the heatmap

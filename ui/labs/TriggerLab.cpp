@@ -11,6 +11,7 @@
 #include "util/Error.hpp"
 #include "widgets/PlotExport.hpp"
 #include "widgets/FormFields.hpp"
+#include "widgets/MessageHtml.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QAction>
@@ -45,10 +46,8 @@ namespace unroll {
 
 namespace {
 
-QString html(const QString& s) { return s.toHtmlEscaped(); }
 QString thousands(qint64 n) { return QLocale(QLocale::English).toString(n); }
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + "%"; }
-QString errorHtml(const QString& text) { return QString("<span style='color:#b3261e'>%1</span>").arg(text); }
 
 // A held-out or training clip of the task as the panes show it (on whichever thread may read the task).
 ShownClipPtr shownOf(const HeldOutClip& h, const QString& title, const SpectrogramEngine& engine, double frameSeconds)

@@ -12,6 +12,7 @@
 #include "vectors/Tsne.hpp"
 #include "vectors/VectorFile.hpp"
 #include "widgets/PlotExport.hpp"
+#include "widgets/MessageHtml.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
 #include <QAction>
@@ -47,7 +48,6 @@ namespace {
 
 std::string bytes(const QString& s) { return s.trimmed().toStdString(); }
 QString shown(const std::string& w) { return QString::fromStdString(displayWord(w)); }
-QString html(const QString& s) { return s.toHtmlEscaped(); }
 
 const char* kGloveNote =
     "Built-in vectors: small (10,000 words trained by Unroll on Debian's dictionaries), they show the ideas. Your "
