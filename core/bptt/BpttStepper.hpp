@@ -20,7 +20,9 @@
 #include "text/Vocabulary.hpp"
 #include "train/Optimizer.hpp"
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace unroll {
@@ -39,6 +41,20 @@ struct BpttConfig {
     ClipMode clip = ClipMode::None;
     double clipValue = 5.0;
 };
+
+// What the gradient-flow ratio r = ‖∂L⟨T⟩/∂a⟨1⟩‖ / ‖∂L⟨T⟩/∂a⟨T⟩‖ says: below 10⁻² less than a hundredth of the last
+// step's gradient reaches the first step (vanishing); above 10² it arrives amplified more than a hundredfold
+// (exploding); in between it survives the trip (stable). Thresholds: docs/bptt.md.
+enum class GradientFlow { Vanishing, Stable, Exploding };
+inline constexpr std::array<std::string_view, 3> gradientFlowNames = {"vanishing", "stable", "exploding"};
+inline constexpr double kVanishingBelow = 1e-2;
+inline constexpr double kExplodingAbove = 1e2;
+inline GradientFlow gradientFlowVerdict(double ratio)
+{
+    if (!(ratio >= kVanishingBelow)) return GradientFlow::Vanishing; // NaN counts as nothing arriving
+    return ratio > kExplodingAbove ? GradientFlow::Exploding : GradientFlow::Stable;
+}
+inline std::string_view gradientFlowName(GradientFlow f) { return gradientFlowNames[size_t(f)]; }
 
 class BpttStepper {
 public:

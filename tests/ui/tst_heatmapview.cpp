@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVBoxLayout>
 
 #include <cmath>
 #include <stdexcept>
@@ -51,6 +52,43 @@ class TestHeatmapView : public QObject {
     Q_OBJECT
 
 private slots:
+    // ---- size hints --------------------------------------------------------------------------------------------
+    void sizeHintsDoNotFollowTheViewsOwnSize() {
+        // Regression: the hints were QCustomPlot's, which include the padding that keeps the cells square, so a
+        // layout honouring them grew the view, which grew the padding: the BPTT lab's large a<t> view (32 x 1)
+        // widened by ~300 px a second, and a 32 x 32 gradient pushed the window's minimum width past 4,000 px.
+        QWidget window;
+        auto* layout = new QVBoxLayout(&window);
+        auto* view = new HeatmapView;
+        layout->addWidget(view);
+        std::vector<double> column(32);
+        for (std::size_t i = 0; i < column.size(); ++i) column[i] = std::sin(double(i));
+        view->setData(std::span<const double>(column), 32, 1);
+        view->setTitle(QStringLiteral("a⟨3⟩  (32 × 1)"));
+        window.resize(520, 560);
+        showAndWait(window);
+        const QSize minHint = view->minimumSizeHint(), hint = view->sizeHint();
+        QTest::qWait(1000); // a second of events: nothing may grow by itself
+        QCOMPARE(window.size(), QSize(520, 560));
+        QCOMPARE(view->minimumSizeHint(), minHint);
+        window.resize(1600, 1000); // more room means more padding, never a larger hint
+        QTest::qWait(100);
+        QCOMPARE(view->minimumSizeHint(), minHint);
+        QCOMPARE(view->sizeHint(), hint);
+        QCOMPARE(window.size(), QSize(1600, 1000));
+        QVERIFY(window.minimumSizeHint().width() < 300);
+
+        std::vector<double> square(32 * 32, 0.5);
+        view->setData(std::span<const double>(square), 32, 32);
+        view->setColumnLabels(QStringList(32, QStringLiteral("long label")));
+        QTest::qWait(100);
+        QVERIFY2(view->minimumSizeHint().width() < 300, qPrintable(QString::number(view->minimumSizeHint().width())));
+        QVERIFY(view->sizeHint().width() <= 720 && view->sizeHint().height() <= 720);
+        window.resize(700, 500);
+        QTest::qWait(100);
+        QCOMPARE(window.size(), QSize(700, 500));
+    }
+
     // ---- colour maps ----------------------------------------------------------------------------------------
     void colorMapEndpointsMatchMatplotlib() {
         // matplotlib 3.6 _cm_listed._viridis_data[0] / [-1] and _magma_data[0] / [-1].

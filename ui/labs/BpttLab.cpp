@@ -38,11 +38,13 @@
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QDeadlineTimer>
+#include <QEvent>
 #include <QThread>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace unroll {
@@ -65,6 +67,39 @@ QString showChar(const QString& c)
 
 QString num(double v) { return QString::number(v, 'f', 4); }
 
+// A wrapped explanatory line that never widens the window: a fixed minimum width, the height follows the text.
+QLabel* noteLabel(const QString& text = {})
+{
+    auto* l = new QLabel(text);
+    l->setWordWrap(true);
+    l->setMinimumWidth(120);
+    return l;
+}
+
+struct Preset {
+    const char* name;
+    const char* tip;
+    BpttConfig config;
+};
+
+// The three regimes at T = 30 with random input (n_x = 4), seed 1; their ratios are in docs/bptt.md and the tests.
+const std::array<Preset, 3>& presets()
+{
+    static const std::array<Preset, 3> p = {{
+        {"Vanishing: RNN, s = 0.5",
+         "RNN, 32 units, T = 30, init scale 0.5: tanh'·Waa shrinks the gradient at every step back",
+         BpttConfig{.cell = CellKind::Rnn, .hidden = 32, .steps = 30, .initScale = 0.5, .seed = 1}},
+        {"Exploding: RNN, 32 units, s = 8",
+         "RNN, 32 units, T = 30, init scale 8: large recurrent weights amplify the gradient at every step back",
+         BpttConfig{.cell = CellKind::Rnn, .hidden = 32, .steps = 30, .initScale = 8, .seed = 1}},
+        {"LSTM keeps the gradient",
+         "LSTM, 32 units, T = 30, init scale 0.5 (as the vanishing RNN), forget bias 3: the cell state's additive "
+         "path (forget gate ≈ σ(3) ≈ 0.95) carries the gradient back",
+         BpttConfig{.cell = CellKind::Lstm, .hidden = 32, .steps = 30, .initScale = 0.5, .forgetBias = 3, .seed = 1}},
+    }};
+    return p;
+}
+
 const char* kGateLong[3][4] = {{"a⟨t⟩ = tanh(z)", "", "", ""},
                                {"Γr reset gate", "Γu update gate", "c̃ candidate", ""},
                                {"Γf forget gate", "Γi update gate", "c̃ candidate", "Γo output gate"}};
@@ -85,13 +120,14 @@ BpttLab::BpttLab(QWidget* parent) : Lab(parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->setSpacing(8);
-    auto* controls = new QScrollArea;
-    controls->setWidget(setupControls());
-    controls->setWidgetResizable(true);
-    controls->setFixedWidth(280);
-    controls->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    controls->setFrameShape(QFrame::NoFrame);
-    layout->addWidget(controls);
+    controlsScroll_ = new QScrollArea;
+    controlsBox_ = setupControls();
+    controlsScroll_->setWidget(controlsBox_);
+    controlsScroll_->setWidgetResizable(true);
+    controlsScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    controlsScroll_->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(controlsScroll_);
+    fitControlsWidth();
     auto* right = new QVBoxLayout;
     right->addWidget(setupTransportBar());
     right->addWidget(setupViews(), 1);
@@ -113,6 +149,7 @@ QWidget* BpttLab::setupControls()
     auto* box = new QWidget;
     auto* v = new QVBoxLayout(box);
     v->setContentsMargins(0, 0, 4, 0);
+    v->addWidget(setupPresets());
 
     auto* model = new QGroupBox("Model");
     auto* mf = new QFormLayout(model);
@@ -144,7 +181,8 @@ QWidget* BpttLab::setupControls()
 
     auto* input = new QGroupBox("Input");
     auto* iv = new QVBoxLayout(input);
-    textInput_ = new QRadioButton("Text: characters one-hot, next as target");
+    textInput_ = new QRadioButton("Text, one character per step");
+    textInput_->setToolTip("Characters one-hot; at each step the next character is the target");
     text_ = new QLineEdit;
     text_->setPlaceholderText("at least T + 1 characters");
     auto* open = new QPushButton("Open text file…");
@@ -178,15 +216,12 @@ QWidget* BpttLab::setupControls()
         courseCombo_->addItem(f);
     auto* show = new QPushButton("Show the notebook's numbers");
     connect(show, &QPushButton::clicked, this, &BpttLab::showCourseExample);
-    cv->addWidget(new QLabel("The seeded cases of “Building an RNN step by step”, computed here:"));
-    cv->itemAt(0)->widget()->setProperty("wrap", true);
-    qobject_cast<QLabel*>(cv->itemAt(0)->widget())->setWordWrap(true);
+    cv->addWidget(noteLabel("The seeded cases of “Building an RNN step by step”, computed here:"));
     cv->addWidget(courseCombo_);
     cv->addWidget(show);
     v->addWidget(course);
 
-    errorLabel_ = new QLabel;
-    errorLabel_->setWordWrap(true);
+    errorLabel_ = noteLabel();
     errorLabel_->setStyleSheet("color: #b3261e;");
     v->addWidget(errorLabel_);
     v->addStretch(1);
@@ -195,20 +230,73 @@ QWidget* BpttLab::setupControls()
         if (!updatingControls_) rebuildFromControls();
     };
     connect(cell_, &QComboBox::currentIndexChanged, this, rebuild);
-    for (QSpinBox* s : {hidden_, steps_, batch_, seed_}) connect(s, &QSpinBox::valueChanged, this, rebuild);
-    for (QDoubleSpinBox* s : {initScale_, forgetBias_, clipValue_})
+    // Typing "30" must not first build T = 3: a spin box applies on Enter, focus out or its arrows.
+    for (QSpinBox* s : {hidden_, steps_, batch_, seed_}) {
+        s->setKeyboardTracking(false);
+        connect(s, &QSpinBox::valueChanged, this, rebuild);
+    }
+    for (QDoubleSpinBox* s : {initScale_, forgetBias_, clipValue_}) {
+        s->setKeyboardTracking(false);
         connect(s, &QDoubleSpinBox::valueChanged, this, rebuild);
+    }
     connect(clipMode_, &QComboBox::currentIndexChanged, this, rebuild);
-    connect(text_, &QLineEdit::textChanged, this, rebuild);
+    connect(text_, &QLineEdit::textChanged, this, [this] {
+        if (!updatingControls_) rebuildFromControls(true);
+    });
     connect(textInput_, &QRadioButton::toggled, this, rebuild);
     return box;
+}
+
+QWidget* BpttLab::setupPresets()
+{
+    auto* group = new QGroupBox("Presets");
+    auto* v = new QVBoxLayout(group);
+    v->setSpacing(4);
+    for (int i = 0; i < kPresetCount; ++i) {
+        auto* b = new QPushButton(presetName(i));
+        b->setToolTip(QString::fromUtf8(presets()[size_t(i)].tip));
+        connect(b, &QPushButton::clicked, this, [this, i] { applyPreset(i); });
+        v->addWidget(b);
+    }
+    return group;
+}
+
+QString BpttLab::presetName(int i) { return QString::fromUtf8(presets().at(size_t(i)).name); }
+
+BpttConfig BpttLab::presetConfig(int i) { return presets().at(size_t(i)).config; }
+
+void BpttLab::applyPreset(int i)
+{
+    setConfig(presetConfig(i));
+    setPosition(stepper_->maxPosition()); // the whole pass, so every view has its numbers
+    tabs_->setCurrentIndex(0);            // the gradient flow is what a preset is about
+    emit statusMessage(QString("%1: ratio %2, %3").arg(presetName(i)).arg(stepper_->gradNormRatio(), 0, 'e', 1)
+                           .arg(verdictText()));
+}
+
+void BpttLab::fitControlsWidth()
+{
+    if (!controlsScroll_) return;
+    // As wide as the widest unwrapped control (wrapped notes have a small minimum) and a scroll bar, so that a
+    // scroll bar appearing on a short window never covers a spin box.
+    const int content = std::max(controlsBox_->minimumSizeHint().width(), fontMetrics().averageCharWidth() * 34);
+    controlsScroll_->setFixedWidth(content + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 6);
+}
+
+void BpttLab::changeEvent(QEvent* event)
+{
+    Lab::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) fitControlsWidth();
 }
 
 QWidget* BpttLab::setupTransportBar()
 {
     auto* bar = new QWidget;
-    auto* h = new QHBoxLayout(bar);
-    h->setContentsMargins(0, 0, 0, 0);
+    auto* rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(2);
+    auto* h = new QHBoxLayout;
+    rows->addLayout(h);
     // Icons from the style (every font has them); the text names the button for tests and screen readers.
     auto button = [&](const QString& text, QStyle::StandardPixmap icon, const QString& tip, auto fn) {
         auto* b = new QToolButton;
@@ -233,14 +321,11 @@ QWidget* BpttLab::setupTransportBar()
     addAction(back);
     positionSlider_ = new QSlider(Qt::Horizontal);
     positionSlider_->setToolTip("Position in the forward-then-backward pass");
+    positionSlider_->setMinimumWidth(120);
     connect(positionSlider_, &QSlider::valueChanged, this, [this](int p) {
         if (!updatingControls_) setPosition(p);
     });
     h->addWidget(positionSlider_, 1);
-    positionLabel_ = new QLabel;
-    positionLabel_->setMinimumWidth(290);
-    positionLabel_->setStyleSheet("font-weight: 600;");
-    h->addWidget(positionLabel_);
     h->addWidget(new QLabel("Speed"));
     speed_ = new QSlider(Qt::Horizontal);
     speed_->setRange(1, 20);
@@ -250,18 +335,30 @@ QWidget* BpttLab::setupTransportBar()
     connect(speed_, &QSlider::valueChanged, this, [this](int v) { timer_->setInterval(1000 / v); });
     timer_->setInterval(250);
     h->addWidget(speed_);
+    // The position text on a line of its own, wrapped: it never squeezes the slider nor widens the window.
+    positionLabel_ = noteLabel();
+    positionLabel_->setStyleSheet("font-weight: 600;");
+    rows->addWidget(positionLabel_);
     return bar;
 }
 
 QWidget* BpttLab::setupViews()
 {
-    auto* split = new QSplitter(Qt::Vertical);
+    auto* split = split_ = new QSplitter(Qt::Vertical);
     graph_ = new UnrolledGraphView;
+    // Title, legends and colour scales pinned above the graph: they stay in view while it scrolls.
+    auto* top = new QWidget;
+    auto* tv = new QVBoxLayout(top);
+    tv->setContentsMargins(0, 0, 0, 0);
+    tv->setSpacing(0);
+    graphHeader_ = new UnrolledGraphHeader(graph_);
+    tv->addWidget(graphHeader_);
     auto* scroll = graphScroll_ = new QScrollArea;
     scroll->setWidget(graph_);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    split->addWidget(scroll);
+    tv->addWidget(scroll, 1);
+    split->addWidget(top);
     connect(graph_, &UnrolledGraphView::stepHovered, this, [this](int step) {
         hoveredStep_ = step;
         refreshGates();
@@ -282,11 +379,8 @@ QWidget* BpttLab::setupViews()
         if (!stepper_->forwardComputed(t) ||
             (node == UnrolledGraphView::Node::Gradient && !stepper_->backwardComputed(t)))
             return;
-        auto* dialog = new QDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setWindowTitle(QString("%1⟨%2⟩").arg(what).arg(t + 1));
-        auto* lay = new QVBoxLayout(dialog);
         auto* heat = new HeatmapView;
+        heat->setIndexBase(1);
         heat->setTitle(QString("%1⟨%2⟩  (%3 × %4)").arg(what).arg(t + 1).arg(m.rows()).arg(m.cols()));
         heat->setAxisLabels("unit", "example");
         heat->setColorMap(node == UnrolledGraphView::Node::Output ? ColorMap::Viridis : ColorMap::Diverging);
@@ -295,22 +389,28 @@ QWidget* BpttLab::setupViews()
         else
             heat->setSymmetricRange(true);
         heat->setData(std::span<const double>(rowMajorValues<double>(m)), int(m.rows()), int(m.cols()));
-        lay->addWidget(heat);
-        dialog->resize(520, 560);
-        dialog->show();
+        showLargeHeatmap(QString("%1⟨%2⟩").arg(what).arg(t + 1), heat);
     });
 
-    auto* tabs = new QTabWidget;
+    auto* tabs = tabs_ = new QTabWidget;
     auto* flow = new QWidget;
     auto* fv = new QVBoxLayout(flow);
     fv->setContentsMargins(4, 4, 4, 4);
     normPlot_ = new QCustomPlot;
     setupNormPlot();
-    clipLabel_ = new QLabel;
-    clipLabel_->setWordWrap(true);
+    clipLabel_ = noteLabel();
+    verdictLabel_ = new QLabel;
+    verdictLabel_->setToolTip(QString("The ratio ‖∂L⟨T⟩/∂a⟨1⟩‖ / ‖∂L⟨T⟩/∂a⟨T⟩‖: vanishing below %1, exploding above "
+                                      "%2, stable in between")
+                                  .arg(kVanishingBelow).arg(kExplodingAbove));
+    auto* verdictRow = new QHBoxLayout;
+    verdictRow->addWidget(verdictLabel_, 0, Qt::AlignTop);
+    verdictRow->addWidget(clipLabel_, 1);
     fv->addWidget(normPlot_, 1);
-    fv->addWidget(clipLabel_);
-    tabs->addTab(flow, "Gradient flow");
+    fv->addLayout(verdictRow);
+    // Short tab names: all six stay in the bar at 1,024 px and in presentation mode; the tooltips say more.
+    tabs->addTab(flow, "Flow");
+    tabs->setTabToolTip(0, "Gradient flow: ‖∂L⟨T⟩/∂a⟨t⟩‖ per step on a log scale, vanishing and exploding");
     setupGatesTab(tabs);
     setupGradientsTab(tabs);
     setupCheckTab(tabs);
@@ -322,25 +422,32 @@ QWidget* BpttLab::setupViews()
     unit_->setRange(1, 1);
     connect(unit_, &QSpinBox::valueChanged, this, [this] { refreshEquations(); });
     unitRow->addWidget(unit_);
-    unitRow->addWidget(new QLabel("(example 1; the step is the one the transport last touched)"));
-    unitRow->addStretch(1);
+    unitRow->addWidget(noteLabel("(example 1; the step is the one the transport last touched)"), 1);
     ev->addLayout(unitRow);
     equations_ = new QTextBrowser;
     ev->addWidget(equations_, 1);
     tabs->addTab(eq, "Equations");
+    tabs->setTabToolTip(tabs->count() - 1, "One unit's forward and backward numbers at the current step");
     setupCourseTab(tabs);
     split->addWidget(tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     split->setSizes({660, 270}); // the unrolled graph gets its full height at T <= 10
     split->setChildrenCollapsible(false);
+    // Gates and parameter gradients are matrices: a short pane would make them tiny, so it grows to half.
+    connect(tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        QWidget* page = tabs_->widget(index);
+        if (!page || (!page->isAncestorOf(gates_) && !page->isAncestorOf(grads_))) return;
+        const QList<int> sizes = split_->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (total > 0 && sizes.value(1) < total / 2) split_->setSizes({total - total / 2, total / 2});
+    });
     return split;
 }
 
 void BpttLab::setupNormPlot()
 {
     auto* p = normPlot_;
-    p->setMinimumHeight(140);
     p->yAxis->setScaleType(QCPAxis::stLogarithmic);
     QSharedPointer<QCPAxisTickerLog> log(new QCPAxisTickerLog);
     log->setTickCount(3); // a label every few decades keeps a short plot readable
@@ -349,14 +456,25 @@ void BpttLab::setupNormPlot()
     p->yAxis->setNumberFormat("eb");
     p->yAxis->setNumberPrecision(0);
     p->xAxis->setLabel("time step t");
+    // Whole steps only: no tick at 0.5 or 1.5.
+    QSharedPointer<QCPAxisTickerFixed> steps(new QCPAxisTickerFixed);
+    steps->setTickStep(1.0);
+    steps->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    p->xAxis->setTicker(steps);
     p->yAxis->setLabel("gradient norm");
     p->addGraph();
-    p->graph(0)->setName("‖∂L⟨T⟩/∂a⟨t⟩‖: the last step's loss reaching back");
-    p->graph(0)->setPen(QPen(QColor(0xD5, 0x5E, 0x00), 2.5));
-    p->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    p->setMinimumSize(240, 140); // not QCustomPlot's hint: its legend row would set the window's minimum width
+    p->graph(0)->setName("‖∂L⟨T⟩/∂a⟨t⟩‖ (the last step's loss)");
+    // Both curves stay visible where they coincide (always at t = T): a wide solid line with open circles under a
+    // thin dashed one with crosses.
+    p->graph(0)->setPen(QPen(QColor(0xD5, 0x5E, 0x00), 3.5));
+    p->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(0xD5, 0x5E, 0x00), 2),
+                                                 Qt::white, 9));
     p->addGraph();
-    p->graph(1)->setName("‖∂L/∂a⟨t⟩‖: the total loss");
-    p->graph(1)->setPen(QPen(QColor(0x00, 0x72, 0xB2), 2));
+    p->graph(1)->setName("‖∂L/∂a⟨t⟩‖ (the total loss)");
+    p->graph(1)->setPen(QPen(QColor(0x00, 0x72, 0xB2), 1.6, Qt::DashLine));
+    p->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(QColor(0x00, 0x72, 0xB2), 1.6),
+                                                 Qt::NoBrush, 7));
     // The legend sits in its own row above the axes, so it never hides a curve.
     p->legend->setVisible(true);
     p->legend->setBorderPen(Qt::NoPen);
@@ -390,15 +508,36 @@ void BpttLab::setupGatesTab(QTabWidget* tabs)
     row->addWidget(new QLabel("Show"));
     gateCombo_ = new QComboBox;
     row->addWidget(gateCombo_);
-    row->addWidget(new QLabel("over all steps (example 1): ▸ the current step, ◆ the step under the mouse"));
     row->addStretch(1);
+    auto* large = new QPushButton("Open large");
+    large->setToolTip("The gates in a window of their own");
+    row->addWidget(large);
     v->addLayout(row);
+    v->addWidget(noteLabel("Over all steps, example 1: ▸ marks the current step, ◆ the step under the mouse."));
     gates_ = new HeatmapView;
+    gates_->setIndexBase(1);
     gates_->setAxisLabels("unit", "time step");
     gates_->setColumnLabelsOnTop(false);
     v->addWidget(gates_, 1);
     connect(gateCombo_, &QComboBox::currentIndexChanged, this, [this] { refreshGates(); });
+    connect(large, &QPushButton::clicked, this, [this] {
+        auto* copy = new HeatmapView;
+        copy->setIndexBase(1);
+        copy->setAxisLabels("unit", "time step");
+        copy->setColumnLabelsOnTop(false);
+        copy->setColorMap(gates_->colorMap());
+        copy->setFixedRange(gates_->rangeLower(), gates_->rangeUpper());
+        copy->setColorBarLabel(gateCombo_->currentText());
+        copy->setTitle(gateCombo_->currentText() + " over all steps (example 1)");
+        std::vector<double> values;
+        for (int r = 0; r < gates_->rows(); ++r)
+            for (int c = 0; c < gates_->cols(); ++c) values.push_back(gates_->value(r, c));
+        copy->setData(std::span<const double>(values), gates_->rows(), gates_->cols());
+        copy->setColumnLabels(gates_->columnLabels());
+        showLargeHeatmap(gateCombo_->currentText(), copy);
+    });
     tabs->addTab(w, "Gates");
+    tabs->setTabToolTip(tabs->count() - 1, "Gate activations over all steps");
 }
 
 void BpttLab::setupGradientsTab(QTabWidget* tabs)
@@ -412,15 +551,33 @@ void BpttLab::setupGradientsTab(QTabWidget* tabs)
     gradThisStep_ = new QCheckBox("only the current step's contribution");
     row->addWidget(gradThisStep_);
     row->addStretch(1);
+    auto* large = new QPushButton("Open large");
+    large->setToolTip("This gradient in a window of their own");
+    row->addWidget(large);
     v->addLayout(row);
     grads_ = new HeatmapView;
+    grads_->setIndexBase(1);
     grads_->setColorMap(ColorMap::Diverging);
     grads_->setSymmetricRange(true);
     grads_->setColorBarLabel("gradient");
     v->addWidget(grads_, 1);
     connect(gradTensor_, &QComboBox::currentIndexChanged, this, [this] { refreshGradients(); });
     connect(gradThisStep_, &QCheckBox::toggled, this, [this] { refreshGradients(); });
-    tabs->addTab(w, "Parameter gradients");
+    connect(large, &QPushButton::clicked, this, [this] {
+        auto* copy = new HeatmapView;
+        copy->setIndexBase(1);
+        copy->setColorMap(ColorMap::Diverging);
+        copy->setSymmetricRange(true);
+        copy->setColorBarLabel("gradient");
+        copy->setTitle(grads_->property("title").toString());
+        std::vector<double> values;
+        for (int r = 0; r < grads_->rows(); ++r)
+            for (int c = 0; c < grads_->cols(); ++c) values.push_back(grads_->value(r, c));
+        if (grads_->rows() > 0) copy->setData(std::span<const double>(values), grads_->rows(), grads_->cols());
+        showLargeHeatmap("d" + gradTensor_->currentText(), copy);
+    });
+    tabs->addTab(w, "∂L/∂W");
+    tabs->setTabToolTip(tabs->count() - 1, "Parameter gradients: summed over the steps done, or one step's share");
 }
 
 void BpttLab::setupCheckTab(QTabWidget* tabs)
@@ -432,8 +589,7 @@ void BpttLab::setupCheckTab(QTabWidget* tabs)
     checkButton_->setToolTip("Central differences (h = 1e-5, double) against backpropagation, for every tensor");
     connect(checkButton_, &QPushButton::clicked, this, &BpttLab::runGradCheck);
     row->addWidget(checkButton_);
-    row->addWidget(new QLabel("relative error = ‖num − ana‖ / (‖num‖ + ‖ana‖); below 1e-7 passes"));
-    row->addStretch(1);
+    row->addWidget(noteLabel("relative error = ‖num − ana‖ / (‖num‖ + ‖ana‖); below 1e-7 passes"), 1);
     v->addLayout(row);
     checkTable_ = new QTableWidget(0, 5);
     checkTable_->setHorizontalHeaderLabels({"tensor", "relative error", "worst entry", "numeric", "analytic"});
@@ -441,14 +597,18 @@ void BpttLab::setupCheckTab(QTabWidget* tabs)
     checkTable_->verticalHeader()->hide();
     checkTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     v->addWidget(checkTable_, 1);
-    tabs->addTab(w, "Gradient check");
+    checkNote_ = noteLabel();
+    v->addWidget(checkNote_);
+    tabs->addTab(w, "Check");
+    tabs->setTabToolTip(tabs->count() - 1, "Gradient check: backpropagation against finite differences");
 }
 
 void BpttLab::setupCourseTab(QTabWidget* tabs)
 {
     course_ = new QTextBrowser;
     course_->setHtml("<p>Pick a course example on the left and press <b>Show the notebook's numbers</b>.</p>");
-    tabs->addTab(course_, "Course examples");
+    tabs->addTab(course_, "Course");
+    tabs->setTabToolTip(tabs->count() - 1, "The course notebook's seeded examples, computed here");
 }
 
 // --- configuration --------------------------------------------------------------------------------------------------
@@ -513,6 +673,7 @@ void BpttLab::setConfig(const BpttConfig& config)
     gradTensor_->blockSignals(false);
     unit_->setRange(1, int(config.hidden));
     checkTable_->setRowCount(0);
+    checkNote_->clear();
     updatingControls_ = true;
     positionSlider_->setRange(0, int(stepper_->maxPosition()));
     updatingControls_ = false;
@@ -520,10 +681,25 @@ void BpttLab::setConfig(const BpttConfig& config)
     refresh();
 }
 
-void BpttLab::rebuildFromControls()
+void BpttLab::rebuildFromControls(bool fromTextField)
 {
     try {
-        setConfig(configFromControls());
+        BpttConfig c = configFromControls();
+        // T and the diagram never disagree: a T the text cannot feed becomes the longest it can, said aloud. (An
+        // edit of the text itself keeps T: a text being typed is short at first.)
+        QString note;
+        const Index longest = Index(c.text.size()) - 1;
+        if (!fromTextField && !c.text.empty() && longest >= 2 && c.steps > longest) {
+            note = QString("T = %1 needs %2 characters and the text has %3, so T = %4. Type a longer text for more "
+                           "steps, or choose random vectors.")
+                       .arg(c.steps).arg(c.steps + 1).arg(c.text.size()).arg(longest);
+            c.steps = longest;
+        }
+        setConfig(c);
+        if (!note.isEmpty()) {
+            errorLabel_->setText(note);
+            emit statusMessage(note);
+        }
     } catch (const std::exception& e) {
         // Keep the last good model on screen; say what is wrong with the new settings.
         errorLabel_->setText(QString::fromUtf8(e.what()));
@@ -673,7 +849,8 @@ void BpttLab::refreshNormPlot()
     normPlot_->replot();
     const auto clip = stepper_->clipSummary();
     const auto& c = stepper_->config();
-    QString text = QString("Ratio ‖∂L⟨T⟩/∂a⟨1⟩‖ / ‖∂L⟨T⟩/∂a⟨T⟩‖ = <b>%1</b>. Full gradient: norm %2, largest entry %3")
+    QString text = QString("Ratio ‖∂L⟨T⟩/∂a⟨1⟩‖ / ‖∂L⟨T⟩/∂a⟨T⟩‖ = <b>%1</b> (vanishing below 10⁻², exploding above "
+                           "10²). Full gradient: norm %2, largest entry %3")
                        .arg(stepper_->gradNormRatio(), 0, 'e', 2).arg(clip.normBefore, 0, 'g', 4)
                        .arg(clip.maxAbsBefore, 0, 'g', 4);
     if (c.clip == ClipMode::Value)
@@ -682,6 +859,29 @@ void BpttLab::refreshNormPlot()
     else if (c.clip == ClipMode::GlobalNorm)
         text += QString(" → clipped to global norm ≤ %1: norm %2").arg(c.clipValue).arg(clip.normAfter, 0, 'g', 4);
     clipLabel_->setText(text + ".");
+    const GradientFlow verdict = gradientFlowVerdict(stepper_->gradNormRatio());
+    const char* colour = verdict == GradientFlow::Stable ? "#1b7a3a" : verdict == GradientFlow::Exploding ? "#b3261e"
+                                                                                                        : "#8a5a00";
+    verdictLabel_->setText(QString("<span style='color:%1; font-weight:700'>%2</span>")
+                               .arg(colour, QString::fromUtf8(gradientFlowName(verdict).data()).toUpper()));
+    verdictLabel_->setProperty("verdict", QString::fromUtf8(gradientFlowName(verdict).data()));
+}
+
+QString BpttLab::verdictText() const { return verdictLabel_->property("verdict").toString(); }
+
+QString BpttLab::checkNoteText() const { return checkNote_->text(); }
+
+void BpttLab::showLargeHeatmap(const QString& windowTitle, HeatmapView* view)
+{
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(windowTitle);
+    auto* lay = new QVBoxLayout(dialog);
+    lay->addWidget(view);
+    view->setPresentationMode(graph_->presentationMode());
+    const QSize hint = view->sizeHint();
+    dialog->resize(std::clamp(hint.width() + 60, 520, 900), std::clamp(hint.height() + 80, 420, 700));
+    dialog->show();
 }
 
 void BpttLab::refreshGates()
@@ -728,6 +928,7 @@ void BpttLab::refreshGradients()
                     .arg(s.steps() - s.backwardDone() + 1).arg(s.steps());
     }
     grads_->setTitle(title);
+    grads_->setProperty("title", title); // for "Open large"
     grads_->setData(std::span<const double>(rowMajorValues<double>(g)), int(g.rows()), int(g.cols()));
 }
 
@@ -839,12 +1040,37 @@ void BpttLab::runGradCheck()
             return;
         }
         if (stepper_->config().seed != config.seed || stepper_->config().steps != config.steps) return;
+        int failed = 0;
+        for (const auto& res : results) failed += res.error >= 1e-7 ? 1 : 0;
+        const double ratio = stepper_->gradNormRatio();
+        const double fullNorm = stepper_->clipSummary().normBefore;
+        QString note;
+        if (failed == 0) {
+            note = "✓ every tensor passes: backpropagation and the finite differences agree to better than 1e-7.";
+        } else {
+            note = QString("✗ on %1 of %2 tensors: backpropagation and the finite-difference estimate differ by more "
+                           "than 1e-7. ").arg(failed).arg(results.size());
+            if (gradientFlowVerdict(ratio) == GradientFlow::Exploding || fullNorm > 1e3)
+                note += QString("Here the gradient explodes (ratio %1, full gradient norm %2): the loss changes so "
+                                "steeply that a central difference with h = 1e-5 no longer measures its slope, so it "
+                                "is the estimate that fails, not backpropagation. Lower the init scale (s ≤ 2) or T "
+                                "and check again: the same code then passes.")
+                            .arg(ratio, 0, 'e', 1).arg(fullNorm, 0, 'g', 3);
+            else
+                note += "In a smooth setting like this one that points to a wrong backward pass: the row shows the "
+                        "worst entry and both numbers.";
+        }
+        checkNote_->setText(note);
         checkTable_->setRowCount(int(results.size()));
         for (int r = 0; r < int(results.size()); ++r) {
             const auto& res = results[size_t(r)];
             auto set = [&](int col, const QString& text) {
                 auto* item = new QTableWidgetItem(text);
-                if (res.error >= 1e-7) item->setBackground(QColor(0xfd, 0xe2, 0xe1));
+                if (res.error >= 1e-7) {
+                    item->setBackground(QColor(0xfd, 0xe2, 0xe1));
+                    item->setForeground(QColor(0xb3, 0x26, 0x1e));
+                    item->setToolTip(note);
+                }
                 checkTable_->setItem(r, col, item);
             };
             set(0, QString::fromStdString(res.name));
@@ -877,8 +1103,7 @@ void BpttLab::showCourseExample()
                                                       QString::fromStdString(array.shapeString()));
         html += "</p><p>All arrays: <code>unroll-cli course-examples --json</code>.</p>";
         course_->setHtml(html);
-        if (auto* tabs = qobject_cast<QTabWidget*>(course_->parentWidget()->parentWidget()))
-            tabs->setCurrentWidget(course_);
+        tabs_->setCurrentWidget(course_);
         return;
     }
 }
@@ -983,8 +1208,24 @@ QList<QAction*> BpttLab::exportActions()
     return actions;
 }
 
+bool BpttLab::showView(const QString& name)
+{
+    const QStringList tabNames = {"flow", "gates", "gradients", "check", "equations", "course"};
+    if (const int i = int(tabNames.indexOf(name)); i >= 0) {
+        tabs_->setCurrentIndex(i);
+        return true;
+    }
+    const QStringList presetNames = {"vanishing", "exploding", "lstm"};
+    if (const int i = int(presetNames.indexOf(name)); i >= 0) {
+        applyPreset(i);
+        return true;
+    }
+    return false;
+}
+
 void BpttLab::setPresentationMode(bool on)
 {
+    fitControlsWidth();
     graph_->setPresentationMode(on);
     gates_->setPresentationMode(on);
     grads_->setPresentationMode(on);
@@ -1010,16 +1251,22 @@ QString BpttLab::guideHtml() const
            "L = Σ L⟨t⟩. Press <b>→</b> (or ▶) to run one step: first the forward pass fills the graph left to right, "
            "then the backward pass walks right to left.</p>"
            "<ul><li>Every box is a small heatmap of its values (rows: units; columns: examples). Hover to read a "
-           "number, click to open it large.</li>"
+           "number, click to open it large. Units and steps are numbered from 1 everywhere, as in the equations.</li>"
            "<li>The same weights act at every step: that is why their gradient is a <i>sum</i> over t.</li>"
            "<li>Backward, the gradient reaching a⟨t⟩ has two parts, drawn apart: from the loss at t (through ŷ⟨t⟩) and "
            "from step t+1 (through the recurrence). Their sum flows on to a⟨t−1⟩.</li>"
-           "<li><b>Gradient flow</b> plots ‖∂L⟨T⟩/∂a⟨t⟩‖: how much the last step's loss still reaches step t. With "
-           "an RNN and a small init scale it falls by orders of magnitude (vanishing); with a large scale it grows "
-           "(exploding); an LSTM's cell state keeps it far longer. Try s = 0.5 and s = 8 with T = 30 "
-           "(docs/bptt.md).</li>"
-           "<li><b>Gradient check</b> compares backpropagation with finite differences for every tensor.</li>"
-           "<li><b>Course examples</b> reproduce the seeded cases of the course notebook, digit for digit.</li></ul>";
+           "<li><b>Flow</b> (gradient flow) plots ‖∂L⟨T⟩/∂a⟨t⟩‖: how much the last step's loss still reaches step t. Beside "
+           "it, the ratio r = ‖∂L⟨T⟩/∂a⟨1⟩‖ / ‖∂L⟨T⟩/∂a⟨T⟩‖ and a verdict: <b>vanishing</b> below 10⁻² (less than a "
+           "hundredth of the gradient reaches the first step), <b>exploding</b> above 10², <b>stable</b> between.</li>"
+           "<li>The <b>presets</b> show the three regimes with 32 units, T = 30 and random input (x⟨t⟩ ~ N(0, 1)): "
+           "<i>Vanishing</i> (RNN, init scale s = 0.5: r ≈ 2.5·10⁻¹⁰, tanh′·Waa shrinks the gradient at every step); "
+           "<i>Exploding</i> (RNN, s = 8: r ≈ 3·10⁷); <i>LSTM keeps the gradient</i> (s = 0.5 as in the vanishing RNN, "
+           "forget bias 3: r ≈ 0.2, the cell state's additive path carries it). With few units (the default 5) a "
+           "large s saturates tanh instead, and the gradient vanishes even at s = 8.</li>"
+           "<li><b>Check</b> (gradient check) compares backpropagation with finite differences for every tensor. In the "
+           "exploding preset it fails (✗): the loss is too steep for the finite difference, not the backward pass "
+           "wrong; the words under the table say which it is.</li>"
+           "<li><b>Course</b> reproduces the seeded cases of the course notebook, digit for digit.</li></ul>";
 }
 
 } // namespace unroll

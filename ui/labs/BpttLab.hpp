@@ -2,6 +2,9 @@
 // value and gradient visible (the course's "Building a Recurrent Neural Network - Step by Step", Sequence Models by
 // deeplearning.ai, week 1; docs/bptt.md). The model is core/bptt/BpttStepper; this class only
 // builds controls and views and keeps them in step with the stepper's position.
+// Layout: settings (with one-click presets) on the left; on the right the transport, the unrolled graph's pinned
+// header above the scrolling graph, and the tabs below. Every heatmap numbers units and steps from 1, as the
+// equations do. Nothing runs while nothing plays (the play timer is the lab's only timer).
 #pragma once
 
 #include "Lab.hpp"
@@ -21,6 +24,7 @@ class QPushButton;
 class QRadioButton;
 class QScrollArea;
 class QSlider;
+class QSplitter;
 class QSpinBox;
 class QTabWidget;
 class QTableWidget;
@@ -31,6 +35,7 @@ class QTimer;
 namespace unroll {
 
 class HeatmapView;
+class UnrolledGraphHeader;
 class UnrolledGraphView;
 
 class BpttLab : public Lab {
@@ -56,6 +61,16 @@ public:
     void saveModel() override; // the weights as safetensors
     QList<QAction*> exportActions() override;
     void setPresentationMode(bool on) override;
+    // Views: "flow", "gates", "gradients", "check", "equations", "course" (a tab); "vanishing", "exploding",
+    // "lstm" (a preset, run to the end of its backward pass).
+    bool showView(const QString& name) override;
+
+    // One-click presets that show the three regimes (docs/bptt.md): RNN at s = 0.5 (vanishing), RNN with 32 units
+    // at s = 8 (exploding), LSTM with forget bias 3 (the gradient survives 29 steps).
+    static constexpr int kPresetCount = 3;
+    static QString presetName(int i);
+    static BpttConfig presetConfig(int i);
+    void applyPreset(int i);
 
     // For tests and scripts: the configuration, the model and the views.
     void setConfig(const BpttConfig& config); // rebuilds the stepper (position 0) and the controls
@@ -67,10 +82,24 @@ public:
     QTableWidget* gradCheckTable() const { return checkTable_; }
     QTextBrowser* equations() const { return equations_; }
     QString positionText() const;
+    QString verdictText() const;   // "vanishing", "stable" or "exploding", as shown beside the ratio
+    QString checkNoteText() const; // the words under the gradient-check table (why a row failed)
+    HeatmapView* gatesView() const { return gates_; }
+    HeatmapView* gradientsView() const { return grads_; }
+    QTabWidget* tabs() const { return tabs_; }
+    QSplitter* splitter() const { return split_; }
     QString traceCsv() const; // the values shown at the current position, one per row
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     QWidget* setupControls();
+    QWidget* setupPresets();
+    void fitControlsWidth(); // the settings panel as wide as its content plus a scroll bar (fonts change it)
+    // Opens values large in a dialog of their own (a node of the graph, the gates, a parameter gradient); the
+    // dialog takes the view.
+    void showLargeHeatmap(const QString& windowTitle, HeatmapView* view);
     QWidget* setupTransportBar();
     QWidget* setupViews();
     void setupNormPlot();
@@ -81,7 +110,9 @@ private:
 
     BpttConfig configFromControls() const;
     void showConfigInControls(const BpttConfig& c);
-    void rebuildFromControls();
+    // fromTextField: the text was edited (a too-short text is an error, the model stays); otherwise a T longer than
+    // the text allows is clamped to it, with a message.
+    void rebuildFromControls(bool fromTextField = false);
     void refresh();        // every view from the stepper's current position
     void refreshGraph();
     void refreshNormPlot();
@@ -105,11 +136,18 @@ private:
     QSlider* speed_ = nullptr;
     QLabel* positionLabel_ = nullptr;
     QLabel* errorLabel_ = nullptr;
+    QScrollArea* controlsScroll_ = nullptr;
+    QWidget* controlsBox_ = nullptr;
     QSlider* positionSlider_ = nullptr;
     QTimer* timer_ = nullptr;
 
     // views
     UnrolledGraphView* graph_ = nullptr;
+    UnrolledGraphHeader* graphHeader_ = nullptr;
+    QSplitter* split_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    QLabel* verdictLabel_ = nullptr;
+    QLabel* checkNote_ = nullptr;
     QScrollArea* graphScroll_ = nullptr;
     QCustomPlot* normPlot_ = nullptr;
     QLabel* clipLabel_ = nullptr;

@@ -23,6 +23,8 @@ namespace unroll {
 namespace {
 
 constexpr double kPresentationScale = 1.55;
+const QSize kHeatmapHintMin(160, 110);  // the smallest a heatmap asks for (cells shrink, labels thin out)
+const QSize kHeatmapHintMax(720, 520);  // the most it asks for; it takes more when a layout gives it more
 const QString kOverlayLayer = QStringLiteral("outlines"); // QCustomPlot already has an "overlay" layer
 
 // The smallest of 1, 2, 5, 10, 20, 50, ... that is >= need.
@@ -35,6 +37,19 @@ int niceStride(double need) {
         if (decade > 100'000'000) return decade;
     }
 }
+
+// QCustomPlot's size hints are its layout's minimum outer size, and that includes the padding fitCells() adds to keep
+// the cells square, i.e. a hint that follows the widget's own size. A layout that honours it grows the widget, which
+// grows the padding, which grows the hint: a dialog widened by 300 px a second and a window whose minimum width
+// reached thousands of pixels. This plot's hints depend only on the matrix's shape, and are bounded.
+class HeatmapPlot : public QCustomPlot {
+public:
+    using QCustomPlot::QCustomPlot;
+    QSize hint{kHeatmapHintMin.width() + 120, kHeatmapHintMin.height() + 80};
+    QSize minHint = kHeatmapHintMin;
+    QSize sizeHint() const override { return hint; }
+    QSize minimumSizeHint() const override { return minHint; }
+};
 
 void layOut(QCustomPlot* plot) {
     plot->plotLayout()->update(QCPLayoutElement::upPreparation);
@@ -67,7 +82,7 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent) {
 HeatmapView::~HeatmapView() = default;
 
 void HeatmapView::setupPlot() {
-    plot_ = new QCustomPlot(this);
+    plot_ = new HeatmapPlot(this);
     plot_->setBackground(Qt::white);
     plot_->setInteractions({}); // a heatmap is read, not navigated: no drag, no zoom
     plot_->setNotAntialiasedElements(QCP::aeAll); // crisp cell edges and outlines
@@ -166,6 +181,8 @@ void HeatmapView::setupOverlays() {
 void HeatmapView::setupReadout() {
     hint_ = tr("Hover a cell to read its value · click to select · right-click to export");
     readout_ = new QLabel(this); // the hint appears with the first data
+    // A long readout is cut at the right, never widens the view (nor the window around it).
+    readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     readout_->setContentsMargins(8, 2, 8, 4);
     readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPalette palette = readout_->palette();
@@ -258,9 +275,27 @@ void HeatmapView::setData(std::span<const double> rowMajor, int rows, int cols) 
         hovered_ = {};
     }
     placeholder_->setVisible(false);
+    if (shapeChanged) updateSizeHints();
     if (!hovered_.valid()) readout_->setText(hint_);
     updateRange();
     positionOverlays();
+    plot_->replot();
+}
+
+void HeatmapView::updateSizeHints() {
+    // About 18 px a cell plus room for labels and the colour bar, between the bounds; never the widget's own size.
+    auto* plot = static_cast<HeatmapPlot*>(plot_);
+    const double s = presentation_ ? kPresentationScale : 1.0;
+    const int w = int(std::lround((std::max(cols_, 1) * 18 + 150) * s));
+    const int h = int(std::lround((std::max(rows_, 1) * 18 + 100) * s));
+    plot->hint = QSize(std::clamp(w, kHeatmapHintMin.width() + 100, kHeatmapHintMax.width()),
+                       std::clamp(h, kHeatmapHintMin.height() + 70, kHeatmapHintMax.height()));
+    plot->minHint = kHeatmapHintMin;
+    updateGeometry();
+}
+
+void HeatmapView::setIndexBase(int base) {
+    indexBase_ = base;
     plot_->replot();
 }
 
@@ -419,6 +454,7 @@ void HeatmapView::setMaxCellAspect(double ratio) {
 void HeatmapView::setPresentationMode(bool on) {
     presentation_ = on;
     applyStyle();
+    updateSizeHints();
     plot_->replot();
 }
 
@@ -433,7 +469,7 @@ void HeatmapView::setSelectedCell(Cell cell) {
 }
 
 QString HeatmapView::displayLabel(const QStringList& labels, int i) const {
-    if (i < 0 || i >= labels.size()) return QString::number(i);
+    if (i < 0 || i >= labels.size()) return QString::number(i + indexBase_);
     QString label = labels[i];
     if (!label.isEmpty() && label.trimmed().isEmpty()) { // whitespace only: draw it visibly
         label.replace(QLatin1Char(' '), QChar(0x2423));
@@ -546,8 +582,8 @@ QPoint HeatmapView::cellCenter(int row, int col) const {
 QString HeatmapView::readoutAt(const QPoint& plotPixel) const {
     const Cell cell = cellAt(plotPixel);
     if (!cell.valid()) return {};
-    auto part = [](const QString& what, int i, const QStringList& labels) {
-        QString text = QStringLiteral("%1 %2").arg(what).arg(i);
+    auto part = [this](const QString& what, int i, const QStringList& labels) {
+        QString text = QStringLiteral("%1 %2").arg(what).arg(i + indexBase_);
         if (i < labels.size()) text += QStringLiteral(" “%1”").arg(labels[i]);
         return text;
     };
@@ -597,11 +633,11 @@ void HeatmapView::positionOverlays() {
 QString HeatmapView::toCsv() const {
     QString out;
     for (int c = 0; c < cols_; ++c) {
-        out += QLatin1Char(',') + csvField(c < columnLabels_.size() ? columnLabels_[c] : QString::number(c));
+        out += QLatin1Char(',') + csvField(c < columnLabels_.size() ? columnLabels_[c] : QString::number(c + indexBase_));
     }
     out += QLatin1Char('\n');
     for (int r = 0; r < rows_; ++r) {
-        out += csvField(r < rowLabels_.size() ? rowLabels_[r] : QString::number(r));
+        out += csvField(r < rowLabels_.size() ? rowLabels_[r] : QString::number(r + indexBase_));
         for (int c = 0; c < cols_; ++c) out += QLatin1Char(',') + csvNumber(value(r, c));
         out += QLatin1Char('\n');
     }

@@ -8,6 +8,8 @@
 //         view->setColumnLabels(inputChars); view->setColorBarLabel("attention weight");
 // Signed data: setColorMap(ColorMap::Diverging) and setSymmetricRange(true), so white is 0.
 // Eigen-free on purpose: a view takes plain row-major values; the caller maps its matrices.
+// Size: sizeHint() follows the matrix's shape (about 18 px a cell), bounded to 720 x 520; minimumSizeHint() is
+// 160 x 110 whatever the data, so no heatmap ever widens the window around it.
 // Leaves out: zoom and scroll (large matrices are decimated by the tick labels, not by the cells), editing values.
 #pragma once
 
@@ -67,6 +69,10 @@ public:
     void setColumnLabelsOnTop(bool onTop); // default true (attention convention); false puts them below
     void setColorBarLabel(const QString& label); // what a colour means, e.g. "attention weight"; default "value"
     void setTitle(const QString& title);         // empty = none
+    // How rows and columns without a label are numbered (ticks, readout, CSV): 0 (default, as in numpy) or 1 (as
+    // in "unit 1" and "t = 1" of the course's formulas).
+    void setIndexBase(int base);
+    int indexBase() const { return indexBase_; }
 
     // Colours
     void setColorMap(ColorMap map);
@@ -130,6 +136,7 @@ private:
     void showContextMenu(const QPoint& pos);
     void exportWithDialog(const QString& kind);
     QString displayLabel(const QStringList& labels, int i) const;
+    void updateSizeHints(); // from the matrix's shape and the presentation mode only (see HeatmapPlot)
 
     QCustomPlot* plot_ = nullptr;
     QCPColorMap* map_ = nullptr;
@@ -156,6 +163,7 @@ private:
     bool presentation_ = false;
     bool columnsOnTop_ = true;
     int highlightedRow_ = -1;
+    int indexBase_ = 0;
     Cell selected_;
     Cell hovered_;
     Cell pressed_;

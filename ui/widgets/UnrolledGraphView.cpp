@@ -161,6 +161,7 @@ void UnrolledGraphView::setModel(const UnrolledGraphModel& model) {
     relayout();
     updateGeometry();
     update();
+    emit headerChanged();
 }
 
 const GraphMatrix* UnrolledGraphView::matrix(int step, Node node) const {
@@ -356,11 +357,15 @@ UnrolledGraphView::Layout UnrolledGraphView::computeLayout(QSize area) const {
         v.height[Gradient] = v.height[Hidden];
         int y = int(10 * s);
         v.titleTop = y;
-        y += titleH + int(3 * s);
-        v.legend1Top = y;
-        y += smallH + int(2 * s);
-        v.legend2Top = y;
-        y += smallH + int(14 * s);
+        if (!headerDetached_) {
+            y += titleH + int(3 * s);
+            v.legend1Top = y;
+            y += smallH + int(2 * s);
+            v.legend2Top = y;
+            y += smallH + int(14 * s);
+        } else {
+            v.legend1Top = v.legend2Top = y;
+        }
         v.headerTop = y;
         v.headerH = headH + (anyText ? int(2 * s) + labelH : 0);
         y += v.headerH + int(8 * s);
@@ -388,7 +393,8 @@ UnrolledGraphView::Layout UnrolledGraphView::computeLayout(QSize area) const {
         y += v.height[Input];
         y += int(14 * s);
         v.colorLegendTop = y;
-        y += smallH + int(4 * s) + int(10 * s);
+        if (!headerDetached_) y += smallH + int(4 * s);
+        y += int(10 * s);
         v.total = y;
         return v;
     };
@@ -645,7 +651,7 @@ void UnrolledGraphView::paintScene(QPainter& p, const QRect& exposed, bool decor
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setRenderHint(QPainter::TextAntialiasing, true);
     const int T = steps();
-    if (T > 0) paintHeader(p);
+    if (T > 0 && !headerDetached_) paintHeader(p);
     if (T == 0) {
         const Fonts fonts = makeFonts(font(), metrics_.s);
         p.setFont(fonts.label);
@@ -666,7 +672,7 @@ void UnrolledGraphView::paintScene(QPainter& p, const QRect& exposed, bool decor
     for (int t = first; t <= last; ++t) paintForwardArrows(p, t);
     for (int t = first; t <= last; ++t) paintGradientArrows(p, t);
     for (int t = first; t <= last; ++t) paintNodes(p, t);
-    paintColorLegend(p);
+    if (!headerDetached_) paintColorLegend(p);
 
     if (decorations && hovered_.valid() && hovered_.row >= 0) {
         const QRect cells = cellsRect(hovered_.step, hovered_.node);
@@ -779,6 +785,77 @@ void UnrolledGraphView::paintHeader(QPainter& p) const {
             }
         }
     }
+}
+
+int UnrolledGraphView::flowHeader(QPainter* p, const QRect& r) const {
+    const double s = metrics_.s;
+    const auto lines = headerRuns();
+    int y = r.top();
+    for (const auto& line : lines) {
+        double x = r.left();
+        int rowH = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            const HeaderRun& run = line[i];
+            const int h = int(std::ceil(QFontMetricsF(run.font).height()));
+            const double w = runWidth(run) - run.gapBefore;
+            // Wrap before a run that does not fit; an arrow sample and the text after it move together.
+            double need = w;
+            if (run.text.isEmpty() && i + 1 < line.size()) need += runWidth(line[i + 1]);
+            const bool afterArrow = i > 0 && line[i - 1].text.isEmpty();
+            if (!afterArrow && x > r.left() && x + run.gapBefore + need > r.right()) {
+                y += rowH + int(2 * s);
+                x = r.left();
+                rowH = 0;
+            } else {
+                x += run.gapBefore;
+            }
+            rowH = std::max(rowH, h);
+            if (p) {
+                if (run.text.isEmpty()) {
+                    const double cy = y + h / 2.0 + 0.5;
+                    drawArrow(*p, {QPointF(x, cy), QPointF(x + 22 * s, cy)}, run.color, run.arrowWidth, s * 0.8);
+                } else {
+                    p->setFont(run.font);
+                    p->setPen(run.color);
+                    p->drawText(QRectF(x, y, w + 4, h), Qt::AlignLeft | Qt::AlignVCenter, run.text);
+                }
+            }
+            x += w;
+        }
+        y += rowH + int(3 * s);
+    }
+    return y - r.top();
+}
+
+int UnrolledGraphView::headerBlockHeight(int width) const {
+    if (steps() == 0) return 0;
+    const double s = metrics_.s;
+    const int smallH = int(std::ceil(QFontMetricsF(makeFonts(font(), s).small).height()));
+    const int margin = int(12 * s);
+    return int(6 * s) + flowHeader(nullptr, QRect(margin, 0, std::max(1, width - 2 * margin), 1)) + int(4 * s) +
+           smallH + int(4 * s) + int(6 * s);
+}
+
+void UnrolledGraphView::paintHeaderBlock(QPainter& p, const QRect& r) const {
+    if (steps() == 0) return;
+    const double s = metrics_.s;
+    const int smallH = int(std::ceil(QFontMetricsF(makeFonts(font(), s).small).height()));
+    const int margin = int(12 * s);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
+    const QRect inner = r.adjusted(margin, int(6 * s), -margin, 0);
+    const int used = flowHeader(&p, inner);
+    paintColorLegendIn(p, QRect(inner.left(), inner.top() + used + int(4 * s), inner.width(), smallH + int(4 * s)),
+                       inner.right());
+}
+
+void UnrolledGraphView::setHeaderDetached(bool on) {
+    if (on == headerDetached_) return;
+    headerDetached_ = on;
+    relayout();
+    updateGeometry();
+    update();
+    emit headerChanged();
 }
 
 void UnrolledGraphView::paintColumnBackground(QPainter& p, int t) const {
@@ -975,10 +1052,13 @@ void UnrolledGraphView::paintNodes(QPainter& p, int t) const {
 }
 
 void UnrolledGraphView::paintColorLegend(QPainter& p) const {
+    paintColorLegendIn(p, lay().colorLegend, int(width() - 12 * metrics_.s));
+}
+
+void UnrolledGraphView::paintColorLegendIn(QPainter& p, const QRect& r, int rightLimit) const {
     if (steps() == 0) return;
     const double s = metrics_.s;
     const Fonts fonts = makeFonts(font(), s);
-    const QRect& r = lay().colorLegend;
     const QFontMetricsF fm(fonts.small);
     double x = r.left();
     const double barW = 56 * s, barH = 8 * s;
@@ -1009,7 +1089,7 @@ void UnrolledGraphView::paintColorLegend(QPainter& p) const {
     if (hasValues_[Output]) entry(QString::fromUtf8("\xC5\xB7"), ColorMap::Viridis, 0.0, 1.0);
     if (model_.backwardDone > 0 && hasValues_[Gradient]) entry(tr("da"), ColorMap::Diverging, -sym(Gradient), sym(Gradient));
     const QString note = tr("one range per kind for all steps: a colour means the same value in every column");
-    if (x > r.left() && x + fm.horizontalAdvance(note) < width() - 12 * s) {
+    if (x > r.left() && x + fm.horizontalAdvance(note) < rightLimit) {
         p.setFont(fonts.small);
         p.setPen(kFaint.darker(115));
         p.drawText(QRectF(x, r.top(), 4000, r.height()), Qt::AlignLeft | Qt::AlignVCenter, note);
@@ -1026,6 +1106,7 @@ void UnrolledGraphView::setPresentationMode(bool on) {
     relayout();
     updateGeometry();
     update();
+    emit headerChanged();
 }
 
 void UnrolledGraphView::setSelectedStep(int step) {
@@ -1143,6 +1224,7 @@ void UnrolledGraphView::contextMenuEvent(QContextMenuEvent* event) {
 QSize UnrolledGraphView::sizeHint() const {
     const Metrics& m = metrics_;
     const int columns = int(12 * m.s) * 2 + int(44 * m.s) + std::max(1, steps()) * m.pitch;
+    if (headerDetached_) return {columns, preferredHeight()};
     return {std::max(columns, headerWidth() + int(24 * m.s)), preferredHeight()};
 }
 
@@ -1154,10 +1236,16 @@ QSize UnrolledGraphView::minimumSizeHint() const {
 }
 
 QImage UnrolledGraphView::render(double scale) const {
-    QImage image(size() * scale, QImage::Format_ARGB32_Premultiplied);
+    // A detached header goes on top: an exported figure always says what it shows.
+    const int headerH = headerDetached_ ? headerBlockHeight(width()) : 0;
+    QImage image(QSize(width(), height() + headerH) * scale, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(scale);
     image.fill(Qt::white);
     QPainter p(&image);
+    if (headerH > 0) {
+        paintHeaderBlock(p, QRect(0, 0, width(), headerH));
+        p.translate(0, headerH);
+    }
     paintScene(p, rect(), false);
     return image;
 }
@@ -1180,12 +1268,19 @@ bool UnrolledGraphView::exportPdf(const QString& path, QString* error) {
         // One device unit = one screen pixel at 96 dpi, so the PDF is laid out like the screen.
         QPdfWriter writer(&file);
         writer.setResolution(96);
-        writer.setPageSize(QPageSize(QSizeF(size()) * 72.0 / 96.0, QPageSize::Point, QString(), QPageSize::ExactMatch));
+        const int headerH = headerDetached_ ? headerBlockHeight(width()) : 0;
+        writer.setPageSize(QPageSize(QSizeF(width(), height() + headerH) * 72.0 / 96.0, QPageSize::Point, QString(),
+                                     QPageSize::ExactMatch));
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
         writer.setCreator(QStringLiteral("Unroll"));
         writer.setTitle(tr("%1 unrolled over T = %2 steps").arg(model_.cellName).arg(steps()));
         QPainter p;
         if (p.begin(&writer)) {
+            if (headerH > 0) {
+                p.fillRect(QRect(0, 0, width(), headerH), Qt::white);
+                paintHeaderBlock(p, QRect(0, 0, width(), headerH));
+                p.translate(0, headerH);
+            }
             paintScene(p, rect(), false);
             p.end();
             painted = true;
@@ -1194,6 +1289,39 @@ bool UnrolledGraphView::exportPdf(const QString& path, QString* error) {
     if (!painted) return fail(error, tr("Cannot start a PDF in %1").arg(path));
     if (!file.commit()) return fail(error, tr("Cannot write %1: %2").arg(path, file.errorString()));
     return true;
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// The pinned header
+
+UnrolledGraphHeader::UnrolledGraphHeader(UnrolledGraphView* view, QWidget* parent) : QWidget(parent), view_(view) {
+    view_->setHeaderDetached(true);
+    setAutoFillBackground(false);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
+    connect(view_, &UnrolledGraphView::headerChanged, this, [this] {
+        updateGeometry();
+        update();
+    });
+}
+
+int UnrolledGraphHeader::heightForWidth(int width) const { return view_->headerBlockHeight(width); }
+
+QSize UnrolledGraphHeader::sizeHint() const { return {400, heightForWidth(width() > 0 ? width() : 400)}; }
+
+QSize UnrolledGraphHeader::minimumSizeHint() const { return {200, heightForWidth(width() > 0 ? width() : 400)}; }
+
+void UnrolledGraphHeader::paintEvent(QPaintEvent* event) {
+    QPainter p(this);
+    p.fillRect(event->rect(), Qt::white);
+    view_->paintHeaderBlock(p, rect());
+}
+
+void UnrolledGraphHeader::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    // The wrapped height follows the width; a layout asks again (the width never depends on the height).
+    if (heightForWidth(width()) != height()) updateGeometry();
 }
 
 } // namespace unroll

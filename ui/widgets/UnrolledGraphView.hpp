@@ -80,6 +80,14 @@ public:
     const UnrolledGraphModel& model() const { return model_; }
     int steps() const { return int(model_.steps.size()); }
 
+    // Detached header: the title, the two legend lines and the colour scales are not drawn in the view (nor given
+    // room) but by an UnrolledGraphHeader placed above the scroll area, so they stay put while the graph scrolls.
+    // Exports still carry them, on top.
+    void setHeaderDetached(bool on);
+    bool headerDetached() const { return headerDetached_; }
+    int headerBlockHeight(int width) const;                  // the detached header's height at this width
+    void paintHeaderBlock(QPainter& p, const QRect& r) const; // the detached header, runs wrapped at r's width
+
     void setPresentationMode(bool on); // larger fonts, thicker lines, bigger cells
     bool presentationMode() const { return presentation_; }
     void setSelectedStep(int step);    // outlined column (also set by clicking a node); -1 = none
@@ -117,6 +125,7 @@ signals:
     void nodeClicked(int step, unroll::UnrolledGraphView::Node node);
     void stepHovered(int step); // -1 when the mouse leaves the columns
     void readoutChanged(const QString& text); // what the hover readout shows now (for a status line)
+    void headerChanged(); // the header's text or size changed (model, presentation mode)
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -189,6 +198,10 @@ private:
     void paintGradientArrows(QPainter& p, int t) const;
     void paintNodes(QPainter& p, int t) const;
     void paintColorLegend(QPainter& p) const;
+    void paintColorLegendIn(QPainter& p, const QRect& r, int rightLimit) const;
+    // Lays the three header lines out in `width`, wrapping a line between runs that do not fit; paints them when
+    // p is given. Returns the height used.
+    int flowHeader(QPainter* p, const QRect& r) const;
 
     // Gradient arrow paths of step t (empty when not drawn), for painting and hit-testing.
     struct GradientPath {
@@ -209,11 +222,33 @@ private:
     mutable Layout layout_; // for layoutSize_; see lay()
     mutable QSize layoutSize_;
     bool presentation_ = false;
+    bool headerDetached_ = false;
     int selected_ = -1;
     Hit hovered_;
     Hit pressed_;
     int hoveredStep_ = -1;
     QString readout_;
+};
+
+// The pinned header of an UnrolledGraphView whose header is detached: title, legends and colour scales, wrapped to
+// the width it is given (height for width), so it never widens the window.
+//   auto* header = new UnrolledGraphHeader(graph);   // calls graph->setHeaderDetached(true)
+//   layout->addWidget(header); layout->addWidget(scrollAreaAroundGraph, 1);
+class UnrolledGraphHeader : public QWidget {
+    Q_OBJECT
+public:
+    explicit UnrolledGraphHeader(UnrolledGraphView* view, QWidget* parent = nullptr);
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    UnrolledGraphView* view_;
 };
 
 } // namespace unroll

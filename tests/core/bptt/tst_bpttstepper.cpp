@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+#include <cmath>
+
 using namespace unroll;
 
 namespace {
@@ -20,6 +22,23 @@ BpttConfig vanishing(CellKind cell) // docs/bptt.md: T = 30, n_a = 32, init scal
 class TestBpttStepper : public QObject {
     Q_OBJECT
 private slots:
+    void verdictThresholdsAreTheDocumentedOnes()
+    {
+        // docs/bptt.md: vanishing below 1e-2, exploding above 1e2, stable in between (NaN: nothing arrives).
+        QCOMPARE(gradientFlowVerdict(2.5e-10), GradientFlow::Vanishing);
+        QCOMPARE(gradientFlowVerdict(0.0099), GradientFlow::Vanishing);
+        QCOMPARE(gradientFlowVerdict(0.01), GradientFlow::Stable);
+        QCOMPARE(gradientFlowVerdict(0.19), GradientFlow::Stable);
+        QCOMPARE(gradientFlowVerdict(100.0), GradientFlow::Stable);
+        QCOMPARE(gradientFlowVerdict(3.3e7), GradientFlow::Exploding);
+        QCOMPARE(gradientFlowVerdict(std::nan("")), GradientFlow::Vanishing);
+        QCOMPARE(gradientFlowName(GradientFlow::Exploding), std::string_view("exploding"));
+        // The LSTM preset's setting: the cell state keeps the gradient (stable), where the RNN's vanishes.
+        const BpttStepper lstm({.cell = CellKind::Lstm, .hidden = 32, .steps = 30, .initScale = 0.5,
+                                .forgetBias = 3, .seed = 1});
+        QCOMPARE(gradientFlowVerdict(lstm.gradNormRatio()), GradientFlow::Stable);
+    }
+
     void positionsInAnyOrderShowTheirOwnValues_data()
     {
         QTest::addColumn<int>("cell");
