@@ -15,7 +15,11 @@
 # (kal, the same speaker at 8 kHz, is left out so that one person cannot sit on both sides of the split; awb_time only
 # speaks times). espeak-ng's pitch is its -p (0-99) and speed its -s (words per minute); flite's pitch is a shift in
 # cents applied by sox's pitch effect (flite's own f0 setting is ignored by some of its voices) and its speed is the
-# percentage of the voice's own rate (flite's duration_stretch = 100 / speed).
+# percentage of the voice's own rate (flite's duration_stretch = 100 / speed). The flite voices that honour flite's
+# int_f0_target_mean (awb, kal16, slt; rms's output does not change with it) also speak at a mean f0 drawn from a list
+# (its own sequence, so the other clips' draws stay as they were): sox's pitch shift moves the formants with the pitch
+# (it resamples), flite's f0 target moves the pitch alone, so together they give pitch and vocal tract apart, as
+# different speakers have them. With only three flite voices in training this is what widens them most.
 set -euo pipefail
 export LC_ALL=C
 
@@ -45,12 +49,19 @@ espeak_pitches=(25 35 45 50 55 65 75)
 espeak_speeds=(120 140 155 170 185 200)
 flite_pitches=(-300 -200 -100 0 100 200 300)
 flite_speeds=(80 90 100 110 125)
+flite_f0_voices=" awb kal16 slt "
+flite_f0s=(80 95 110 125 140 160 185 210)
 
 # A fixed pseudo-random sequence (the C library's old rand() constants), so choices look varied but never change.
 lcg=20260310
 draw() { # draw N -> $pick in [0, N)
     lcg=$(( (lcg * 1103515245 + 12345) % 2147483648 ))
     pick=$(( (lcg / 65536) % $1 ))
+}
+lcg_f0=20261203
+draw_f0() { # draw N -> $pick in [0, N), from the f0 sequence
+    lcg_f0=$(( (lcg_f0 * 1103515245 + 12345) % 2147483648 ))
+    pick=$(( (lcg_f0 / 65536) % $1 ))
 }
 
 work=$(mktemp -d)
@@ -61,10 +72,11 @@ declare -A count=()
 first=1
 printf '{"version": 1, "sample_rate": %d, "clips": [\n' "$rate" > "$manifest"
 
-# finish WORD POSITIVE ENGINE VOICE PITCH SPEED RAW.wav [sox effects before trimming]: trim, normalise, encode, record.
+# finish WORD POSITIVE ENGINE VOICE PITCH SPEED F0 RAW.wav [sox effects before trimming]: trim, normalise, encode,
+# record (F0 0: the voice's own, not recorded).
 finish() {
-    local word=$1 positive=$2 engine=$3 voice=$4 pitch=$5 speed=$6 raw=$7
-    shift 7
+    local word=$1 positive=$2 engine=$3 voice=$4 pitch=$5 speed=$6 f0=$7 raw=$8
+    shift 8
     local n=$(( ${count[$word]:-0} + 1 ))
     count[$word]=$n
     local name
@@ -76,27 +88,33 @@ finish() {
     # sox writes a "Processed by SoX" comment; it is the same every run.
     [ "$first" = 1 ] || printf ',\n' >> "$manifest"
     first=0
-    printf '  {"file": "clips/%s", "word": "%s", "positive": %s, "engine": "%s", "voice": "%s", "pitch": %d, "speed": %d}' \
+    printf '  {"file": "clips/%s", "word": "%s", "positive": %s, "engine": "%s", "voice": "%s", "pitch": %d, "speed": %d' \
         "$name" "$word" "$positive" "$engine" "$voice" "$pitch" "$speed" >> "$manifest"
+    [ "$f0" = 0 ] || printf ', "f0": %d' "$f0" >> "$manifest"
+    printf '}' >> "$manifest"
 }
 
 espeak_clip() { # WORD POSITIVE VOICE
     draw ${#espeak_pitches[@]}; local pitch=${espeak_pitches[$pick]}
     draw ${#espeak_speeds[@]}; local speed=${espeak_speeds[$pick]}
     espeak-ng -v "$3" -p "$pitch" -s "$speed" -w "$work/raw.wav" "$1"
-    finish "$1" "$2" espeak-ng "$3" "$pitch" "$speed" "$work/raw.wav"
+    finish "$1" "$2" espeak-ng "$3" "$pitch" "$speed" 0 "$work/raw.wav"
 }
 
 flite_clip() { # WORD POSITIVE VOICE
     draw ${#flite_pitches[@]}; local pitch=${flite_pitches[$pick]}
     draw ${#flite_speeds[@]}; local speed=${flite_speeds[$pick]}
-    local stretch
+    local stretch f0=0 setf0=()
     stretch=$(awk -v s="$speed" 'BEGIN { printf "%.4f", 100 / s }')
-    flite -voice "$3" --setf duration_stretch="$stretch" -t "$1" -o "$work/raw.wav"
+    if [[ $flite_f0_voices == *" $3 "* ]]; then
+        draw_f0 ${#flite_f0s[@]}; f0=${flite_f0s[$pick]}
+        setf0=(--setf int_f0_target_mean="$f0")
+    fi
+    flite -voice "$3" --setf duration_stretch="$stretch" "${setf0[@]}" -t "$1" -o "$work/raw.wav"
     if [ "$pitch" = 0 ]; then
-        finish "$1" "$2" flite "$3" "$pitch" "$speed" "$work/raw.wav"
+        finish "$1" "$2" flite "$3" "$pitch" "$speed" "$f0" "$work/raw.wav"
     else
-        finish "$1" "$2" flite "$3" "$pitch" "$speed" "$work/raw.wav" pitch "$pitch"
+        finish "$1" "$2" flite "$3" "$pitch" "$speed" "$f0" "$work/raw.wav" pitch "$pitch"
     fi
 }
 
@@ -122,6 +140,12 @@ done
 for voice in "${flite_voices[@]}"; do
     for _ in $(seq 9); do flite_clip activate true "$voice"; done
     for _ in $(seq 12); do next_negative; flite_clip "$word" false "$voice"; done
+done
+# The flite voices that take an f0 target, once more: 6 "activate"s and 3 other words each (after all the clips above,
+# so those stay as they were).
+for voice in $flite_f0_voices; do
+    for _ in $(seq 6); do flite_clip activate true "$voice"; done
+    for _ in $(seq 3); do next_negative; flite_clip "$word" false "$voice"; done
 done
 printf '\n]}\n' >> "$manifest"
 

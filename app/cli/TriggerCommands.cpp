@@ -2,7 +2,7 @@
 // are in other files of the same lab):
 //   unroll-cli train trigger [--preset small|course] [--examples N] [--epochs N] [--batch N] [--steps N] [--lr X]
 //                            [--held-out N] [--threshold X] [--consecutive K] [--ema DECAY] [--lr-final X]
-//                            [--equalize] [--seed S] [--save MODEL] [--json]
+//                            [--equalize] [--validation N] [--seed S] [--save MODEL] [--json]
 //   unroll-cli detect --model MODEL FILE… [--threshold X] [--consecutive K] [--chime OUT.wav | --chime-dir DIR]
 //                     [--json]    (the rule defaults to the one the model file records, else 0.5 and 20)
 //   unroll-cli bench audio [--repeats N] [--json]   (the course spectrogram, detector inference and a training step;
@@ -64,6 +64,8 @@ QJsonObject epochJson(const TriggerEpoch& e)
             {"held_out_loss", e.heldOutLoss},
             {"held_out_frame_accuracy", e.heldOutFrameAccuracy},
             {"held_out", scoreJson(e.heldOut)},
+            {"validation_loss", e.validationLoss},
+            {"validation", scoreJson(e.validation)},
             {"seconds", e.seconds}};
 }
 
@@ -74,7 +76,12 @@ QString epochText(const TriggerEpoch& e)
         .arg(e.loss, 0, 'f', 4).arg(100 * e.frameAccuracy, 0, 'f', 1).arg(e.heldOutLoss, 0, 'f', 4)
         .arg(100 * e.heldOutFrameAccuracy, 0, 'f', 1).arg(100 * e.heldOut.recall(), 0, 'f', 1)
         .arg(e.heldOut.hits).arg(e.heldOut.positives).arg(e.heldOut.falseAccepts)
-        .arg(e.heldOut.falseAcceptsPerHour() / 60, 0, 'f', 2).arg(e.seconds, 0, 'f', 1);
+        .arg(e.heldOut.falseAcceptsPerHour() / 60, 0, 'f', 2).arg(e.seconds, 0, 'f', 1) +
+           (e.validation.positives > 0
+                ? QString(" | validation: loss %1, recall %2% (%3/%4), %5 false accepts")
+                      .arg(e.validationLoss, 0, 'f', 4).arg(100 * e.validation.recall(), 0, 'f', 1)
+                      .arg(e.validation.hits).arg(e.validation.positives).arg(e.validation.falseAccepts)
+                : QString());
 }
 
 QJsonObject configJson(const TriggerConfig& c)
@@ -95,9 +102,12 @@ public:
         const auto& history = task_.history();
         while (printed_ < history.size()) {
             const TriggerEpoch& e = history[printed_++];
-            if (json_) continue;
             endLine();
-            printText(QString("epoch %1/%2: %3").arg(e.epoch).arg(task_.options().epochs).arg(epochText(e)));
+            const QString line = QString("epoch %1/%2: %3").arg(e.epoch).arg(task_.options().epochs).arg(epochText(e));
+            if (json_) // the JSON comes at the end; meanwhile the epochs go to stderr, for a log
+                std::fprintf(stderr, "%s\n", line.toUtf8().constData());
+            else
+                printText(line);
         }
         if (!live_) return;
         const auto now = std::chrono::steady_clock::now();
@@ -148,6 +158,9 @@ int trainTrigger(const QStringList& args)
     p.addOption({"lr", "Adam's learning rate.", "X", QString::number(d.optimizer.learningRate)});
     p.addOption({"held-out", "Held-out clips (unseen voices and backgrounds), synthesized once.", "N",
                  QString::number(d.heldOut)});
+    p.addOption({"validation", "Clips of validation voices (every 10th training speaker, kept out of training) that "
+                               "choose the epoch whose detector is kept: the lowest validation loss (0: off, the "
+                               "last epoch's).", "N", QString::number(d.validation)});
     p.addOption({"threshold", "Detection threshold for the held-out scores (recorded in --save's file for detect).",
                  "X", QString::number(d.detection.threshold)});
     p.addOption({"consecutive", "Output steps at or above the threshold before a detection fires.", "K",
@@ -172,6 +185,7 @@ int trainTrigger(const QStringList& args)
     o.batch = intOption(p, "batch", 1, 1024);
     o.optimizer.learningRate = doubleOption(p, "lr", 1e-12, 10);
     o.heldOut = intOption(p, "held-out", 0, 2000);
+    o.validation = intOption(p, "validation", 0, 2000);
     o.detection.threshold = doubleOption(p, "threshold", 0, 1);
     o.detection.consecutive = int(intOption(p, "consecutive", 1, 100000));
     o.seed = std::uint32_t(intOption(p, "seed", 0, 4294967295LL));
@@ -226,7 +240,8 @@ int trainTrigger(const QStringList& args)
             sweep.append(QJsonObject{{"threshold", s.threshold},
                                      {"false_reject_rate", s.falseRejectRate},
                                      {"false_accepts_per_hour", s.falseAcceptsPerHour}});
-        QJsonArray bySpeaker, byWord;
+        QJsonArray bySpeaker, byWord, validationSpeakers;
+        for (const auto& name : task.validationSpeakers()) validationSpeakers.append(q(name));
         for (const auto& t : task.heldOutBySpeaker())
             bySpeaker.append(QJsonObject{{"speaker", q(t.name)}, {"positives", double(t.words)},
                                          {"hits", double(t.hits)}});
@@ -246,6 +261,9 @@ int trainTrigger(const QStringList& args)
                    {"learning_rate", o.optimizer.learningRate},
                    {"final_learning_rate", o.finalLearningRate},
                    {"equalize", o.equalize},
+                   {"validation_clips", double(o.validation)},
+                   {"validation_speakers", validationSpeakers},
+                   {"best_epoch", task.bestEpoch()},
                    {"seed", double(o.seed)},
                    {"detection", QJsonObject{{"threshold", o.detection.threshold},
                                              {"consecutive", o.detection.consecutive}}},
@@ -257,10 +275,14 @@ int trainTrigger(const QStringList& args)
     }
     QString text = QString("%1 steps in %2 s%3").arg(task.stepsDone()).arg(result.seconds, 0, 'f', 1)
                        .arg(interrupted ? " (interrupted)" : "");
-    if (!history.empty())
+    if (!history.empty()) {
+        const int best = task.bestEpoch();
+        const TriggerEpoch& kept = best > 0 ? history[size_t(best - 1)] : history.back();
+        if (best > 0) text += QString("; kept epoch %1 (lowest validation loss, %2)").arg(best).arg(kept.validationLoss, 0, 'f', 4);
         text += QString("; held out: recall %1%, %2 false accepts per minute")
-                    .arg(100 * history.back().heldOut.recall(), 0, 'f', 1)
-                    .arg(history.back().heldOut.falseAcceptsPerHour() / 60, 0, 'f', 2);
+                    .arg(100 * kept.heldOut.recall(), 0, 'f', 1)
+                    .arg(kept.heldOut.falseAcceptsPerHour() / 60, 0, 'f', 2);
+    }
     if (!savePath.empty()) text += "; saved to " + q(savePath);
     if (!history.empty()) {
         QStringList speakers, words;

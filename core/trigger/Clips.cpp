@@ -73,7 +73,7 @@ void requireRate(int sampleRate)
         throw InputError("clip sample rate " + std::to_string(sampleRate) + " Hz must be 1000 .. 384000 Hz");
 }
 
-std::string settingsText(const std::string& engine, double pitch, double speed)
+std::string settingsText(const std::string& engine, double pitch, double speed, double f0)
 {
     std::ostringstream s;
     if (engine == "espeak-ng")
@@ -82,6 +82,7 @@ std::string settingsText(const std::string& engine, double pitch, double speed)
         s << "pitch " << (pitch > 0 ? "+" : "") << pitch << " cents, speed " << speed << "%";
     else
         s << "pitch " << pitch << ", speed " << speed;
+    if (f0 > 0) s << ", f0 " << f0 << " Hz";
     return s.str();
 }
 
@@ -90,6 +91,7 @@ struct ManifestEntry {
     std::string file, word, engine, voice;
     bool positive = false;
     double pitch = 0, speed = 0;
+    double f0 = 0; // optional: flite's int_f0_target_mean (0: absent, the voice's own)
 };
 
 std::vector<ManifestEntry> readManifest(const fs::path& path)
@@ -144,6 +146,10 @@ std::vector<ManifestEntry> readManifest(const fs::path& path)
         e.positive = c["positive"].get<bool>();
         e.pitch = number("pitch");
         e.speed = number("speed");
+        if (c.contains("f0")) {
+            e.f0 = number("f0");
+            if (!(e.f0 > 0 && e.f0 < 2000)) throw FormatError(at + ": \"f0\" must be in (0, 2000) Hz");
+        }
         const fs::path rel(e.file);
         bool escapes = rel.is_absolute();
         for (const auto& part : rel) escapes = escapes || part == "..";
@@ -232,7 +238,7 @@ ClipLibrary loadBuiltinClips(int sampleRate, const LoadProgress& progress)
         c.word = e.word;
         c.positive = e.positive;
         c.speaker = e.engine + ":" + e.voice;
-        c.settings = settingsText(e.engine, e.pitch, e.speed);
+        c.settings = settingsText(e.engine, e.pitch, e.speed, e.f0);
         jobs.push_back({path, &c.audio});
     }
     loadAll(jobs, sampleRate, progress);

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <map>
 #include <numbers>
+#include <set>
 
 namespace unroll {
 
@@ -38,6 +39,7 @@ constexpr std::int64_t kHeldOutStream = -1; // the step value of the held-out cl
 constexpr std::int64_t kRecalibrationStream = -2;
 constexpr std::int64_t kPoolStream = -3;
 constexpr std::int64_t kWordStream = -4;
+constexpr std::int64_t kValidationStream = -5; // (the word streams, kWordStream - step, mix another seed)
 
 // Augmentation (options.augment), from the speech-recognition recipes that fight a small set of speakers:
 // - speed perturbation (Ko et al. 2015, "Audio augmentation for speech recognition"): each word resampled by a factor
@@ -127,6 +129,8 @@ void checkOptions(const TriggerOptions& o)
     inRange("steps per epoch", o.stepsPerEpoch, 1, 1000000);
     inRange("epochs", o.epochs, 1, 100000);
     inRange("held-out clips", o.heldOut, 0, 2000);
+    inRange("validation clips", o.validation, 0, 2000);
+    inRange("validation period", o.validationPeriod, 2, 1000);
     if (!(o.optimizer.learningRate > 0) || !std::isfinite(o.optimizer.learningRate))
         throw InputError("trigger training: learning rate " + num(o.optimizer.learningRate) + " must be positive");
     inRange("clip length (ms)", o.synthesis.clipMs, 500, 60000);
@@ -168,6 +172,11 @@ struct TriggerTask::State {
     double epochLoss = 0, epochAccuracy = 0;
     std::int64_t epochSteps = 0;
     std::vector<HeldOutClip> heldOut;
+    std::vector<HeldOutClip> validation; // options.validation clips of the validation speakers
+    ClipLibrary validationSide;
+    std::unique_ptr<TriggerDetector<float>> best; // the evaluated detector at the epoch of lowest validation loss
+    double bestLoss = 0;
+    int bestEpoch = 0;
     std::vector<SweepPoint> sweep;
     HeldOutClip lastTraining;
     std::vector<AudioClip> pool; // generated training backgrounds (empty with the user's backgrounds)
@@ -299,7 +308,11 @@ struct TriggerTask::State {
         net.dropout = kept;
     }
 
+    void scoreClips(std::vector<HeldOutClip>& set, const TriggerOptions& options, double& loss, double& accuracy,
+                    DetectionScore& score, std::vector<ScoredTrack>* tracks);
+    void scoreHeldOut(const TriggerOptions& options);
     void evaluate(const TriggerOptions& options, std::int64_t step);
+    void restoreBest(const TriggerOptions& options);
 };
 
 TriggerTask::TriggerTask(ClipLibrary library, const TriggerOptions& options) : options_(options)
@@ -317,6 +330,16 @@ TriggerTask::TriggerTask(ClipLibrary library, const TriggerOptions& options) : o
         throw InputError("trigger training: the " + std::to_string(library.positives.size()) +
                          " positive clips do not split into training and held-out voices (need at least 2 speakers or "
                          "2 clips)");
+    if (options.validation > 0) {
+        ClipSplit v = splitByVoice(s.split.train, options.validationPeriod);
+        if (v.train.positives.empty() || v.heldOut.positives.empty())
+            throw InputError("trigger training: the training voices' " +
+                             std::to_string(s.split.train.positives.size()) + " positive clips do not split into "
+                             "training and validation voices (every " + std::to_string(options.validationPeriod) +
+                             "th speaker); turn validation off");
+        s.split.train = std::move(v.train);
+        s.validationSide = std::move(v.heldOut);
+    }
     const SpectrogramOptions& spec = s.engine.options();
     s.Tx = spectrogramFrames(std::int64_t(options.synthesis.clipMs) * kLabRate / 1000, spec.nfft, spec.hop);
     s.model = std::make_unique<TriggerDetector<float>>(options.model);
@@ -358,6 +381,13 @@ TriggerTask::TriggerTask(ClipLibrary library, const TriggerOptions& options) : o
             s.heldOut[size_t(i)].clip =
                 s.synthesize(s.split.heldOut, clipSeed(options.seed, kHeldOutStream, i), options.synthesis);
     });
+    // The validation clips, once: validation voices over backgrounds of their own (seeds of their own stream).
+    s.validation.resize(size_t(options.validation));
+    parallelFor(options.validation, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i)
+            s.validation[size_t(i)].clip = s.synthesize(
+                s.validationSide, clipSeed(options.seed, kValidationStream, i), options.synthesis);
+    });
 }
 
 TriggerTask::~TriggerTask() = default;
@@ -365,6 +395,15 @@ TriggerTask::~TriggerTask() = default;
 const TriggerDetector<float>& TriggerTask::model() const { return state_->evaluated(); }
 const TriggerDetector<float>& TriggerTask::trainingModel() const { return *state_->model; }
 const std::vector<TriggerEpoch>& TriggerTask::history() const { return state_->history; }
+int TriggerTask::bestEpoch() const { return state_->bestEpoch; }
+
+std::vector<std::string> TriggerTask::validationSpeakers() const
+{
+    std::set<std::string> names;
+    for (const WordClip& c : state_->validationSide.positives) names.insert(c.speaker);
+    for (const WordClip& c : state_->validationSide.negatives) names.insert(c.speaker);
+    return {names.begin(), names.end()};
+}
 const std::vector<HeldOutClip>& TriggerTask::heldOut() const { return state_->heldOut; }
 const std::vector<SweepPoint>& TriggerTask::sweep() const { return state_->sweep; }
 const HeldOutClip& TriggerTask::lastTrainingClip() const { return state_->lastTraining; }
@@ -475,53 +514,96 @@ StepMetrics TriggerTask::step()
     if (inEpoch == options_.stepsPerEpoch - 1) {
         s.evaluate(options_, steps_);
         s.history.push_back(s.current);
+        if (steps_ == totalSteps()) s.restoreBest(options_);
     }
     return metrics;
 }
 
-// After an epoch: the moving statistics recalibrated, then the held-out clips scored (loss, frame accuracy, detections
-// at the options' rule, the threshold sweep) into current.
-void TriggerTask::State::evaluate(const TriggerOptions& options, std::int64_t step)
+// The evaluated detector on `clips` (probabilities stored in them): mean loss and frame accuracy over all outputs,
+// and the detections at options.detection scored; tracks (optional) gets what the threshold sweep needs.
+void TriggerTask::State::scoreClips(std::vector<HeldOutClip>& set, const TriggerOptions& options, double& loss,
+                                    double& accuracy, DetectionScore& score, std::vector<ScoredTrack>* tracks)
 {
-    State& s = *this;
-    s.recalibrate(s.split.train, options, step);
-    if (s.heldOut.empty()) return;
     // Spectrograms again rather than kept: 2.2 MB per clip, and a few milliseconds each to recompute.
-    const Index n = Index(s.heldOut.size());
+    const Index n = Index(set.size());
     std::vector<MatF> powers(static_cast<size_t>(n));
     parallelFor(n, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t i = begin; i < end; ++i) {
-            const AudioClip& a = s.heldOut[size_t(i)].clip.audio;
-            powers[size_t(i)].resize(s.model->config().nFreq, s.Tx);
-            s.engine.computeFrames(a.samples, a.sampleRate, 0, powers[size_t(i)]);
+            const AudioClip& a = set[size_t(i)].clip.audio;
+            powers[size_t(i)].resize(model->config().nFreq, Tx);
+            engine.computeFrames(a.samples, a.sampleRate, 0, powers[size_t(i)]);
         }
     });
     std::vector<const MatF*> ptrs;
     for (const auto& p : powers) ptrs.push_back(&p);
-    const auto probabilities = detectorProbabilities(s.evaluated(), ptrs);
-    double loss = 0;
+    const auto probabilities = detectorProbabilities(evaluated(), ptrs);
+    double sum = 0;
     std::int64_t right = 0, outputs = 0;
-    DetectionScore score;
-    std::vector<ScoredTrack> tracks;
+    score = DetectionScore();
     for (Index i = 0; i < n; ++i) {
-        HeldOutClip& h = s.heldOut[size_t(i)];
+        HeldOutClip& h = set[size_t(i)];
         h.probability = probabilities[size_t(i)];
         for (size_t t = 0; t < h.probability.size(); ++t) {
             const double p = std::clamp(double(h.probability[t]), 1e-7, 1 - 1e-7), y = h.clip.labels[t];
-            loss -= y * std::log(p) + (1 - y) * std::log(1 - p);
+            sum -= y * std::log(p) + (1 - y) * std::log(1 - p);
             right += (h.probability[t] >= 0.5f) == (y >= 0.5);
             ++outputs;
         }
-        const auto times = triggerTimes(detectTriggers(h.probability, options.detection), s.frameSeconds);
+        const auto times = triggerTimes(detectTriggers(h.probability, options.detection), frameSeconds);
         score += scoreDetections(times, h.clip.words, h.clip.audio.seconds());
-        tracks.push_back({h.probability, h.clip.words, h.clip.audio.seconds(), s.frameSeconds});
+        if (tracks) tracks->push_back({h.probability, h.clip.words, h.clip.audio.seconds(), frameSeconds});
     }
-    s.current.heldOutLoss = loss / double(outputs);
-    s.current.heldOutFrameAccuracy = double(right) / double(outputs);
-    s.current.heldOut = score;
+    loss = sum / double(std::max<std::int64_t>(1, outputs));
+    accuracy = double(right) / double(std::max<std::int64_t>(1, outputs));
+}
+
+// The held-out clips scored into current (loss, frame accuracy, detections at the options' rule) and the sweep.
+void TriggerTask::State::scoreHeldOut(const TriggerOptions& options)
+{
+    if (heldOut.empty()) return;
+    std::vector<ScoredTrack> tracks;
+    scoreClips(heldOut, options, current.heldOutLoss, current.heldOutFrameAccuracy, current.heldOut, &tracks);
     std::vector<double> thresholds;
     for (int k = 1; k <= 19; ++k) thresholds.push_back(0.05 * k);
-    s.sweep = sweepThresholds(tracks, thresholds, options.detection.consecutive);
+    sweep = sweepThresholds(tracks, thresholds, options.detection.consecutive);
+}
+
+// After an epoch: the moving statistics recalibrated, then the validation clips scored (keeping the detector when its
+// loss is the lowest yet) and the held-out ones.
+void TriggerTask::State::evaluate(const TriggerOptions& options, std::int64_t step)
+{
+    recalibrate(split.train, options, step);
+    if (!validation.empty()) {
+        double accuracy = 0;
+        scoreClips(validation, options, current.validationLoss, accuracy, current.validation, nullptr);
+        if (bestEpoch == 0 || current.validationLoss < bestLoss) {
+            bestLoss = current.validationLoss;
+            bestEpoch = current.epoch;
+            best = std::make_unique<TriggerDetector<float>>(evaluated().copyWeights());
+        }
+    }
+    scoreHeldOut(options);
+}
+
+// At the end of training with validation: the best epoch's weights and moving statistics copied into the evaluated
+// detector (values only: the optimizer and the average keep their references), and the held-out clips scored again
+// so the per-clip probabilities, the sweep and the tallies describe the detector that is saved.
+void TriggerTask::State::restoreBest(const TriggerOptions& options)
+{
+    if (!best || bestEpoch == history.back().epoch) return;
+    TriggerDetector<float>& to = evaluated();
+    ParamList<float> from = best->parameters(), into = to.parameters();
+    for (size_t k = 0; k < into.size(); ++k) into[k].valueBlock() = from[k].valueBlock();
+    const BatchNorm<float>* a[] = {&best->convNorm, &best->norm1, &best->norm2};
+    BatchNorm<float>* b[] = {&to.convNorm, &to.norm1, &to.norm2};
+    for (int i = 0; i < 3; ++i) {
+        b[i]->movingMean = a[i]->movingMean;
+        b[i]->movingVar = a[i]->movingVar;
+    }
+    const TriggerEpoch kept = current;
+    current = history[size_t(bestEpoch - 1)];
+    scoreHeldOut(options);
+    current = kept;
 }
 
 } // namespace unroll

@@ -53,6 +53,12 @@ struct TriggerOptions {
     // d = min(averageDecay, (1 + n) / (10 + n)). The averaged detector is the one evaluated, scored, swept and saved
     // (model()); training steps the raw weights (trainingModel()). 0 turns averaging off.
     double averageDecay = 0.995;
+    // Best-epoch selection: every validationPeriod-th training speaker (sorted by name, as splitByVoice) is kept out of
+    // the training steps and `validation` clips of them are synthesized once; after every epoch the evaluated detector
+    // is scored on them, and at the end of the last step the detector of the epoch with the lowest validation loss is
+    // restored (and is what is scored, swept and saved). The held-out voices are never used to choose. 0 clips: off.
+    std::int64_t validation = 0;
+    int validationPeriod = 10;
 };
 
 struct TriggerEpoch {
@@ -62,6 +68,8 @@ struct TriggerEpoch {
     double frameAccuracy = 0;  // training outputs on the right side of 0.5
     double heldOutLoss = 0, heldOutFrameAccuracy = 0;
     DetectionScore heldOut;    // at options.detection
+    double validationLoss = 0; // options.validation > 0: on the validation speakers' clips
+    DetectionScore validation;
     double seconds = 0;        // wall time of the epoch's steps
 };
 
@@ -84,6 +92,11 @@ public:
     std::int64_t stepsDone() const { return steps_; }
     const TriggerDetector<float>& model() const;
     const std::vector<TriggerEpoch>& history() const;
+    // With options.validation: the epoch (1-based) whose detector model() is, once training has finished (before:
+    // the best so far); 0 without validation or before the first epoch.
+    int bestEpoch() const;
+    // The speakers whose clips score the epochs for best-epoch selection (empty without validation).
+    std::vector<std::string> validationSpeakers() const;
     const std::vector<HeldOutClip>& heldOut() const;
     // The threshold sweep over the held-out set at the last evaluation (thresholds 0.05 … 0.95).
     const std::vector<SweepPoint>& sweep() const;

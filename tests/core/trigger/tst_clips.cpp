@@ -76,14 +76,14 @@ class TestClips : public QObject {
 private slots:
     void builtinLibraryLoads()
     {
-        // scripts/make_trigger_clips.sh: 150 "activate"s and 247 other words, 57 espeak-ng speakers + 4 flite voices.
+        // scripts/make_trigger_clips.sh: 168 "activate"s and 256 other words, 57 espeak-ng speakers + 4 flite voices.
         std::vector<std::pair<std::int64_t, std::int64_t>> calls;
         const ClipLibrary lib = loadBuiltinClips(16000, [&](std::int64_t done, std::int64_t total) {
             calls.emplace_back(done, total);
             return true;
         });
-        QCOMPARE(lib.positives.size(), std::size_t(150));
-        QCOMPARE(lib.negatives.size(), std::size_t(247));
+        QCOMPARE(lib.positives.size(), std::size_t(168));
+        QCOMPARE(lib.negatives.size(), std::size_t(256));
         QCOMPARE(lib.sampleRate, 16000);
         QCOMPARE(lib.origin, std::string("built-in"));
         QVERIFY(lib.backgrounds.empty());
@@ -112,8 +112,8 @@ private slots:
         QVERIFY(dbfs(std::span(first.audio.samples).first(480)) > -60);
         // Progress: from 0 to all, in order.
         QVERIFY(calls.size() >= 2);
-        QCOMPARE(calls.front(), (std::pair<std::int64_t, std::int64_t>{0, 397}));
-        QCOMPARE(calls.back(), (std::pair<std::int64_t, std::int64_t>{397, 397}));
+        QCOMPARE(calls.front(), (std::pair<std::int64_t, std::int64_t>{0, 424}));
+        QCOMPARE(calls.back(), (std::pair<std::int64_t, std::int64_t>{424, 424}));
         for (std::size_t i = 1; i < calls.size(); ++i) QVERIFY(calls[i].first > calls[i - 1].first);
     }
 
@@ -268,6 +268,8 @@ private slots:
               {"\"positive\" must be true or false"});
         check(R"({"version": 1, "clips": [{"file": "clips/a.wav", "word": "x", "positive": true, "engine": "e", "voice": "v", "pitch": "high", "speed": 1}]})",
               {"\"pitch\" must be a number"});
+        check(R"({"version": 1, "clips": [{"file": "clips/a.wav", "word": "x", "positive": true, "engine": "e", "voice": "v", "pitch": 1, "speed": 1, "f0": -5}]})",
+              {"\"f0\" must be in (0, 2000) Hz"});
         // A missing clip names the file and the entry.
         check("{\"version\": 1, \"clips\": [" + kEntryA +
                   R"(, {"file": "clips/gone.flac", "word": "cactus", "positive": false, "engine": "flite", "voice": "slt", "pitch": 0, "speed": 100}]})",
@@ -291,14 +293,14 @@ private slots:
             fs::copy_file(dir / "trigger" / "clips" / "a.wav", dir / "trigger" / "clips" / "b.wav");
             writeText(dir / "trigger" / "manifest.json",
                       "{\"version\": 1, \"clips\": [" + kEntryA +
-                          R"(, {"file": "clips/b.wav", "word": "a", "positive": false, "engine": "flite", "voice": "slt", "pitch": -200, "speed": 90}]})");
+                          R"(, {"file": "clips/b.wav", "word": "a", "positive": false, "engine": "flite", "voice": "slt", "pitch": -200, "speed": 90, "f0": 125}]})");
             DataDirOverride env(dir);
             const ClipLibrary lib = loadBuiltinClips(8000);
             QCOMPARE(lib.positives.size(), std::size_t(1));
             QCOMPARE(lib.positives[0].speaker, std::string("espeak-ng:en"));
             QCOMPARE(lib.positives[0].settings, std::string("pitch 50, speed 150 wpm"));
             QCOMPARE(lib.negatives[0].speaker, std::string("flite:slt"));
-            QCOMPARE(lib.negatives[0].settings, std::string("pitch -200 cents, speed 90%"));
+            QCOMPARE(lib.negatives[0].settings, std::string("pitch -200 cents, speed 90%, f0 125 Hz"));
             QCOMPARE(lib.negatives[0].audio.sampleRate, 8000);
         }
     }

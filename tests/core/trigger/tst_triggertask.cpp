@@ -208,6 +208,53 @@ private slots:
         QVERIFY(inputErrorOf([&] { TriggerTask(toneLibrary(), o); }).contains("decay 1"));
     }
 
+    // Best-epoch selection (TriggerOptions::validation): after the last step the detector is the one of the epoch with
+    // the lowest loss on the validation speakers' clips, weights and moving statistics alike, and the held-out scores
+    // and tracks are that detector's. A learning rate of 1 in the last epoch wrecks the weights, so that epoch is not
+    // the best.
+    void bestEpochIsKept()
+    {
+        TriggerOptions o = tinyOptions();
+        o.epochs = 3;
+        o.stepsPerEpoch = 20;
+        o.heldOut = 6;
+        o.validation = 6;
+        o.validationPeriod = 2;
+        o.optimizer.schedule = [](std::int64_t step) { return step > 40 ? 1.0 : 0.02; };
+        TriggerTask task(toneLibrary(), o);
+        // Training speakers tone:0 … tone:3 (tone:4 is held out); every 2nd of them validates.
+        QCOMPARE(task.validationSpeakers(), (std::vector<std::string>{"tone:1", "tone:3"}));
+        std::vector<TriggerDetector<float>> atEpoch;
+        for (std::int64_t s = 0; s < task.totalSteps(); ++s) {
+            task.step();
+            if (task.stepsDone() % o.stepsPerEpoch == 0 && task.stepsDone() < task.totalSteps())
+                atEpoch.push_back(task.model().copyWeights());
+        }
+        const auto& h = task.history();
+        QCOMPARE(h.size(), size_t(3));
+        for (const auto& e : h) QVERIFY(e.validation.positives > 0 && e.validationLoss > 0);
+        qInfo("validation losses %.4f %.4f %.4f; best epoch %d", h[0].validationLoss, h[1].validationLoss,
+              h[2].validationLoss, task.bestEpoch());
+        QVERIFY(h[2].validationLoss > std::min(h[0].validationLoss, h[1].validationLoss));
+        const int best = h[0].validationLoss <= h[1].validationLoss ? 1 : 2;
+        QCOMPARE(task.bestEpoch(), best);
+        const TriggerDetector<float>& kept = atEpoch[size_t(best - 1)];
+        QVERIFY(task.model().conv.W == kept.conv.W);
+        QVERIFY(task.model().gru1.W == kept.gru1.W);
+        QVERIFY(task.model().output.W == kept.output.W);
+        QVERIFY(task.model().norm1.movingVar == kept.norm1.movingVar);
+        QVERIFY(task.model().convNorm.movingMean == kept.convNorm.movingMean);
+        const DetectionScore score = scoreOn(task.model(), task.heldOut(), o.detection);
+        QCOMPARE(score.hits, h[size_t(best - 1)].heldOut.hits);
+        QCOMPARE(score.falseAccepts, h[size_t(best - 1)].heldOut.falseAccepts);
+        // Without validation: the last epoch's detector, no choice.
+        o.validation = 0;
+        TriggerTask plain(toneLibrary(), o);
+        for (std::int64_t s = 0; s < plain.totalSteps(); ++s) plain.step();
+        QCOMPARE(plain.bestEpoch(), 0);
+        QVERIFY(plain.validationSpeakers().empty());
+    }
+
     void badOptionsAreRefused()
     {
         TriggerOptions o = tinyOptions();
