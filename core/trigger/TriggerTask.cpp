@@ -53,7 +53,7 @@ constexpr std::int64_t kValidationStream = -5; // (the word streams, kWordStream
 //   tilted and bumped as another voice or microphone would, where VTLP only stretches it. The built-in voices are few
 //   (49 training speakers, 46 of them espeak-ng's). Not yet shown to help (docs/trigger.md), so off by default.
 constexpr double kSpeedRange = 0.15, kGainRangeDb = 6.0, kWarpRange = 0.1;
-constexpr int kMaskBins = 12; // up to 12 of the 101 rows (about 470 Hz of the 4 kHz the course's axis shows) a mask
+constexpr int kMaskBins = 12; // up to 12 of the 101 rows a mask (2.6 kHz: a row is 44100 / 200 = 220.5 Hz wide)
 constexpr int kEqBands = 2;
 constexpr double kEqLowHz = 150, kEqHighHz = 7000, kEqGainDb = 8, kEqQ = 1;
 
