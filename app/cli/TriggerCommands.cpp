@@ -2,7 +2,7 @@
 // are in other files of the same lab):
 //   unroll-cli train trigger [--preset small|course] [--examples N] [--epochs N] [--batch N] [--steps N] [--lr X]
 //                            [--held-out N] [--threshold X] [--consecutive K] [--ema DECAY] [--lr-final X]
-//                            [--equalize] [--validation N] [--seed S] [--save MODEL] [--json]
+//                            [--equalize] [--freq-masks N] [--dropout RATE] [--validation N] [--seed S] [--save MODEL] [--json]
 //   unroll-cli detect --model MODEL FILE… [--threshold X] [--consecutive K] [--chime OUT.wav | --chime-dir DIR]
 //                     [--json]    (the rule defaults to the one the model file records, else 0.5 and 20)
 //   unroll-cli bench audio [--repeats N] [--json]   (the course spectrogram, detector inference and a training step;
@@ -167,6 +167,9 @@ int trainTrigger(const QStringList& args)
                  QString::number(d.detection.consecutive)});
     p.addOption({"lr-final", "Learning rate at the last step, reached along a half cosine from --lr (0: constant).",
                  "X", QString::number(d.finalLearningRate)});
+    p.addOption({"freq-masks", "SpecAugment frequency masks per training clip (bands of up to 12 rows set to their "
+                               "mean; 0: none).", "N", QString::number(d.frequencyMasks)});
+    p.addOption({"dropout", "Dropout rate of the preset (the fraction dropped).", "RATE"});
     p.addOption({"equalize", "Also pass the training words through random peaking filters (timbre augmentation)."});
     p.addOption({"ema", "Decay of the exponential moving average of the weights that is evaluated and saved "
                         "(0: off, the raw weights).", "DECAY", QString::number(d.averageDecay)});
@@ -192,6 +195,8 @@ int trainTrigger(const QStringList& args)
     o.averageDecay = doubleOption(p, "ema", 0, 0.999999);
     o.finalLearningRate = doubleOption(p, "lr-final", 0, 10);
     o.equalize = p.isSet("equalize");
+    o.frequencyMasks = int(intOption(p, "freq-masks", 0, 100));
+    if (p.isSet("dropout")) o.model.dropout = doubleOption(p, "dropout", 0, 0.99);
     if (p.isSet("steps") && p.isSet("examples"))
         throw InputError("--steps and --examples both set the steps per epoch; give one");
     if (p.isSet("steps")) o.stepsPerEpoch = intOption(p, "steps", 1, 1000000);
@@ -262,6 +267,8 @@ int trainTrigger(const QStringList& args)
                    {"final_learning_rate", o.finalLearningRate},
                    {"equalize", o.equalize},
                    {"validation_clips", double(o.validation)},
+                   {"frequency_masks", o.frequencyMasks},
+                   {"dropout", o.model.dropout},
                    {"validation_speakers", validationSpeakers},
                    {"best_epoch", task.bestEpoch()},
                    {"seed", double(o.seed)},

@@ -67,6 +67,7 @@ const std::vector<GradCheckDefinition>& gradCheckDefinitions()
         addTranslatorChecks(d);
         addTriggerChecks(d);
         addEmojifyChecks(d);
+        addJazzChecks(d);
         return d;
     }();
     return defs;

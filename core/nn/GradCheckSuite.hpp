@@ -100,5 +100,7 @@ void addTranslatorChecks(std::vector<GradCheckDefinition>& defs);
 void addTriggerChecks(std::vector<GradCheckDefinition>& defs);
 // The Emojify V2 model (core/emojify/EmojifyChecks.cpp).
 void addEmojifyChecks(std::vector<GradCheckDefinition>& defs);
+// The jazz model (core/jazz/JazzChecks.cpp).
+void addJazzChecks(std::vector<GradCheckDefinition>& defs);
 
 } // namespace unroll

@@ -53,6 +53,7 @@ constexpr std::int64_t kValidationStream = -5; // (the word streams, kWordStream
 //   tilted and bumped as another voice or microphone would, where VTLP only stretches it. The built-in voices are few
 //   (49 training speakers, 46 of them espeak-ng's). Not yet shown to help (docs/trigger.md), so off by default.
 constexpr double kSpeedRange = 0.15, kGainRangeDb = 6.0, kWarpRange = 0.1;
+constexpr int kMaskBins = 12; // up to 12 of the 101 rows a mask (2.6 kHz: a row is 44100 / 200 = 220.5 Hz wide)
 constexpr int kEqBands = 2;
 constexpr double kEqLowHz = 150, kEqHighHz = 7000, kEqGainDb = 8, kEqQ = 1;
 
@@ -90,6 +91,22 @@ void perturbWord(const AudioClip& in, double factor, double gain, AudioClip& out
         out.samples[size_t(j)] = float(gain * ((1 - f) * a + f * b));
     }
 }
+
+} // namespace
+
+// SpecAugment's frequency masks (TriggerOptions::frequencyMasks): `masks` times, a band of width w uniform in
+// [0, kMaskBins] starting at a uniform row gets each row replaced by its mean over the frames.
+void maskFrequencies(MatF& power, int masks, Rng& rng)
+{
+    const Index bins = power.rows();
+    for (int k = 0; k < masks; ++k) {
+        const Index width = Index(rng.randint(0, std::min<std::int64_t>(kMaskBins, bins) + 1));
+        const Index first = Index(rng.randint(0, bins - width + 1));
+        for (Index r = first; r < first + width; ++r) power.row(r).setConstant(power.row(r).mean());
+    }
+}
+
+namespace {
 
 // power (bins, frames) warped along frequency by alpha, in place: row k <- the power at k / alpha.
 void warpFrequency(MatF& power, double alpha)
@@ -130,6 +147,7 @@ void checkOptions(const TriggerOptions& o)
     inRange("epochs", o.epochs, 1, 100000);
     inRange("held-out clips", o.heldOut, 0, 2000);
     inRange("validation clips", o.validation, 0, 2000);
+    inRange("frequency masks", o.frequencyMasks, 0, 100);
     inRange("validation period", o.validationPeriod, 2, 1000);
     if (!(o.optimizer.learningRate > 0) || !std::isfinite(o.optimizer.learningRate))
         throw InputError("trigger training: learning rate " + num(o.optimizer.learningRate) + " must be positive");
@@ -266,7 +284,7 @@ struct TriggerTask::State {
     // Clips [0, m) of a batch: synthesized and transformed in parallel, one clip per task, each writing its own columns
     // of X and entries of labels. warp: each clip's spectrogram warped in frequency by a factor from its seed.
     void makeBatch(const ClipLibrary& side, std::uint32_t seed, std::int64_t stream, Index m,
-                   const SynthesisOptions& options, bool warp = false)
+                   const SynthesisOptions& options, bool warp = false, int masks = 0)
     {
         const Index nFreq = model->config().nFreq;
         clips.resize(size_t(m));
@@ -281,6 +299,7 @@ struct TriggerTask::State {
                 if (warp) {
                     Rng rng(clipSeed(seed ^ 0x85ebca6bu, stream, i));
                     warpFrequency(power, 1 + kWarpRange * (2 * rng.randomSample() - 1));
+                    if (masks > 0) maskFrequencies(power, masks, rng);
                 }
                 for (Index t = 0; t < Tx; ++t) X.col(t * m + i) = power.col(t);
                 for (Index t = 0; t < Ty; ++t) labels[size_t(t * m + i)] = clip.labels[size_t(t)];
@@ -481,7 +500,7 @@ StepMetrics TriggerTask::step()
                       options_.synthesis.clipMs / 1000.0);
     if (options_.augment) s.perturbWords(options_.seed, steps_, options_.equalize);
     s.makeBatch(options_.augment ? s.perturbed : s.split.train, options_.seed, steps_, m, options_.synthesis,
-                options_.augment);
+                options_.augment, options_.frequencyMasks);
     s.model->zeroGrads();
     const double loss = s.model->forward(s.X, m, s.labels, s.dropoutRng, Mode::Train);
     checkFiniteLoss(loss, steps_ + 1);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "audio/Spectrogram.hpp"
+#include "math/Rng.hpp"
 #include "train/Observer.hpp"
 #include "train/Optimizer.hpp"
 #include "trigger/Clips.hpp"
@@ -48,6 +49,10 @@ struct TriggerOptions {
     // With augment: each training word also through two random peaking filters per step (its timbre; TriggerTask.cpp).
     // Off by default, as finalLearningRate.
     bool equalize = false;
+    // With augment: SpecAugment's frequency masking (Park et al. 2019): each training clip's spectrogram gets
+    // `frequencyMasks` bands of up to kMaskBins rows replaced by their own mean over the clip (the band's level stays,
+    // what it says over time goes), so the detector cannot lean on any one part of a voice's spectrum. 0: off.
+    int frequencyMasks = 0;
     // Exponential moving average of the weights (Polyak & Juditsky 1992; the form of TensorFlow's
     // ExponentialMovingAverage with num_updates): after update n, avg = d avg + (1 - d) w with
     // d = min(averageDecay, (1 + n) / (10 + n)). The averaged detector is the one evaluated, scored, swept and saved
@@ -132,6 +137,10 @@ private:
 struct TriggerBench {
     double inferenceSeconds = 0, trainStepSeconds = 0;
 };
+// SpecAugment's frequency masking of one spectrogram (rows = frequencies), as training applies it: `masks` bands of a
+// width uniform in 0 … 12 rows, each row of a band set to its mean over the frames. Exposed for the tests.
+void maskFrequencies(MatF& power, int masks, Rng& rng);
+
 TriggerBench benchTrigger(const TriggerConfig& config, int repeats = 5);
 
 } // namespace unroll

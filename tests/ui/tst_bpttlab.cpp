@@ -397,6 +397,8 @@ private slots:
         QApplication::processEvents();
         QCOMPARE(header->mapTo(&lab, QPoint(0, 0)), before);
         QVERIFY(header->height() >= header->heightForWidth(header->width()));
+        // Narrower, the header wraps (legends and colour scales) instead of cutting a scale off.
+        QVERIFY(lab.graph()->headerBlockHeight(420) > lab.graph()->headerBlockHeight(2400));
         // Exports still carry the title: the image is taller than the graph by the header.
         const QImage image = lab.graph()->render(1.0);
         QCOMPARE(image.height(), lab.graph()->height() + lab.graph()->headerBlockHeight(lab.graph()->width()));
@@ -530,6 +532,9 @@ private slots:
                 if (l->text() == lab.positionText()) positionText = l;
             QVERIFY(positionText);
             QVERIFY(positionText->height() >= positionText->heightForWidth(positionText->width()));
+            // Screenshots to look at: UNROLL_TEST_SHOTS=/tmp tst_bpttlab usableAt1024x700AndInPresentationMode
+            if (const QString dir = qEnvironmentVariable("UNROLL_TEST_SHOTS"); !dir.isEmpty())
+                lab.grab().save(dir + (presentation ? "/bptt-presentation.png" : "/bptt-1024.png"));
             if (presentation) {
                 lab.setPresentationMode(false);
                 QApplication::setFont(base);

@@ -461,7 +461,7 @@ void BpttLab::setupNormPlot()
     steps->setTickStep(1.0);
     steps->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     p->xAxis->setTicker(steps);
-    p->yAxis->setLabel("gradient norm");
+    p->yAxis->setLabel("norm"); // short: the pane can be low (presentation mode)
     p->addGraph();
     p->setMinimumSize(240, 140); // not QCustomPlot's hint: its legend row would set the window's minimum width
     p->graph(0)->setName("‖∂L⟨T⟩/∂a⟨t⟩‖ (the last step's loss)");

@@ -580,6 +580,7 @@ TrainingRun TriggerLab::nextRun()
                 TriggerSnapshot s;
                 s.step = task->stepsDone();
                 s.history = task->history();
+                s.bestEpoch = task->bestEpoch();
                 s.sweep = task->sweep();
                 const auto& heldOut = task->heldOut();
                 if (s.history.size() != state->sentEpochs) {
@@ -651,10 +652,16 @@ void TriggerLab::showSnapshot(const QVariant& v)
     if (s.trainingClip && source_ == Source::Training) showClip(s.trainingClip);
 
     QString status = tr("Step %1 · epoch %2 of %3").arg(thousands(s.step)).arg(std::min<int>(int(history_.size()) + 1, runEpochs_)).arg(runEpochs_);
-    if (!history_.empty())
+    if (!history_.empty()) {
+        // Once training has finished with validation, the detector is the best epoch's: its scores.
+        const bool chosen = s.bestEpoch > 0 && int(history_.size()) >= runEpochs_ &&
+                            s.bestEpoch <= int(history_.size());
+        const TriggerEpoch& e = chosen ? history_[size_t(s.bestEpoch - 1)] : history_.back();
+        if (chosen) status += tr(" · kept epoch %1 (lowest validation loss)").arg(s.bestEpoch);
         status += tr(" · held-out recall %1, precision %2, %3 false accepts per hour")
-                      .arg(percent(history_.back().heldOut.recall()), percent(history_.back().heldOut.precision()))
-                      .arg(history_.back().heldOut.falseAcceptsPerHour(), 0, 'f', 1);
+                      .arg(percent(e.heldOut.recall()), percent(e.heldOut.precision()))
+                      .arg(e.heldOut.falseAcceptsPerHour(), 0, 'f', 1);
+    }
     emit statusMessage(status);
 }
 

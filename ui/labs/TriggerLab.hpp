@@ -51,6 +51,7 @@ using DetectorPtr = std::shared_ptr<const TriggerDetector<float>>;
 struct TriggerSnapshot {
     qint64 step = 0;
     std::vector<TriggerEpoch> history;
+    int bestEpoch = 0; // TriggerTask::bestEpoch(): with validation, the epoch whose detector is kept
     std::vector<SweepPoint> sweep;
     // Only in the first snapshot after an epoch ended (else null): the weights it was scored with, and every held-out
     // clip's probability track.

@@ -832,8 +832,11 @@ int UnrolledGraphView::headerBlockHeight(int width) const {
     const double s = metrics_.s;
     const int smallH = int(std::ceil(QFontMetricsF(makeFonts(font(), s).small).height()));
     const int margin = int(12 * s);
-    return int(6 * s) + flowHeader(nullptr, QRect(margin, 0, std::max(1, width - 2 * margin), 1)) + int(4 * s) +
-           smallH + int(4 * s) + int(6 * s);
+    const QRect inner(margin, 0, std::max(1, width - 2 * margin), 1);
+    const int rows = paintColorLegendIn(nullptr, QRect(inner.left(), 0, inner.width(), smallH + int(4 * s)),
+                                        inner.right(), true);
+    return int(6 * s) + flowHeader(nullptr, inner) + int(4 * s) + rows * (smallH + int(4 * s) + int(2 * s)) +
+           int(6 * s);
 }
 
 void UnrolledGraphView::paintHeaderBlock(QPainter& p, const QRect& r) const {
@@ -845,8 +848,8 @@ void UnrolledGraphView::paintHeaderBlock(QPainter& p, const QRect& r) const {
     p.setRenderHint(QPainter::TextAntialiasing, true);
     const QRect inner = r.adjusted(margin, int(6 * s), -margin, 0);
     const int used = flowHeader(&p, inner);
-    paintColorLegendIn(p, QRect(inner.left(), inner.top() + used + int(4 * s), inner.width(), smallH + int(4 * s)),
-                       inner.right());
+    paintColorLegendIn(&p, QRect(inner.left(), inner.top() + used + int(4 * s), inner.width(), smallH + int(4 * s)),
+                       inner.right(), true);
 }
 
 void UnrolledGraphView::setHeaderDetached(bool on) {
@@ -1052,33 +1055,48 @@ void UnrolledGraphView::paintNodes(QPainter& p, int t) const {
 }
 
 void UnrolledGraphView::paintColorLegend(QPainter& p) const {
-    paintColorLegendIn(p, lay().colorLegend, int(width() - 12 * metrics_.s));
+    paintColorLegendIn(&p, lay().colorLegend, int(width() - 12 * metrics_.s), false);
 }
 
-void UnrolledGraphView::paintColorLegendIn(QPainter& p, const QRect& r, int rightLimit) const {
-    if (steps() == 0) return;
+int UnrolledGraphView::paintColorLegendIn(QPainter* p, const QRect& r, int rightLimit, bool wrap) const {
+    if (steps() == 0) return 0;
     const double s = metrics_.s;
     const Fonts fonts = makeFonts(font(), s);
     const QFontMetricsF fm(fonts.small);
     double x = r.left();
+    int row = 0;
     const double barW = 56 * s, barH = 8 * s;
-    const double y = r.center().y();
+    const int rowStep = r.height() + int(2 * s);
     auto entry = [&](const QString& name, ColorMap map, double lo, double hi) {
-        p.setFont(fonts.small);
-        p.setPen(kMuted);
         const QString loText = number(lo, 2), hiText = number(hi, 2);
-        p.drawText(QRectF(x, r.top(), 400, r.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+        const double w = fm.horizontalAdvance(name) + 6 * s + fm.horizontalAdvance(loText) + 4 * s + barW + 4 * s +
+                         fm.horizontalAdvance(hiText);
+        if (wrap && x > r.left() && x + w > rightLimit) { // the next row, so that no scale is cut off
+            x = r.left();
+            ++row;
+        }
+        const QRectF line(x, r.top() + row * rowStep, 400, r.height());
+        const double y = line.center().y();
+        if (p) {
+            p->setFont(fonts.small);
+            p->setPen(kMuted);
+            p->drawText(line, Qt::AlignLeft | Qt::AlignVCenter, name);
+        }
         x += fm.horizontalAdvance(name) + 6 * s;
-        p.drawText(QRectF(x, r.top(), 400, r.height()), Qt::AlignLeft | Qt::AlignVCenter, loText);
+        if (p) p->drawText(line.translated(x - line.left(), 0), Qt::AlignLeft | Qt::AlignVCenter, loText);
         x += fm.horizontalAdvance(loText) + 4 * s;
-        QLinearGradient gradient(x, 0, x + barW, 0);
-        for (int i = 0; i <= 8; ++i) gradient.setColorAt(i / 8.0, colorAt(map, i / 8.0));
-        p.setPen(QPen(kFrame, 0.8));
-        p.setBrush(gradient);
-        p.drawRoundedRect(QRectF(x, y - barH / 2, barW, barH), 2, 2);
+        if (p) {
+            QLinearGradient gradient(x, 0, x + barW, 0);
+            for (int i = 0; i <= 8; ++i) gradient.setColorAt(i / 8.0, colorAt(map, i / 8.0));
+            p->setPen(QPen(kFrame, 0.8));
+            p->setBrush(gradient);
+            p->drawRoundedRect(QRectF(x, y - barH / 2, barW, barH), 2, 2);
+        }
         x += barW + 4 * s;
-        p.setPen(kMuted);
-        p.drawText(QRectF(x, r.top(), 400, r.height()), Qt::AlignLeft | Qt::AlignVCenter, hiText);
+        if (p) {
+            p->setPen(kMuted);
+            p->drawText(line.translated(x - line.left(), 0), Qt::AlignLeft | Qt::AlignVCenter, hiText);
+        }
         x += fm.horizontalAdvance(hiText) + 22 * s;
     };
     const auto sym = [&](Node k) { return range_[k]; };
@@ -1089,11 +1107,12 @@ void UnrolledGraphView::paintColorLegendIn(QPainter& p, const QRect& r, int righ
     if (hasValues_[Output]) entry(QString::fromUtf8("\xC5\xB7"), ColorMap::Viridis, 0.0, 1.0);
     if (model_.backwardDone > 0 && hasValues_[Gradient]) entry(tr("da"), ColorMap::Diverging, -sym(Gradient), sym(Gradient));
     const QString note = tr("one range per kind for all steps: a colour means the same value in every column");
-    if (x > r.left() && x + fm.horizontalAdvance(note) < rightLimit) {
-        p.setFont(fonts.small);
-        p.setPen(kFaint.darker(115));
-        p.drawText(QRectF(x, r.top(), 4000, r.height()), Qt::AlignLeft | Qt::AlignVCenter, note);
+    if (p && x > r.left() && x + fm.horizontalAdvance(note) < rightLimit) {
+        p->setFont(fonts.small);
+        p->setPen(kFaint.darker(115));
+        p->drawText(QRectF(x, r.top() + row * rowStep, 4000, r.height()), Qt::AlignLeft | Qt::AlignVCenter, note);
     }
+    return row + 1;
 }
 
 // --------------------------------------------------------------------------------------------------------------

@@ -198,7 +198,9 @@ private:
     void paintGradientArrows(QPainter& p, int t) const;
     void paintNodes(QPainter& p, int t) const;
     void paintColorLegend(QPainter& p) const;
-    void paintColorLegendIn(QPainter& p, const QRect& r, int rightLimit) const;
+    // The colour scales in r (one row of r's height), wrapped to more rows at rightLimit when wrap; p null only
+    // measures. Returns the rows used.
+    int paintColorLegendIn(QPainter* p, const QRect& r, int rightLimit, bool wrap) const;
     // Lays the three header lines out in `width`, wrapping a line between runs that do not fit; paints them when
     // p is given. Returns the height used.
     int flowHeader(QPainter* p, const QRect& r) const;

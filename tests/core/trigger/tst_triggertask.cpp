@@ -255,6 +255,38 @@ private slots:
         QVERIFY(plain.validationSpeakers().empty());
     }
 
+    // SpecAugment's frequency masks: only whole rows change, each to its own mean over the frames (so a masked row is
+    // flat and keeps its level), at most 12 rows per mask; the same Rng state masks the same rows.
+    void frequencyMasksFlattenBands()
+    {
+        Rng fill(7);
+        MatF power(101, 40);
+        for (Index r = 0; r < power.rows(); ++r)
+            for (Index c = 0; c < power.cols(); ++c) power(r, c) = float(1 + fill.randomSample());
+        int changedTotal = 0;
+        for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+            MatF a = power, b = power;
+            Rng ra(seed), rb(seed);
+            maskFrequencies(a, 2, ra);
+            maskFrequencies(b, 2, rb);
+            QVERIFY(a == b);
+            int changed = 0;
+            for (Index r = 0; r < power.rows(); ++r) {
+                if (a.row(r) == power.row(r)) continue;
+                ++changed;
+                QVERIFY(std::abs(a(r, 0) - power.row(r).mean()) < 1e-5f);
+                QVERIFY((a.row(r).array() == a(r, 0)).all());
+            }
+            QVERIFY(changed <= 24);
+            changedTotal += changed;
+        }
+        QVERIFY(changedTotal > 20 * 2 * 3); // widths average 6 rows: far more than nothing
+        MatF same = power;
+        Rng r0(1);
+        maskFrequencies(same, 0, r0);
+        QVERIFY(same == power);
+    }
+
     void badOptionsAreRefused()
     {
         TriggerOptions o = tinyOptions();
