@@ -74,6 +74,9 @@ int main(int argc, char** argv)
 
     if (parser.isSet("screenshot")) {
         const QString file = parser.value("screenshot");
+        // Opened before the steps run: an unwritable path is refused at once, not after minutes of training.
+        QSaveFile out(file);
+        if (!out.open(QIODevice::WriteOnly)) return fail(QString("cannot write %1: %2").arg(file, out.errorString()), 2);
         MainWindow window(MainWindow::Options{.restoreSettings = false});
         window.resize(width, height);
         window.openLab(lab.isEmpty() ? "home" : lab);
@@ -85,8 +88,7 @@ int main(int argc, char** argv)
         // Let queued updates land and layouts settle before grabbing.
         for (int i = 0; i < 5; ++i) QApplication::processEvents();
         const QPixmap shot = window.grab();
-        QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || !shot.save(&out, "PNG") || !out.commit())
+        if (!shot.save(&out, "PNG") || !out.commit())
             return fail(QString("cannot write %1: %2").arg(file, out.errorString()), 2);
         return 0;
     }

@@ -18,3 +18,8 @@ if(UNROLL_TSAN)
   target_compile_options(unroll_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
   target_link_options(unroll_flags INTERFACE -fsanitize=thread)
 endif()
+if(UNROLL_FUZZ)
+  # Coverage instrumentation for libFuzzer plus the sanitizers that turn silent corruption into a report.
+  target_compile_options(unroll_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(unroll_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -40,7 +40,7 @@ case "$what" in
     # checking the accesses Qt makes inside them (its thread pool, the test watchdog), while every access our code
     # makes is still checked. No suppressions.
     tsan="$root/build-tsan"
-    tests=(tst_threads tst_spectrogram tst_trainingworker tst_traininglab tst_charlmlab tst_bpttlab tst_mainwindow tst_vectorslab tst_translatorlab tst_triggerlab tst_emojifylab)
+    tests=(tst_threads tst_spectrogram tst_trainingworker tst_traininglab tst_charlmlab tst_bpttlab tst_mainwindow tst_vectorslab tst_translatorlab tst_triggerlab tst_emojifylab tst_jazzlab)
     cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
       -DUNROLL_TSAN=ON -DUNROLL_TEST_TIMEOUT_SCALE=10
     cmake --build "$tsan" -j "$jobs" --target "${tests[@]}"

@@ -8,6 +8,10 @@
 
 #include <QJsonArray>
 
+#include <cstdio>
+
+#include <unistd.h>
+
 namespace unroll::cli {
 
 namespace {
@@ -42,7 +46,12 @@ int runBptt(const QStringList& args)
         const QByteArray utf8 = parser.value("text").toUtf8();
         c.text = decodeUtf8(std::string(utf8.constData(), size_t(utf8.size())), "--text");
     }
+    // Long configurations take seconds: say what is happening on a terminal (never into a script's captured stderr).
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    if (terminal) std::fprintf(stderr, "backpropagating through %lld steps …\n", static_cast<long long>(c.steps));
     BpttStepper stepper(c);
+    if (terminal) std::fprintf(stderr, "checking the gradients (at most %lld entries per tensor) …\n",
+                               static_cast<long long>(BpttStepper::kGradCheckEntriesPerTensor));
     double worst = 0;
     for (const auto& r : stepper.gradCheck()) worst = std::max(worst, r.error);
     const auto last = stepper.gradNormLastLoss(), total = stepper.gradNormTotal();

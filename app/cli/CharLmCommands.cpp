@@ -11,18 +11,24 @@
 #include "charlm/Sampling.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
+#include "util/ReadFile.hpp"
 
 #include <QJsonArray>
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace unroll::cli {
 
 namespace {
+
+// eval reads the text whole: the lines mode's corpus limit.
+constexpr std::size_t kMaxEvalBytes = 8u << 20;
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void onInterrupt(int) { g_interrupted = true; }
@@ -31,14 +37,56 @@ QString q(const std::u32string& s) { return QString::fromStdString(encodeUtf8(s)
 
 CharCorpus loadData(const QCommandLineParser& p, double heldOut)
 {
-    if (!p.isSet("data")) return builtInDinosaurs(heldOut);
+    if (!p.isSet("data")) {
+        for (const char* option : {"mode", "lowercase"})
+            if (p.isSet(option))
+                throw InputError(std::string("--") + option +
+                                 " applies to --data FILE; the built-in dinosaur names are lines, lower-cased");
+        if (p.isSet("window")) throw InputError("--window applies to continuous mode (--data FILE --mode continuous)");
+        return builtInDinosaurs(heldOut);
+    }
     const QString mode = p.value("mode");
+    if (mode == "lines" && p.isSet("window"))
+        throw InputError("--window applies to continuous mode; in lines mode each example is one line");
     if (mode != "lines" && mode != "continuous")
         throw InputError(("--mode " + mode + ": expected lines or continuous").toStdString());
     return loadCharCorpusFile(p.value("data").toStdString(),
                               {.mode = mode == "lines" ? TextMode::Lines : TextMode::Continuous,
                                .lowercase = p.isSet("lowercase"),
                                .heldOut = heldOut});
+}
+
+// Refuses output paths that would destroy data or each other before any work is done: --save or --checkpoint onto
+// the training text, onto each other, or onto a device or a named pipe (writeFileAtomically refuses those too, but
+// only after training).
+void checkOutputPaths(const QCommandLineParser& p)
+{
+    namespace fs = std::filesystem;
+    auto path = [&](const char* option) { return fs::path(p.value(option).toStdString()); };
+    auto same = [](const fs::path& a, const fs::path& b) {
+        std::error_code ec;
+        if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+        return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+    };
+    for (const char* out : {"save", "checkpoint"}) {
+        if (!p.isSet(out)) continue;
+        const fs::path target = path(out);
+        std::error_code ec;
+        const auto status = fs::status(target, ec);
+        if (!ec && fs::exists(status) && !fs::is_regular_file(status))
+            throw InputError("--" + std::string(out) + " " + target.string() + ": " +
+                             (fs::is_directory(status) ? "is a folder"
+                              : fs::is_fifo(status)    ? "is a named pipe"
+                              : fs::is_character_file(status) || fs::is_block_file(status) ? "is a device"
+                                                                                           : "is not a regular file") +
+                             ", not a file to write");
+        if (p.isSet("data") && same(target, path("data")))
+            throw InputError("--" + std::string(out) + " " + target.string() +
+                             " is the training text (--data): writing it would destroy the data");
+    }
+    if (p.isSet("save") && p.isSet("checkpoint") && same(path("save"), path("checkpoint")))
+        throw InputError("--save and --checkpoint name the same file " + p.value("save").toStdString() +
+                         ": each would overwrite the other");
 }
 
 struct TrainObserver : TrainingObserver {
@@ -88,6 +136,7 @@ int trainCharlm(const QStringList& args)
         return Ok;
     if (!p.positionalArguments().isEmpty())
         throw InputError("unexpected argument '" + p.positionalArguments().first().toStdString() + "'");
+    checkOutputPaths(p);
     const CharCorpus corpus = loadData(p, doubleOption(p, "held-out", 0, 0.45));
     CharLmOptions o;
     o.cell = parseCellKind(p.value("cell").toStdString());
@@ -103,6 +152,7 @@ int trainCharlm(const QStringList& args)
     o.seed = std::uint32_t(intOption(p, "seed", 0, 4294967295LL));
     const auto iterations = intOption(p, "iterations", 1, 100000000);
     CharLmTask task(corpus, o);
+    const double untrainedLoss = task.smoothedLoss(); // the loss of uniform guessing, before any step
     if (p.isSet("resume")) task.restoreCheckpoint(p.value("resume").toStdString());
 
     TrainObserver observer;
@@ -113,11 +163,32 @@ int trainCharlm(const QStringList& args)
     // A resumed run continues to --iterations in all; it may already be there.
     const auto remaining = std::max<std::int64_t>(0, iterations - task.stepsDone());
     RunResult result;
-    if (remaining > 0) result = runTraining(task, observer, {.steps = remaining, .firstStep = task.stepsDone() + 1});
+    // A run that diverged is refused with what to change (and a JSON document with --json), never saved as a model.
+    const auto diverged = [&](const std::string& what) {
+        const std::string message = "training diverged: " + what + "; lower the learning rate (--lr " +
+                                    p.value("lr").toStdString() + ")" +
+                                    (clip > 0 ? " or the clipping threshold (--clip " + p.value("clip").toStdString() + ")"
+                                              : std::string(" or clip the gradients (--clip 5)"));
+        if (observer.json)
+            printJson({{"ok", false}, {"diverged", true}, {"error", QString::fromStdString(message)},
+                       {"iterations", double(task.stepsDone())}, {"smoothed_loss_trace", observer.trace}});
+        return InputError(message);
+    };
+    try {
+        if (remaining > 0) result = runTraining(task, observer, {.steps = remaining, .firstStep = task.stepsDone() + 1});
+    } catch (const NumericError& e) {
+        std::signal(SIGINT, SIG_DFL);
+        throw diverged(e.what());
+    }
     std::signal(SIGINT, SIG_DFL);
+    // Finite but exploded: far above uniform guessing, or a held-out character the model gives probability 0.
+    if (!(task.smoothedLoss() <= 10 * untrainedLoss))
+        throw diverged("the smoothed loss rose to " + QString::number(task.smoothedLoss(), 'g', 4).toStdString() +
+                       ", over 10 times the untrained model's " + QString::number(untrainedLoss, 'g', 4).toStdString());
+    const EvalResult v = task.validation();
+    if (!std::isfinite(v.total)) throw diverged("the held-out loss is infinite (a character has probability 0)");
     if (p.isSet("save")) task.saveModel(p.value("save").toStdString());
     if (p.isSet("checkpoint")) task.saveCheckpoint(p.value("checkpoint").toStdString());
-    const EvalResult v = task.validation();
     const auto samples = task.sampleNames(7);
     if (observer.json) {
         QJsonArray names;
@@ -140,7 +211,7 @@ int trainCharlm(const QStringList& args)
                       .arg(v.perPrediction(), 0, 'f', 4).arg(v.bitsPerCharacter(), 0, 'f', 4)
                       .arg(result.status == RunStatus::Cancelled ? " (interrupted)" : ""));
     }
-    return Ok;
+    return result.status == RunStatus::Cancelled ? Interrupted : Ok; // scripts tell a stopped run from a finished one
 }
 
 int runSample(const QStringList& args)
@@ -195,16 +266,27 @@ int runEval(const QStringList& args)
                           "zero state, predicting every character and then the newline (nats)."))
         return Ok;
     if (!p.isSet("model") || !p.isSet("data")) throw InputError("--model and --data are required");
-    const auto loaded = loadCharModel(p.value("model").toStdString());
+    if (!p.positionalArguments().isEmpty())
+        throw InputError("unexpected argument '" + p.positionalArguments().first().toStdString() + "'");
     const std::string path = p.value("data").toStdString();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot be opened");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    const std::string bytes = buffer.str();
-    if (bytes.find('\0') != std::string::npos) throw InputError(path + ": a binary file, not text");
-    const auto lines = splitExampleLines(decodeUtf8(bytes, path), loaded.lowercase);
+    const std::string bytes = readFileBounded(path, kMaxEvalBytes, "a text to score");
+    if (const auto nul = bytes.find('\0'); nul != std::string::npos)
+        throw InputError(path + ": a NUL byte at offset " + std::to_string(nul) + ": a binary file, not text");
+    const std::u32string text = decodeUtf8(stripUtf8Bom(bytes), path);
+    const auto loaded = loadCharModel(p.value("model").toStdString());
+    checkLineLengths(text, path, TextLoadOptions{}.maxLineLength);
+    const auto lines = splitExampleLines(text, loaded.lowercase);
+    if (lines.empty()) throw InputError(path + ": " + (bytes.empty() ? "the file is empty" : "no non-blank lines"));
     const EvalResult r = evaluateLines(*loaded.model, loaded.vocab, lines);
+    if (r.lines == 0) {
+        // Nothing scored would print a perfect-looking 0: name the first character the model does not know.
+        for (size_t i = 0; i < lines.size(); ++i)
+            for (char32_t c : lines[i])
+                if (!loaded.vocab.contains(c))
+                    throw InputError(path + ": no line can be scored: every line has a character outside the model's "
+                                            "vocabulary (the first: '" + encodeUtf8(c) + "' in non-blank line " +
+                                     std::to_string(i + 1) + ")");
+    }
     if (jsonRequested(p)) {
         printJson({{"total", r.total},
                    {"per_prediction", r.perPrediction()},

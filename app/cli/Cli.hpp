@@ -10,7 +10,7 @@
 
 namespace unroll::cli {
 
-enum ExitCode { Ok = 0, InternalError = 1, BadInput = 2 };
+enum ExitCode { Ok = 0, InternalError = 1, BadInput = 2, Interrupted = 130 }; // 130: 128 + SIGINT, as shells report
 
 // Parses args with the options every command shares (--json, --threads, --help) plus the command's own. On a parse
 // error throws InputError with QCommandLineParser's message; on --help prints help and returns false.

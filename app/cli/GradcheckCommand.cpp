@@ -9,6 +9,9 @@
 
 #include <QJsonArray>
 
+#include <cstdio>
+#include <string>
+
 namespace unroll::cli {
 
 namespace {
@@ -19,7 +22,8 @@ QJsonArray entriesJson(const std::vector<GradCheckEntry>& entries)
     for (const auto& e : entries) {
         QJsonArray tensors;
         for (const auto& r : e.tensors)
-            tensors.append(QJsonObject{{"name", QString::fromStdString(r.name)}, {"error", r.error}});
+            tensors.append(QJsonObject{{"name", QString::fromStdString(r.name)}, {"error", r.error},
+                                       {"extrapolated", r.extrapolated}});
         out.append(QJsonObject{{"name", QString::fromStdString(e.name)}, {"error", e.error},
                                {"tolerance", e.tolerance}, {"ok", e.passed()}, {"tensors", tensors}});
     }
@@ -41,6 +45,20 @@ int runGradcheck(const QStringList& args)
     const auto report = runGradCheckSuite(seed, filter);
     if (report.checks.empty()) throw InputError("--filter " + filter + ": no gradient check has that in its name");
     const bool ok = report.passed();
+    if (!ok) {
+        // A failure is a bug in a backward pass, so exit 1; say on stderr what failed, whatever goes to stdout.
+        std::string failed;
+        for (const auto* list : {&report.checks, &report.floatChecks})
+            for (const auto& e : *list)
+                if (!e.passed())
+                    for (const auto& r : e.tensors)
+                        if (r.error >= e.tolerance || e.tensors.empty())
+                            failed += (failed.empty() ? "" : "; ") + e.name + (list == &report.checks ? " double " : " float ") +
+                                      r.name + " error " + QString::number(r.error, 'e', 2).toStdString() +
+                                      " (tolerance " + QString::number(e.tolerance, 'e', 0).toStdString() + ")";
+        std::fprintf(stderr, "unroll-cli: error: gradient check failed (seed %u): %s\n", unsigned(seed),
+                     failed.empty() ? "a check checked nothing" : failed.c_str());
+    }
     double worst = 0;
     for (const auto& e : report.checks) worst = std::max(worst, e.error);
     if (jsonRequested(parser)) {

@@ -1,5 +1,6 @@
 // unroll-cli: the labs' work without a display. `unroll-cli <command> [options]`; see `unroll-cli --help`.
-// Exit codes: 0 success, 1 internal error, 2 bad input (unknown command or option included). Errors are one line on
+// Exit codes: 0 success, 1 internal error, 2 bad input (unknown command or option included, a diverging run, memory
+// running out), 130 a run stopped by Ctrl-C (after writing what it promised). Errors are one line on
 // stderr; --json prints one JSON document on stdout. The commands register themselves (Registry.hpp).
 #include "Cli.hpp"
 #include "Registry.hpp"
@@ -12,6 +13,8 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
+#include <string>
 
 using namespace unroll;
 
@@ -39,6 +42,15 @@ int main(int argc, char** argv)
         return cli::registry().dispatch(args);
     } catch (const InputError& e) {
         fail(e.what());
+        return cli::BadInput;
+    } catch (const NumericError& e) {
+        // Training diverged: the settings (not the program) are at fault.
+        fail((std::string("training diverged: ") + e.what() +
+              "; lower the learning rate (--lr) or clip the gradients (--clip)").c_str());
+        return cli::BadInput;
+    } catch (const std::bad_alloc&) {
+        fail("out of memory: the input or the settings need more memory than this machine gives the process; use "
+             "smaller data or a smaller model");
         return cli::BadInput;
     } catch (const std::exception& e) {
         fail(e.what());

@@ -113,7 +113,9 @@ public:
         double normBefore = 0, normAfter = 0, maxAbsBefore = 0, maxAbsAfter = 0;
     };
     ClipSummary clipSummary() const { return clip_; }
-    std::vector<GradCheckResult> gradCheck() const; // every course tensor, central differences
+    // Every course tensor, central differences; at most kGradCheckEntriesPerTensor entries of each, spread evenly.
+    static constexpr Index kGradCheckEntriesPerTensor = 64;
+    std::vector<GradCheckResult> gradCheck() const;
 
 private:
     void computeAnalyses();

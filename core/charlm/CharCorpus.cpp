@@ -3,6 +3,7 @@
 
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
+#include "util/ReadFile.hpp"
 #include "util/Resources.hpp"
 
 #include <algorithm>
@@ -16,11 +17,61 @@ namespace {
 bool isSpace(char32_t c) { return c == U' ' || c == U'\t' || c == U'\r' || c == U'\v' || c == U'\f' || c == 0xA0; }
 } // namespace
 
+std::string_view stripUtf8Bom(std::string_view bytes)
+{
+    if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+    return bytes;
+}
+
+void checkLineLengths(std::u32string_view text, const std::string& name, std::size_t maxLength)
+{
+    // One example costs memory in proportion to its length (every step's activations are kept for BPTT), so a
+    // megabyte-long "line" would need gigabytes: refuse it here, where the file and the line can be named.
+    if (maxLength == 0) return;
+    std::size_t start = 0, line = 1;
+    while (start <= text.size()) {
+        std::size_t end = text.find(U'\n', start);
+        if (end == std::u32string_view::npos) end = text.size();
+        if (end - start > maxLength)
+            throw InputError(name + ": line " + std::to_string(line) + " has " + std::to_string(end - start) +
+                             " characters; one-example-per-line mode takes lines of at most " +
+                             std::to_string(maxLength) + " (use continuous mode for prose)");
+        start = end + 1;
+        ++line;
+    }
+}
+
 char32_t lowercaseChar(char32_t c)
 {
-    if (c >= U'A' && c <= U'Z') return c + 32;
-    if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;             // Latin-1 capitals
-    if (c >= 0x100 && c <= 0x17F && c % 2 == 0 && c != 0x130) return c + 1; // Latin Extended-A pairs (most)
+    // Unicode's simple lower-case mappings for the scripts a character model meets most, written out so that the
+    // result never depends on the process's locale.
+    if (c < 0x80) return c >= U'A' && c <= U'Z' ? c + 32 : c;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32; // Latin-1 capitals (× excluded)
+    if (c >= 0x100 && c <= 0x17F) {                         // Latin Extended-A: capital, small pairs
+        if (c == 0x130) return U'i';                         // İ
+        if (c == 0x178) return 0xFF;                         // Ÿ -> ÿ
+        if ((c <= 0x137 || (c >= 0x14A && c <= 0x177)) && c % 2 == 0) return c + 1;
+        if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) && c % 2 == 1) return c + 1;
+        return c;
+    }
+    if (c >= 0x370 && c <= 0x3FF) { // Greek
+        if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 32;
+        if (c == 0x386) return 0x3AC;
+        if (c >= 0x388 && c <= 0x38A) return c + 37;
+        if (c == 0x38C) return 0x3CC;
+        if (c == 0x38E || c == 0x38F) return c + 63;
+        if (c >= 0x3D8 && c <= 0x3EF && c % 2 == 0) return c + 1;
+        return c;
+    }
+    if (c >= 0x400 && c <= 0x52F) { // Cyrillic and its supplement
+        if (c <= 0x40F) return c + 80;
+        if (c <= 0x42F) return c + 32;
+        if (c < 0x460) return c;
+        if (c == 0x4C0) return 0x4CF;
+        if (c >= 0x4C1 && c <= 0x4CE) return c % 2 == 1 ? c + 1 : c;
+        if ((c <= 0x481 || (c >= 0x48A && c <= 0x4BF) || c >= 0x4D0) && c % 2 == 0) return c + 1;
+        return c;
+    }
     return c;
 }
 
@@ -57,13 +108,14 @@ CharCorpus loadCharCorpus(std::string_view bytes, const std::string& name, const
         throw InputError(name + ": a NUL byte at offset " + std::to_string(nul) +
                          ": this looks like a binary file, not text");
     if (!(o.heldOut >= 0 && o.heldOut < 0.5)) throw InputError("held-out fraction must be in [0, 0.5)");
-    std::u32string text = decodeUtf8(bytes, name);
+    std::u32string text = decodeUtf8(stripUtf8Bom(bytes), name);
 
     CharCorpus c;
     c.source = name;
     c.options = o;
     std::vector<std::u32string> examples;
     if (o.mode == TextMode::Lines) {
+        checkLineLengths(text, name, o.maxLineLength);
         examples = splitExampleLines(text, o.lowercase);
         if (examples.empty()) throw InputError(name + ": no non-blank lines");
         if (examples.size() < 2 && o.heldOut > 0) throw InputError(name + ": at least two lines are needed");
@@ -80,7 +132,8 @@ CharCorpus loadCharCorpus(std::string_view bytes, const std::string& name, const
     // Vocabulary: every character, or the most frequent ones plus "other" when there are too many.
     c.vocab = Vocabulary::fromCounts(c.counts, c.counts.size() > o.maxVocabulary ? o.maxVocabulary : 0);
     for (const auto& [ch, n] : c.counts)
-        if (!c.vocab.contains(ch)) c.otherCount += n;
+        if (!c.vocab.contains(ch) || (ch == Vocabulary::kOther && c.counts.size() > o.maxVocabulary))
+            c.otherCount += n;
     if (c.vocab.size() < 2) throw InputError(name + ": the text needs at least two different characters");
 
     if (o.mode == TextMode::Lines) {
@@ -109,19 +162,9 @@ CharCorpus loadCharCorpus(std::string_view bytes, const std::string& name, const
 
 CharCorpus loadCharCorpusFile(const std::filesystem::path& path, const TextLoadOptions& o)
 {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw InputError(path.string() + ": no such file");
-    if (std::filesystem::is_directory(path, ec)) throw InputError(path.string() + ": is a folder, not a file");
-    const auto size = std::filesystem::file_size(path, ec);
     const size_t limit = o.maxBytes ? o.maxBytes : (o.mode == TextMode::Lines ? 8u << 20 : 32u << 20);
-    if (!ec && size > limit) // refuse before reading a huge file into memory
-        throw InputError(path.string() + ": " + std::to_string(size >> 20) + " MB is too large (limit " +
-                         std::to_string(limit >> 20) + " MB)");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path.string() + ": cannot be opened");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return loadCharCorpus(buffer.str(), path.filename().string(), o);
+    const std::string what = o.mode == TextMode::Lines ? "one-example-per-line mode" : "continuous-text mode";
+    return loadCharCorpus(readFileBounded(path, limit, what), path.filename().string(), o);
 }
 
 CharCorpus builtInDinosaurs(double heldOut, std::uint32_t splitSeed)

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace unroll {
@@ -29,6 +30,9 @@ struct TextLoadOptions {
     std::uint32_t splitSeed = 0; // which lines are held out
     std::size_t maxVocabulary = 200;
     std::size_t maxBytes = 0; // 0: the mode's default (8 MB for lines, 32 MB for continuous text)
+    // Lines mode: the longest line accepted, in characters (0: no limit). One example's activations grow with its
+    // length; a 1 MB line would need gigabytes.
+    std::size_t maxLineLength = 4096;
 };
 
 struct CharCorpus {
@@ -52,6 +56,12 @@ CharCorpus builtInDinosaurs(double heldOut = 0.05, std::uint32_t splitSeed = 0);
 // Lines of a text as the model sees them: split on '\n', a trailing '\r' and surrounding white space stripped,
 // blank lines skipped, optional lower-casing (the model's recorded normalisation).
 std::vector<std::u32string> splitExampleLines(std::u32string_view text, bool lowercase);
-char32_t lowercaseChar(char32_t c); // ASCII and Latin-1/Latin Extended-A letters; other characters unchanged
+// Unicode's simple lower-case mapping for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals (locale
+// independent); every other character unchanged.
+char32_t lowercaseChar(char32_t c);
+// The bytes without a leading UTF-8 byte-order mark (EF BB BF): a marker of the encoding, not a character.
+std::string_view stripUtf8Bom(std::string_view bytes);
+// Throws InputError "<name>: line N has … characters; … at most maxLength" for the first longer line (0: no limit).
+void checkLineLengths(std::u32string_view text, const std::string& name, std::size_t maxLength);
 
 } // namespace unroll

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <new>
 #include <numeric>
 
 namespace unroll {
@@ -104,10 +105,33 @@ EvalResult evaluateText(const SequenceModel<float>& trained, const Vocabulary& v
 
 CharLmTask::CharLmTask(CharCorpus corpus, const CharLmOptions& o) : corpus_(std::move(corpus)), options_(o)
 {
-    if (o.hidden < 1 || o.hidden > 2048) throw InputError("hidden size must be 1 … 2048");
+    if (o.hidden < 1 || o.hidden > kMaxCharLmHidden)
+        throw InputError("hidden size " + std::to_string(o.hidden) + " must be 1 … " + std::to_string(kMaxCharLmHidden));
+    if (o.layers < 1 || o.layers > kMaxCharLmLayers)
+        throw InputError("layers " + std::to_string(o.layers) + " must be 1 … " + std::to_string(kMaxCharLmLayers));
     if (o.batch < 1 || o.batch > 1024) throw InputError("batch must be 1 … 1024");
     if (!(o.smoothing >= 0 && o.smoothing < 1)) throw InputError("loss smoothing must be in [0, 1)");
     if (corpus_.train.empty()) throw InputError("no training data");
+    {
+        // Bound what one step may cost before it runs out of memory mid-step: BPTT keeps every step's activations
+        // (gates, states, their gradients) for the whole example or window, plus logits, probabilities and dZ.
+        const bool lines = corpus_.options.mode == TextMode::Lines;
+        std::size_t longest = 0;
+        if (lines)
+            for (const auto& e : corpus_.train) longest = std::max(longest, e.size());
+        const double T = lines ? double(longest + 1) : double(o.window), V = double(corpus_.vocab.size());
+        const double n = double(o.hidden), G = gateCount(o.cell);
+        const double perColumn = double(o.layers) * (n * (2 * G + 6) + std::max(n, V)) + 3 * V;
+        const double bytes = T * double(o.batch) * perColumn * sizeof(float);
+        if (bytes > kMaxCharLmStepBytes)
+            throw InputError("one training step would need about " + std::to_string(std::int64_t(bytes / (1 << 20))) +
+                             " MB (" + (lines ? "the longest line has " + std::to_string(longest) + " characters"
+                                              : "windows of " + std::to_string(o.window) + " characters") +
+                             ", batch " + std::to_string(o.batch) + ", n_a " + std::to_string(o.hidden) + ", " +
+                             std::to_string(o.layers) + " layers); the limit is " +
+                             std::to_string(std::int64_t(kMaxCharLmStepBytes / (1 << 20))) +
+                             " MB: lower the batch, the hidden size or the " + (lines ? "line length" : "window"));
+    }
     model_ = std::make_unique<SequenceModel<float>>(modelOptions(corpus_, o));
     Rng rng(o.seed);
     if (o.cell == CellKind::Rnn && o.layers == 1) {
@@ -179,6 +203,29 @@ void CharLmTask::fillStreamWindow()
 }
 
 StepMetrics CharLmTask::step()
+{
+    try {
+        return stepUnguarded();
+    } catch (const std::bad_alloc&) {
+        // Eigen's DenseStorage::resize frees a matrix's buffer before allocating the new one; when that allocation
+        // fails the matrix keeps the freed pointer, and destroying it would free it twice ("double free or
+        // corruption" while the exception unwinds). The model's caches may be in that state: leak the model and its
+        // optimizer on purpose and continue from a fresh model holding a copy of the weights (the weights are
+        // never resized). The optimizer's moments start again.
+        SequenceModel<float>* old = model_.release();
+        (void)optimizer_.release();
+        model_ = std::make_unique<SequenceModel<float>>(modelOptions(corpus_, options_));
+        auto from = old->namedTensors(), to = model_->namedTensors();
+        for (size_t i = 0; i < from.size() && i < to.size(); ++i) to[i].valueBlock() = from[i].valueBlock();
+        params_ = model_->parameters();
+        optimizer_ = std::make_unique<Optimizer<float>>(options_.optimizer, params_);
+        throw InputError("out of memory in training step " + std::to_string(steps_) +
+                         ": lower the batch, the hidden size, the layers or the " +
+                         (corpus_.options.mode == TextMode::Lines ? "line length" : "window"));
+    }
+}
+
+StepMetrics CharLmTask::stepUnguarded()
 {
     const bool lines = corpus_.options.mode == TextMode::Lines;
     lines ? fillLinesBatch() : fillStreamWindow();
@@ -253,7 +300,15 @@ void readNamedTensors(SequenceModel<float>& model, const ModelFile& f, const std
         if (it == f.tensors.end()) throw InputError(name + ": tensor " + p.name + " is missing");
         const MatF m = matrixFromTensor<float>(it->second);
         if (m.rows() != p.blockRows() || m.cols() != p.blockCols())
-            throw InputError(name + ": tensor " + p.name + " has the wrong shape");
+            throw InputError(name + ": tensor " + p.name + " has shape (" + std::to_string(m.rows()) + ", " +
+                             std::to_string(m.cols()) + "), the model needs (" + std::to_string(p.blockRows()) + ", " +
+                             std::to_string(p.blockCols()) + ")");
+        for (Index j = 0; j < m.cols(); ++j)
+            for (Index i = 0; i < m.rows(); ++i)
+                if (!std::isfinite(m(i, j)))
+                    throw InputError(name + ": tensor " + p.name + " holds " + (std::isnan(m(i, j)) ? "NaN" : "Inf") +
+                                     " at (" + std::to_string(i) + ", " + std::to_string(j) +
+                                     "): a model's weights must be finite numbers");
         p.valueBlock() = m;
     }
 }
@@ -372,6 +427,16 @@ LoadedCharModel loadCharModel(const std::filesystem::path& path)
         if (it == f.hyper.end()) throw InputError(name + ": hyper-parameter " + key + " is missing");
         return it->second;
     };
+    // A count within the range training allows; a file is never trusted with a size it could not have been made with.
+    auto count = [&](const std::string& key, std::int64_t min, std::int64_t max) {
+        const std::string text = hyper(key);
+        std::int64_t v = 0;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < min || v > max)
+            throw InputError(name + ": hyper-parameter " + key + " \"" + text + "\": expected an integer from " +
+                             std::to_string(min) + " to " + std::to_string(max));
+        return v;
+    };
     LoadedCharModel out;
     out.kind = f.kind;
     out.lowercase = f.normalization == "lowercase";
@@ -383,14 +448,30 @@ LoadedCharModel loadCharModel(const std::filesystem::path& path)
     }
     out.vocab = Vocabulary::fromSymbols(symbols);
     const Index V = Index(symbols.size());
-    try {
-        out.model = std::make_unique<SequenceModel<float>>(
-            SequenceModelOptions{.cell = parseCellKind(hyper("cell")), .inputSize = V,
-                                 .hiddenSize = std::stoll(hyper("n_a")), .outputSize = V,
-                                 .layers = std::stoi(hyper("layers")), .reduction = LossReduction::SumPerExample});
-    } catch (const std::logic_error&) {
-        throw InputError(name + ": malformed hyper-parameters");
-    }
+    if (V < 2) throw InputError(name + ": the vocabulary has " + std::to_string(V) + " characters; at least 2 needed");
+    const CellKind cell = [&] {
+        try {
+            return parseCellKind(hyper("cell"));
+        } catch (const InputError& e) {
+            throw InputError(name + ": hyper-parameter cell: " + e.what());
+        }
+    }();
+    const Index hidden = count("n_a", 1, kMaxCharLmHidden);
+    const int layers = int(count("layers", 1, kMaxCharLmLayers));
+    // Before allocating: the sizes the metadata claims must fit the tensors the file really holds.
+    std::int64_t need = V * (hidden + 1), have = 0;
+    for (int l = 0; l < layers; ++l)
+        need += std::int64_t(gateCount(cell)) * hidden * (hidden + (l == 0 ? V : hidden) + 1);
+    for (const auto& [key, t] : f.tensors)
+        if (key.rfind("optimizer.", 0) != 0 && key.rfind("state.", 0) != 0) have += std::int64_t(t.data.size());
+    if (have < need)
+        throw InputError(name + ": the hyper-parameters (cell " + std::string(cellKindId(cell)) + ", n_a " +
+                         std::to_string(hidden) + ", " + std::to_string(layers) + " layers, " + std::to_string(V) +
+                         " characters) need " + std::to_string(need) + " weights; the file's tensors hold " +
+                         std::to_string(have));
+    out.model = std::make_unique<SequenceModel<float>>(
+        SequenceModelOptions{.cell = cell, .inputSize = V, .hiddenSize = hidden, .outputSize = V, .layers = layers,
+                             .reduction = LossReduction::SumPerExample});
     readNamedTensors(*out.model, f, name);
     return out;
 }

@@ -25,6 +25,12 @@
 
 namespace unroll {
 
+// The largest model a run may build (and so the largest a model file may claim).
+inline constexpr Index kMaxCharLmHidden = 2048;
+inline constexpr int kMaxCharLmLayers = 3;
+// What one training step may need for its activations and gradients, in bytes (see CharLmTask's constructor).
+inline constexpr double kMaxCharLmStepBytes = 1024.0 * 1024 * 1024;
+
 struct CharLmOptions {
     CellKind cell = CellKind::Rnn;
     Index hidden = 50;
@@ -59,6 +65,8 @@ class CharLmTask : public TrainingTask {
 public:
     CharLmTask(CharCorpus corpus, const CharLmOptions& options);
 
+    // One training step. An allocation failure inside it throws InputError "out of memory in training step N: …"
+    // and leaves the task usable (the weights kept, the optimizer's moments reset).
     StepMetrics step() override;
 
     const CharCorpus& corpus() const { return corpus_; }
@@ -86,6 +94,7 @@ public:
     void saveModel(const std::filesystem::path& path) const;
 
 private:
+    StepMetrics stepUnguarded();
     void fillLinesBatch();
     void fillStreamWindow();
 

@@ -74,6 +74,13 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes)
     const bool exists = ::stat(target.c_str(), &existing) == 0;
     if (exists && S_ISDIR(existing.st_mode))
         fail(path, EISDIR, "refusing to replace a directory");
+    // Renaming over a device or a named pipe would replace it with a regular file.
+    if (exists && !S_ISREG(existing.st_mode))
+        throw InputError("cannot write \"" + path.string() + "\": it is " +
+                         (S_ISFIFO(existing.st_mode) ? "a named pipe"
+                          : S_ISCHR(existing.st_mode) || S_ISBLK(existing.st_mode) ? "a device"
+                                                                                    : "not a regular file") +
+                         ", not a file to replace");
 
     TemporaryFile tmp;
     for (unsigned attempt = 0; tmp.fd < 0; ++attempt) {

@@ -266,7 +266,12 @@ ModelFile modelFromTensorFile(const TensorFile& file, const std::string& sourceN
     if (fileVersion == 1)
         for (const auto& [oldPrefix, lab] : {std::pair{"char-", "charlm"}, std::pair{"bptt-", "bptt"}})
             if (model.kind.rfind(oldPrefix, 0) == 0 && model.kind.size() > std::strlen(oldPrefix)) {
-                model.hyper.emplace("cell", model.kind.substr(std::strlen(oldPrefix)));
+                const std::string cell = model.kind.substr(std::strlen(oldPrefix));
+                const auto stated = model.hyper.find("cell");
+                if (stated != model.hyper.end() && stated->second != cell)
+                    fail("kind " + inQuotes(model.kind) + " names the cell " + inQuotes(cell) +
+                         " but the hyper-parameter cell is " + inQuotes(stated->second));
+                model.hyper.emplace("cell", cell);
                 model.kind = lab;
             }
     model.tensors = file.tensors;

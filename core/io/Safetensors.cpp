@@ -6,6 +6,7 @@
 
 #include "io/AtomicFile.hpp"
 #include "util/Error.hpp"
+#include "util/ReadFile.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -531,40 +532,9 @@ void writeSafetensors(const std::filesystem::path& path, const TensorFile& file)
     writeFileAtomically(path, encodeSafetensors(file));
 }
 
-namespace {
-
-[[noreturn]] void readFailed(const std::filesystem::path& path, int err)
-{
-    throw InputError("cannot read \"" + path.string() + "\": " + std::generic_category().message(err));
-}
-
-} // namespace
-
 TensorFile readSafetensors(const std::filesystem::path& path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        readFailed(path, errno);
-    std::string bytes;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        bytes.reserve(static_cast<std::size_t>(st.st_size));
-    char chunk[1 << 16];
-    for (;;) {
-        const ssize_t got = ::read(fd, chunk, sizeof chunk);
-        if (got < 0) {
-            const int err = errno;
-            if (err == EINTR)
-                continue;
-            ::close(fd);
-            readFailed(path, err);
-        }
-        if (got == 0)
-            break;
-        bytes.append(chunk, static_cast<std::size_t>(got));
-    }
-    ::close(fd);
-    return decodeSafetensors(bytes, path.string());
+    return decodeSafetensors(readFileBounded(path, kMaxSafetensorsBytes, "a model file"), path.string());
 }
 
 namespace {

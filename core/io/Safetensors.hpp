@@ -61,7 +61,11 @@ TensorFile decodeSafetensors(std::string_view bytes, const std::string& sourceNa
 // encodeSafetensors + writeFileAtomically. throws: InputError (bad content, or the OS refused the write).
 void writeSafetensors(const std::filesystem::path& path, const TensorFile& file);
 
-// Reads the whole file and decodes it. throws: InputError if the file cannot be read, FormatError if it does not parse.
+// The largest model or checkpoint file read (2 GiB: a 3-layer LSTM of 2048 units with Adam's moments is ~1.2 GB).
+inline constexpr std::size_t kMaxSafetensorsBytes = std::size_t(2) << 30;
+
+// Reads the whole file (at most kMaxSafetensorsBytes + 1 bytes) and decodes it. throws: InputError if the file
+// cannot be read, is not a regular file or is over the limit; FormatError if it does not parse.
 TensorFile readSafetensors(const std::filesystem::path& path);
 
 // A matrix as a 2-D tensor of shape {rows, cols}, converting Eigen's column-major storage to row-major.

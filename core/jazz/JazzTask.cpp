@@ -37,7 +37,7 @@ std::vector<std::filesystem::path> midiFilesIn(const std::filesystem::path& dir)
 
 std::vector<std::filesystem::path> builtInCorpusFiles()
 {
-    return midiFilesIn(dataFile("jazz"));
+    return midiFilesIn(dataDirectory() / "jazz");
 }
 
 JazzCorpus loadCorpus(const std::vector<std::filesystem::path>& paths)

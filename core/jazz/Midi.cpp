@@ -301,7 +301,7 @@ std::string midiBytes(const MidiFile& f)
     if (f.ticksPerQuarter < 1 || f.ticksPerQuarter > 0x7FFF || f.smpte)
         throw InputError("MIDI writer: ticks per quarter note " + std::to_string(f.ticksPerQuarter) +
                          " must be in 1..32767 (SMPTE timing is not written)");
-    // (tick, order, bytes): order 0 meta, 1 note-off, 2 note-on at the same tick.
+    // (tick, order, bytes): order 0 meta, 1 note-off, 2 note-on, 3 note-off of a zero-length note at the same tick.
     struct Event {
         std::int64_t tick;
         int order;
@@ -344,7 +344,9 @@ std::string midiBytes(const MidiFile& f)
                              std::to_string(n.velocity) + " channel " + std::to_string(n.channel) + " at tick " +
                              std::to_string(n.startTick) + " is out of range");
         events.push_back({n.startTick, 2, {char(0x90 | n.channel), char(n.pitch), char(n.velocity)}});
-        events.push_back({n.startTick + n.durationTick, 1, {char(0x80 | n.channel), char(n.pitch), char(64)}});
+        // A zero-length note's note-off goes after the tick's note-ons, so it closes this note and no other.
+        events.push_back({n.startTick + n.durationTick, n.durationTick == 0 ? 3 : 1,
+                          {char(0x80 | n.channel), char(n.pitch), char(64)}});
         end = std::max(end, n.startTick + n.durationTick);
     }
     std::stable_sort(events.begin(), events.end(),

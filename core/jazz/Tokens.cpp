@@ -99,7 +99,7 @@ ChordTrack chordsFromBass(const MidiFile& f, int melodyTrack, int melodyChannel,
     for (std::int64_t t = 0; t < f.endTick; t += beat) {
         int lowest = 128;
         for (const auto& n : f.notes) {
-            if (n.startTick > t) break; // sorted by start
+            if (n.startTick > t) continue;
             if ((n.track == melodyTrack && n.channel == melodyChannel) || isPercussion(n) || n.startTick + n.durationTick <= t) continue;
             lowest = std::min(lowest, n.pitch);
         }

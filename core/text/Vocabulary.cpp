@@ -97,7 +97,10 @@ Vocabulary Vocabulary::fromCounts(const std::map<char32_t, std::size_t>& counts,
         std::vector<std::pair<std::size_t, char32_t>> byCount;
         for (const auto& [c, n] : counts) byCount.emplace_back(n, c);
         std::stable_sort(byCount.begin(), byCount.end(), [](auto& a, auto& b) { return a.first > b.first; });
-        for (std::size_t k = 0; k + 1 < maxSize && k < byCount.size(); ++k) symbols.push_back(byCount[k].second);
+        // kOther stands for the cut characters; a text's own U+FFFD (a decoder's replacement mark) joins them
+        // rather than taking a second index.
+        for (std::size_t k = 0; symbols.size() + 1 < maxSize && k < byCount.size(); ++k)
+            if (byCount[k].second != kOther) symbols.push_back(byCount[k].second);
         symbols.push_back(kOther);
         std::sort(symbols.begin(), symbols.end());
     }

@@ -742,7 +742,7 @@ void TestSafetensors::readReportsMissingFileAsInputError()
     const fs::path missing = fs::path(dir.path().toStdString()) / "nope.safetensors";
     const QString message = messageOf<InputError>([&] { readSafetensors(missing); });
     QVERIFY(message.contains(QString::fromStdString(missing.string())));
-    QVERIFY(message.contains("No such file or directory"));
+    QVERIFY(message.contains("no such file"));
     try {
         readSafetensors(missing);
         QFAIL("reading a missing file did not throw");
@@ -750,7 +750,7 @@ void TestSafetensors::readReportsMissingFileAsInputError()
         QFAIL("an unreadable file must be an InputError, not a FormatError: it is not malformed");
     } catch (const InputError&) {
     }
-    VERIFY_THROWS_WITH(InputError, readSafetensors(dir.path().toStdString()), "Is a directory");
+    VERIFY_THROWS_WITH(InputError, readSafetensors(dir.path().toStdString()), "is a folder");
 }
 
 // ---- model file ----------------------------------------------------------------------------------------------------

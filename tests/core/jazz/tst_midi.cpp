@@ -98,6 +98,17 @@ std::vector<std::tuple<std::int64_t, std::int64_t, int, int, int>> untracked(con
     return out;
 }
 
+// The events with their track set to 0 (a format-0 copy has one track).
+template <class Tuple> std::multiset<Tuple> untrackedEvents(const std::multiset<Tuple>& events)
+{
+    std::multiset<Tuple> out;
+    for (auto e : events) {
+        std::get<0>(e) = 0;
+        out.insert(e);
+    }
+    return out;
+}
+
 std::string trackChunk(const std::string& body)
 {
     std::string s = "MTrk";
@@ -161,7 +172,7 @@ private slots:
     }
     void roundTripOnBuiltInFiles()
     {
-        const auto dir = dataFile("jazz");
+        const auto dir = dataDirectory() / "jazz";
         int files = 0;
         for (const auto& entry : std::filesystem::directory_iterator(dir)) {
             if (entry.path().extension() != ".mid") continue;
@@ -171,8 +182,16 @@ private slots:
             const auto out = std::filesystem::path(tmp.path().toStdString()) / "copy.mid";
             writeMidi(out, a);
             const MidiFile b = readMidi(out);
-            QVERIFY2(untracked(a) == untracked(b), entry.path().c_str());
+            // Every note-on and note-off survives. (Overlapping notes of one channel and pitch from different tracks
+            // pair up oldest-first once merged into one track, so their durations may swap: compare the events.)
+            std::multiset<Start> s1, s2;
+            std::multiset<End> e1, e2;
+            eventsFromNotes(a, s1, e1);
+            eventsFromNotes(b, s2, e2);
+            QVERIFY2(untrackedEvents(s1) == untrackedEvents(s2), entry.path().c_str());
+            QVERIFY2(untrackedEvents(e1) == untrackedEvents(e2), entry.path().c_str());
             QVERIFY(a.tempos == b.tempos);
+            QVERIFY(a.texts.size() == b.texts.size());
             ++files;
         }
         QVERIFY(files >= 10);
