@@ -48,7 +48,7 @@ const QList<LabInfo>& labRegistry()
          "Label sentences with an emoji by averaged word vectors and by an LSTM, side by side; type a sentence and "
          "see each word's pull, and where word order matters (\"not feeling happy\").",
          QString::fromUtf8("\u263a"), [] { return new EmojifyLab; }},
-        {"jazz", "Jazz improvisation",
+        {"jazz", "Jazz",
          "Train the course's LSTM on melodies of 20 built-in jazz tunes and watch it improvise over a blues after "
          "every epoch, on a piano roll.",
          QString::fromUtf8("\u266b"), [] { return new JazzLab; }},

@@ -63,10 +63,10 @@ std::vector<GradCheckResult> gradCheck(const ParamList<double>& params, const st
         r.error = sampledError(options.h);
         if (r.error >= options.tolerance) {
             // The plain central difference's own error is c·h² (truncation) plus ε·|L|/h (rounding); for a small
-            // gradient such as a deep LSTM's forget-gate weights the rounding term alone reaches 1e-7. Measure again
-            // with a step 100 times larger and Richardson extrapolation, (4·D(H/2) - D(H)) / 3, which cancels the
-            // H² term: rounding falls 100-fold and truncation stays negligible. A wrong backward still fails.
-            const double H = 100 * options.h;
+            // gradient the rounding term can reach 1e-7, for a steep loss the truncation term. Measure again with a
+            // step 10 times larger and Richardson extrapolation, (4·D(H/2) - D(H)) / 3, which cancels the H² term:
+            // rounding falls 5-fold and truncation becomes O(H⁴). A wrong backward still fails.
+            const double H = 10 * options.h;
             for (Index e : entries) {
                 const Index i = e % block.rows(), j = e / block.rows();
                 r.numeric(i, j) = (4 * difference(i, j, H / 2) - difference(i, j, H)) / 3;

@@ -294,6 +294,15 @@ private slots:
         QCOMPARE(img.size(), QSize(1400, 900));
     }
 
+    void screenshotToAnUnwritablePathIsRefusedBeforeTheSteps()
+    {
+        // A million steps would outlast the test's bound: the refusal has to come first.
+        const auto r = run(UNROLL_GUI_PATH, {"--lab", "charlm", "--steps", "1000000", "--screenshot",
+                                             "/nonexistent-folder/shot.png"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("unroll: error: cannot write /nonexistent-folder/shot.png"), r.err.constData());
+    }
+
     void screenshotOfAnUnknownLabExitsTwo()
     {
         QTemporaryDir dir;

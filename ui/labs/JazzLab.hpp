@@ -27,7 +27,7 @@ class JazzLab : public TrainingLab {
 public:
     explicit JazzLab(QWidget* parent = nullptr);
     QString id() const override { return "jazz"; }
-    QString title() const override { return tr("Jazz improvisation"); }
+    QString title() const override { return tr("Jazz"); }
     QString guideHtml() const override;
     JazzPianoRoll* trainingRoll() const { return trainingRoll_; }
     JazzPianoRoll* improvisationRoll() const { return improvisationRoll_; }

@@ -178,19 +178,19 @@ private slots:
     // --- gradient checks -----------------------------------------------------------------------------------------------
     void gradCheckRecoversFromTruncationError()
     {
-        // L(w) = exp(8 w): a correct gradient whose third derivative makes the plain central difference miss 1e-7
-        // at h = 1e-5 (relative truncation error (8h)²/6 ≈ 1.1e-9 … here with h = 1e-3: 1.1e-5); Richardson passes.
+        // L(w) = exp(150 w): a correct gradient whose plain central difference at h = 1e-5 misses 1e-7 by truncation
+        // (error (150 h)²/12 = 1.9e-7); Richardson extrapolation at H = 1e-4 leaves about (150 H)⁴/960 ≈ 5e-11.
         MatD w(1, 1), dw(1, 1);
-        w(0, 0) = 0.3;
+        w(0, 0) = 0.02;
         ParamList<double> params{wholeParam<double>("w", w, dw)};
-        auto loss = [&] { return std::exp(8 * w(0, 0)); };
-        auto lossAndGrad = [&] { dw(0, 0) = 8 * std::exp(8 * w(0, 0)); };
-        const auto r = gradCheck(params, loss, lossAndGrad, {.h = 1e-3});
+        auto loss = [&] { return std::exp(150 * w(0, 0)); };
+        auto lossAndGrad = [&] { dw(0, 0) = 150 * std::exp(150 * w(0, 0)); };
+        const auto r = gradCheck(params, loss, lossAndGrad);
         QVERIFY2(r[0].error < 1e-7, std::to_string(r[0].error).c_str());
         QVERIFY(r[0].extrapolated);
-        // A wrong gradient still fails.
-        auto wrong = [&] { dw(0, 0) = 8.001 * std::exp(8 * w(0, 0)); };
-        QVERIFY(gradCheck(params, loss, wrong, {.h = 1e-3})[0].error > 1e-5);
+        // A gradient wrong by 1e-5 still fails.
+        auto wrong = [&] { dw(0, 0) = 150.0015 * std::exp(150 * w(0, 0)); };
+        QVERIFY(gradCheck(params, loss, wrong)[0].error > 1e-7);
     }
 
     void gradCheckSamplesLargeTensors()
