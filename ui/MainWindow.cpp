@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -51,7 +52,13 @@ MainWindow::MainWindow(const Options& options) : options_(options)
     setupNavigator();
     setupStatusBar();
 
-    resize(1400, 900);
+    // 1,400 × 900 where the screen has room; never larger than the screen's available area.
+    QSize size(1400, 900);
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QSize room = screen->availableGeometry().size();
+        size = size.boundedTo(room);
+    }
+    resize(size);
     QString lab = "home";
     if (options_.restoreSettings) {
         QSettings settings;
@@ -136,25 +143,40 @@ void MainWindow::setupMenus()
 void MainWindow::setupNavigator()
 {
     navigator_->setObjectName("navigator");
-    navigator_->setFixedWidth(215);
     navigator_->setFrameShape(QFrame::NoFrame);
     navigator_->setSpacing(2);
     navigator_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     navigator_->setTextElideMode(Qt::ElideRight);
-    navigator_->setStyleSheet(
-        "QListWidget#navigator { background: #1f2430; color: #d8dee9; padding-top: 12px; font-size: 11pt; }"
-        "QListWidget#navigator::item { padding: 10px 14px; border-radius: 6px; margin: 0 8px; }"
-        "QListWidget#navigator::item:selected { background: #3b4252; color: white; }"
-        "QListWidget#navigator::item:hover:!selected { background: #2a303c; }");
     for (const auto& info : labRegistry()) {
         auto* item = new QListWidgetItem(QString("%1   %2").arg(info.iconText, info.title));
         item->setData(Qt::UserRole, info.id);
         item->setToolTip(info.summary);
         navigator_->addItem(item);
     }
+    styleNavigator();
     connect(navigator_, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0) openLab(navigator_->item(row)->data(Qt::UserRole).toString());
     });
+}
+
+// The navigator's font and width follow presentation mode (its style sheet fixes the size in points).
+void MainWindow::styleNavigator()
+{
+    const double scale = presentation_ ? 1.45 : 1.0;
+    navigator_->setStyleSheet(
+        QString("QListWidget#navigator { background: #1f2430; color: #d8dee9; padding-top: 12px; font-size: %1pt; }"
+                "QListWidget#navigator::item { padding: 10px 14px; border-radius: 6px; margin: 0 8px; }"
+                "QListWidget#navigator::item:selected { background: #3b4252; color: white; }"
+                "QListWidget#navigator::item:hover:!selected { background: #2a303c; }")
+            .arg(11 * scale));
+    // Wide enough for the longest title at this size (items are elided only if a title is very long).
+    QFont f = navigator_->font();
+    f.setPointSizeF(11 * scale);
+    const QFontMetrics metrics(f);
+    int widest = 0;
+    for (int row = 0; row < navigator_->count(); ++row)
+        widest = std::max(widest, metrics.horizontalAdvance(navigator_->item(row)->text()));
+    navigator_->setFixedWidth(std::clamp(widest + 2 * (8 + 14) + 12, 215, presentation_ ? 330 : 240));
 }
 
 void MainWindow::setupStatusBar()
@@ -199,6 +221,8 @@ bool MainWindow::openLab(const QString& id)
     updateActions();
     return true;
 }
+
+QWidget* MainWindow::navigator() const { return navigator_; }
 
 Lab* MainWindow::currentLab() const { return qobject_cast<Lab*>(stack_->currentWidget()); }
 
@@ -248,6 +272,7 @@ void MainWindow::setPresentationMode(bool on)
     QFont f = baseFont_;
     if (on) f.setPointSizeF(baseFont_.pointSizeF() * 1.45);
     QApplication::setFont(f);
+    styleNavigator();
     for (Lab* lab : std::as_const(labs_)) lab->setPresentationMode(on);
 }
 

@@ -36,6 +36,7 @@ public:
     QAction* stepAction() const { return stepAction_; }
     QAction* resetAction() const { return resetAction_; }
     QAction* openDataAction() const { return openDataAction_; }
+    QWidget* navigator() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -44,6 +45,7 @@ private:
     void setupActions();
     void setupMenus();
     void setupNavigator();
+    void styleNavigator();
     void setupStatusBar();
     void updateActions();
     void showGuide();

@@ -749,6 +749,9 @@ void TrainingCurveView::clear() {
     while (!runs_.empty()) removeRun(runs_.begin()->first);
     nextColor_ = 0;
     followData_ = true;
+    // The axes forget the old data: new data (another file, another unit) is fitted from scratch.
+    plot_->xAxis->setRange(0, 1);
+    plot_->yAxis->setRange(logY_ ? 0.1 : 0, 1);
 }
 
 std::vector<int> TrainingCurveView::runIds() const {
