@@ -30,6 +30,32 @@ static void initUiResources() { Q_INIT_RESOURCE(ui); }
 
 namespace unroll {
 
+// The status line: a long message is elided (whole in its tooltip) instead of widening the window. A plain QLabel's
+// minimum width is its text's, so every long status message pushed the main window's minimum width up.
+ElidingLabel::ElidingLabel(const QString& text) : QLabel(text), full_(text)
+{
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    setMinimumWidth(40);
+}
+
+void ElidingLabel::setFullText(const QString& text)
+{
+    full_ = text;
+    setToolTip(text);
+    elide();
+}
+
+void ElidingLabel::resizeEvent(QResizeEvent* event)
+{
+    QLabel::resizeEvent(event);
+    elide();
+}
+
+void ElidingLabel::elide() { setText(fontMetrics().elidedText(full_, Qt::ElideRight, std::max(10, width() - 2))); }
+
+QSize ElidingLabel::sizeHint() const { return {40, QLabel::sizeHint().height()}; }
+QSize ElidingLabel::minimumSizeHint() const { return sizeHint(); }
+
 MainWindow::MainWindow(const Options& options) : options_(options)
 {
     initUiResources();
@@ -181,7 +207,7 @@ void MainWindow::styleNavigator()
 
 void MainWindow::setupStatusBar()
 {
-    statusLabel_ = new QLabel("Ready");
+    statusLabel_ = new ElidingLabel("Ready");
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(220);
     progress_->setTextVisible(true);
@@ -201,7 +227,7 @@ bool MainWindow::openLab(const QString& id)
         stack_->addWidget(lab);
         lab->setPresentationMode(presentation_);
         connect(lab, &Lab::statusMessage, this, [this, lab](const QString& text) {
-            if (lab == currentLab()) statusLabel_->setText(text);
+            if (lab == currentLab()) statusLabel_->setFullText(text);
         });
         connect(lab, &Lab::progressChanged, this, [this, lab](qint64 done, qint64 total) {
             if (lab == currentLab()) onProgress(done, total);
@@ -216,7 +242,7 @@ bool MainWindow::openLab(const QString& id)
             navigator_->setCurrentRow(row);
         }
     setWindowTitle(QString("%1 — Unroll").arg(info->title));
-    statusLabel_->setText(info->summary);
+    statusLabel_->setFullText(info->summary);
     progress_->hide();
     updateActions();
     return true;

@@ -204,7 +204,8 @@ private slots:
         lab.setCorpus(loadCharCorpus(prose(), "sonnet", {.mode = TextMode::Continuous, .heldOut = 0.1}));
         QVERIFY(lab.hiddenText()->text().startsWith("Shall I compare"));
         QVERIFY(lab.hiddenHeatmap()->cols() > 10); // the hidden-state view shows it
-        QVERIFY(!lab.dataLabel()->text().contains(" text,"));
+        QVERIFY(!lab.dataLabel()->text().contains("2 text"));
+        QVERIFY(lab.dataLabel()->text().contains("one stream of text"));
         lab.setCorpus(loadCharCorpus("ab\ncd\nef\ngh\n", "four", {.mode = TextMode::Lines, .heldOut = 0.25}));
         const QString label = lab.dataLabel()->text();
         QVERIFY2(label.contains("4 examples") && label.contains("1 example held out"), qPrintable(label));

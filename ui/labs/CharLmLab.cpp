@@ -20,6 +20,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -261,6 +262,7 @@ QWidget* CharLmLab::setupViews()
     feed_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;");
     fv->addWidget(feed_, 1);
     rateLabel_ = new QLabel;
+    rateLabel_->setWordWrap(true);
     fv->addWidget(rateLabel_);
     top->addWidget(feedBox);
     top->setSizes({640, 340});
@@ -299,15 +301,15 @@ QWidget* CharLmLab::setupSamplingTab()
     greedy_ = new QCheckBox("greedy (always the most likely)");
     form->addRow("", greedy_);
     left->addLayout(form);
-    auto* buttons = new QHBoxLayout;
+    auto* buttons = new QGridLayout; // two rows: the tab stays narrow enough for a 1,024 px screen
     auto* next = new QPushButton("Next character");
     next->setShortcut(QKeySequence("Ctrl+N"));
     next->setToolTip("Draw one character from the distribution on the right (Ctrl+N)");
     auto* finish = new QPushButton("Finish the line");
     auto* restart = new QPushButton("Start over");
-    buttons->addWidget(next);
-    buttons->addWidget(finish);
-    buttons->addWidget(restart);
+    buttons->addWidget(next, 0, 0);
+    buttons->addWidget(finish, 0, 1);
+    buttons->addWidget(restart, 1, 0);
     left->addLayout(buttons);
     sampleText_ = new QLabel;
     sampleText_->setWordWrap(true);

@@ -142,6 +142,7 @@ QWidget* HomeLab::setupDemo()
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
     grid->setRowStretch(1, 1);
+    demoGrid_ = grid;
 
     demoStatus_ = makeLabel("Not trained yet: the model writes noise.", "color: #4c566a;");
     grid->addWidget(demoStatus_, 2, 0, 1, 2);
@@ -226,6 +227,25 @@ void HomeLab::reset()
     emit statusMessage("Reset to the same initial weights (seed 0).");
 }
 
+// Side by side where there is room; on a narrow window (1,024 px) the heatmap goes under the curve, so the page never
+// needs a horizontal scroll bar.
+void HomeLab::resizeEvent(QResizeEvent* event)
+{
+    TrainingLab::resizeEvent(event);
+    const bool stacked = width() < (presentation_ ? 1300 : 1000);
+    if (stacked == stacked_) return;
+    stacked_ = stacked;
+    demoGrid_->removeWidget(heatmap_);
+    if (stacked) {
+        demoGrid_->addWidget(heatmap_, 4, 0, 1, 2);
+        demoGrid_->addWidget(curve(), 1, 0, 1, 2);
+    } else {
+        demoGrid_->addWidget(curve(), 1, 0);
+        demoGrid_->addWidget(heatmap_, 1, 1);
+    }
+    demoGrid_->setRowStretch(4, stacked ? 1 : 0);
+}
+
 void HomeLab::showFailure(const QString& message)
 {
     demoStatus_->setText("Training stopped: " + message.toHtmlEscaped());
@@ -238,6 +258,8 @@ void HomeLab::setPresentationMode(bool on)
     TrainingLab::setPresentationMode(on);
     heatmap_->setPresentationMode(on);
     // The page's own point sizes grow with the application font (MainWindow's factor).
+    presentation_ = on;
+    stacked_ = !stacked_; // re-arranged at the next resize for the new sizes
     const double scale = on ? 1.45 : 1.0;
     for (QLabel* l : findChildren<QLabel*>()) {
         const QVariant points = l->property("homePoints");
