@@ -675,7 +675,7 @@ void CharLmLab::showDistribution(const std::vector<double>& p, int chosen)
     // most likely (the bars all stay).
     const int n = int(p.size());
     const double slot = double(std::max(1, softmax_->axisRect()->width())) / std::max(1, n);
-    const double needed = 1.6 * softmax_->xAxis->tickLabelFont().pointSizeF() * softmax_->logicalDpiY() / 72.0;
+    const double needed = 1.2 * softmax_->xAxis->tickLabelFont().pointSizeF() * softmax_->logicalDpiY() / 72.0;
     const int every = std::max(1, int(std::ceil(needed / slot)));
     std::vector<int> order(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) order[size_t(i)] = i;

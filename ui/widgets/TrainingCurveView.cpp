@@ -599,7 +599,7 @@ void TrainingCurveView::setupLegend() {
     legend->setBorderPen(Qt::NoPen);
     legend->setBrush(QColor(255, 255, 255, 220));
     legend->setIconSize(18, 10);
-    legend->setRowSpacing(0);
+    legend->setRowSpacing(2);
     legend->setMargins(QMargins(8, 5, 8, 6));
     // Clicking a run's legend entry shows or hides the run (items must be selectable to report clicks).
     legend->setSelectableParts(QCPLegend::spItems);
@@ -714,6 +714,10 @@ void TrainingCurveView::styleRun(Run& r) {
     r.tracer->setBrush(Qt::white);
     r.tracer->setSize(7.0 * s);
     if (QCPPlottableLegendItem* item = plot_->legend->itemWithPlottable(r.smooth)) {
+        // The item's own font (the legend's applies only to items made after it is set): rows sized for a smaller
+        // font than the one drawn overlapped.
+        item->setFont(plot_->legend->font());
+        item->setSelectedFont(plot_->legend->font());
         item->setTextColor(r.visible ? QColor(40, 40, 40) : QColor(170, 170, 170));
         item->setSelectedTextColor(item->textColor());
     }
