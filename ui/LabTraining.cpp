@@ -7,6 +7,8 @@
 #include <QEventLoop>
 #include <QTimer>
 
+#include <utility>
+
 namespace unroll {
 
 LabTraining::LabTraining(Lab* lab, TrainingCurveView* curve, std::function<TrainingRun()> nextRun)
@@ -29,6 +31,7 @@ int LabTraining::resetCurve(const QString& runName)
     run_ = curve_->addRun(runName);
     stepsShown_ = 0;
     secondsOffset_ = lastSeconds_ = 0;
+    curve_->replotIfDirty(); // the old run's curve and axes go now, not at the first step of the new one
     return run_;
 }
 
@@ -39,11 +42,12 @@ bool LabTraining::start(bool paused, std::optional<qint64> steps)
     worker_->stopAndWait();
     TrainingRun run = nextRun_();
     if (!run.task) return false;
-    qint64 n = steps.value_or(run.steps);
-    if (n == 0) {
-        if (!paused) return false; // the lab's target is reached
-        n = 1;
+    const qint64 n = steps.value_or(run.steps);
+    if (n == 0) { // the lab's target is reached: neither play nor a single step runs on past it
+        emit targetReached(run.stepsDone);
+        return false;
     }
+    runToTarget_ = !steps && run.steps > 0;
     runFirstStep_ = run.stepsDone + 1;
     worker_->start(std::move(run.task), n, std::move(run.snapshot), paused, runFirstStep_);
     return true;
@@ -71,6 +75,8 @@ void LabTraining::finish(TrainingWorker::Outcome outcome, const QString& message
     }
     emit progressChanged(1, 1);
     emit transportChanged();
+    if (outcome == TrainingWorker::Outcome::Completed && std::exchange(runToTarget_, false))
+        emit targetReached(stepsShown_);
 }
 
 bool LabTraining::isPlaying() const { return worker_->state() == TrainingWorker::State::Running; }
@@ -111,6 +117,11 @@ bool LabTraining::performSteps(qint64 n)
         completed = outcome == TrainingWorker::Outcome::Completed;
         loop.quit();
     });
+    worker_->setStepsPerSecond(0); // never held back; the limit returns when these steps are done
+    struct Restore {
+        LabTraining* t;
+        ~Restore() { t->worker_->setStepsPerSecond(t->stepsPerSecond_); }
+    } restore{this};
     if (!start(false, n)) return false;
     armed = true;
     QTimer timeout;
@@ -130,5 +141,11 @@ bool LabTraining::performSteps(qint64 n)
 }
 
 void LabTraining::stopAndWait() { worker_->stopAndWait(); }
+
+void LabTraining::setStepsPerSecond(double rate)
+{
+    stepsPerSecond_ = rate;
+    worker_->setStepsPerSecond(rate);
+}
 
 } // namespace unroll

@@ -30,8 +30,8 @@ struct TrainingRun {
     std::shared_ptr<TrainingTask> task;        // null: nothing to train (no run starts)
     qint64 stepsDone = 0;                      // the task's steps so far: the run numbers its steps from stepsDone + 1
     qint64 steps = -1;                         // a run started now takes: > 0 that many steps; 0 none (the lab's
-                                               // target is reached: play does nothing, one step still steps);
-                                               // < 0 steps until stopped
+                                               // target is reached: play and one step do nothing but say so,
+                                               // performSteps still steps); < 0 steps until stopped
     TrainingWorker::SnapshotFunction snapshot; // runs on the training thread, between steps (see TrainingWorker)
 };
 
@@ -56,6 +56,10 @@ public:
     // statusMessage(), and returns false without waiting for the step in progress. n <= 0: nothing, true.
     bool performSteps(qint64 n);
     void setStepsTimeout(std::chrono::milliseconds timeout) { stepsTimeout_ = timeout; }
+    // The speed limit of play and of a run being stepped (<= 0: as fast as possible); see TrainingWorker.
+    // performSteps is never held back: it serves tests and screenshots.
+    void setStepsPerSecond(double rate);
+    double stepsPerSecond() const { return stepsPerSecond_; }
     std::chrono::milliseconds stepsTimeout() const { return stepsTimeout_; }
     // Stops the run and delivers its last signals: afterwards nothing of it arrives. The lab's destructor calls this,
     // while the views the signals reach are still alive.
@@ -74,6 +78,8 @@ signals:
     // while that run's clock still reads 0 s.
     void speedMeasured(qint64 step, double stepsPerSecond);
     void failed(const QString& message); // a step threw or performSteps timed out. Comes before the statusMessage.
+    // The lab's target is reached: a run of nextRun().steps has completed, or play / one step found nothing left.
+    void targetReached(qint64 steps);
     // Connected to the lab's signals of the same names.
     void progressChanged(qint64 done, qint64 total);
     void transportChanged();
@@ -94,6 +100,8 @@ private:
     qint64 runFirstStep_ = 1;                    // the first step of the current worker run
     double secondsOffset_ = 0, lastSeconds_ = 0; // the clock: the worker runs before this one, and this one so far
     std::chrono::milliseconds stepsTimeout_ = kDefaultStepsTimeout;
+    double stepsPerSecond_ = 0;
+    bool runToTarget_ = false; // the current worker run ends at the lab's target
 };
 
 } // namespace unroll

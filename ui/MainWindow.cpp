@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -28,6 +29,32 @@
 static void initUiResources() { Q_INIT_RESOURCE(ui); }
 
 namespace unroll {
+
+// The status line: a long message is elided (whole in its tooltip) instead of widening the window. A plain QLabel's
+// minimum width is its text's, so every long status message pushed the main window's minimum width up.
+ElidingLabel::ElidingLabel(const QString& text) : QLabel(text), full_(text)
+{
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    setMinimumWidth(40);
+}
+
+void ElidingLabel::setFullText(const QString& text)
+{
+    full_ = text;
+    setToolTip(text);
+    elide();
+}
+
+void ElidingLabel::resizeEvent(QResizeEvent* event)
+{
+    QLabel::resizeEvent(event);
+    elide();
+}
+
+void ElidingLabel::elide() { setText(fontMetrics().elidedText(full_, Qt::ElideRight, std::max(10, width() - 2))); }
+
+QSize ElidingLabel::sizeHint() const { return {40, QLabel::sizeHint().height()}; }
+QSize ElidingLabel::minimumSizeHint() const { return sizeHint(); }
 
 MainWindow::MainWindow(const Options& options) : options_(options)
 {
@@ -51,7 +78,13 @@ MainWindow::MainWindow(const Options& options) : options_(options)
     setupNavigator();
     setupStatusBar();
 
-    resize(1400, 900);
+    // 1,400 × 900 where the screen has room; never larger than the screen's available area.
+    QSize size(1400, 900);
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QSize room = screen->availableGeometry().size();
+        size = size.boundedTo(room);
+    }
+    resize(size);
     QString lab = "home";
     if (options_.restoreSettings) {
         QSettings settings;
@@ -136,30 +169,45 @@ void MainWindow::setupMenus()
 void MainWindow::setupNavigator()
 {
     navigator_->setObjectName("navigator");
-    navigator_->setFixedWidth(215);
     navigator_->setFrameShape(QFrame::NoFrame);
     navigator_->setSpacing(2);
     navigator_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     navigator_->setTextElideMode(Qt::ElideRight);
-    navigator_->setStyleSheet(
-        "QListWidget#navigator { background: #1f2430; color: #d8dee9; padding-top: 12px; font-size: 11pt; }"
-        "QListWidget#navigator::item { padding: 10px 14px; border-radius: 6px; margin: 0 8px; }"
-        "QListWidget#navigator::item:selected { background: #3b4252; color: white; }"
-        "QListWidget#navigator::item:hover:!selected { background: #2a303c; }");
     for (const auto& info : labRegistry()) {
         auto* item = new QListWidgetItem(QString("%1   %2").arg(info.iconText, info.title));
         item->setData(Qt::UserRole, info.id);
         item->setToolTip(info.summary);
         navigator_->addItem(item);
     }
+    styleNavigator();
     connect(navigator_, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0) openLab(navigator_->item(row)->data(Qt::UserRole).toString());
     });
 }
 
+// The navigator's font and width follow presentation mode (its style sheet fixes the size in points).
+void MainWindow::styleNavigator()
+{
+    const double scale = presentation_ ? 1.45 : 1.0;
+    navigator_->setStyleSheet(
+        QString("QListWidget#navigator { background: #1f2430; color: #d8dee9; padding-top: 12px; font-size: %1pt; }"
+                "QListWidget#navigator::item { padding: 10px 14px; border-radius: 6px; margin: 0 8px; }"
+                "QListWidget#navigator::item:selected { background: #3b4252; color: white; }"
+                "QListWidget#navigator::item:hover:!selected { background: #2a303c; }")
+            .arg(11 * scale));
+    // Wide enough for the longest title at this size (items are elided only if a title is very long).
+    QFont f = navigator_->font();
+    f.setPointSizeF(11 * scale);
+    const QFontMetrics metrics(f);
+    int widest = 0;
+    for (int row = 0; row < navigator_->count(); ++row)
+        widest = std::max(widest, metrics.horizontalAdvance(navigator_->item(row)->text()));
+    navigator_->setFixedWidth(std::clamp(widest + 2 * (8 + 14) + 12, 215, presentation_ ? 330 : 240));
+}
+
 void MainWindow::setupStatusBar()
 {
-    statusLabel_ = new QLabel("Ready");
+    statusLabel_ = new ElidingLabel("Ready");
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(220);
     progress_->setTextVisible(true);
@@ -179,7 +227,7 @@ bool MainWindow::openLab(const QString& id)
         stack_->addWidget(lab);
         lab->setPresentationMode(presentation_);
         connect(lab, &Lab::statusMessage, this, [this, lab](const QString& text) {
-            if (lab == currentLab()) statusLabel_->setText(text);
+            if (lab == currentLab()) statusLabel_->setFullText(text);
         });
         connect(lab, &Lab::progressChanged, this, [this, lab](qint64 done, qint64 total) {
             if (lab == currentLab()) onProgress(done, total);
@@ -194,11 +242,13 @@ bool MainWindow::openLab(const QString& id)
             navigator_->setCurrentRow(row);
         }
     setWindowTitle(QString("%1 — Unroll").arg(info->title));
-    statusLabel_->setText(info->summary);
+    statusLabel_->setFullText(info->summary);
     progress_->hide();
     updateActions();
     return true;
 }
+
+QWidget* MainWindow::navigator() const { return navigator_; }
 
 Lab* MainWindow::currentLab() const { return qobject_cast<Lab*>(stack_->currentWidget()); }
 
@@ -248,6 +298,7 @@ void MainWindow::setPresentationMode(bool on)
     QFont f = baseFont_;
     if (on) f.setPointSizeF(baseFont_.pointSizeF() * 1.45);
     QApplication::setFont(f);
+    styleNavigator();
     for (Lab* lab : std::as_const(labs_)) lab->setPresentationMode(on);
 }
 

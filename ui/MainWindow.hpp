@@ -3,11 +3,11 @@
 #pragma once
 
 #include <QHash>
+#include <QLabel>
 #include <QMainWindow>
 
 
 class QAction;
-class QLabel;
 class QListWidget;
 class QMenu;
 class QProgressBar;
@@ -16,6 +16,22 @@ class QStackedWidget;
 namespace unroll {
 
 class Lab;
+
+class ElidingLabel : public QLabel {
+public:
+    explicit ElidingLabel(const QString& text);
+    void setFullText(const QString& text);
+    QString fullText() const { return full_; }
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void elide();
+    QString full_;
+};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -36,6 +52,7 @@ public:
     QAction* stepAction() const { return stepAction_; }
     QAction* resetAction() const { return resetAction_; }
     QAction* openDataAction() const { return openDataAction_; }
+    QWidget* navigator() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -44,6 +61,7 @@ private:
     void setupActions();
     void setupMenus();
     void setupNavigator();
+    void styleNavigator();
     void setupStatusBar();
     void updateActions();
     void showGuide();
@@ -58,7 +76,7 @@ private:
     QAction *playAction_ = nullptr, *stepAction_ = nullptr, *resetAction_ = nullptr;
     QAction *openDataAction_ = nullptr, *openModelAction_ = nullptr, *saveModelAction_ = nullptr;
     QAction* presentationAction_ = nullptr;
-    QLabel* statusLabel_ = nullptr;
+    ElidingLabel* statusLabel_ = nullptr;
     QProgressBar* progress_ = nullptr;
     bool presentation_ = false;
     QFont baseFont_;

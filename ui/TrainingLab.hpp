@@ -1,7 +1,8 @@
 // TrainingLab: the base of a lab that trains a model live. It owns the training plumbing (a LabTraining around the
-// worker thread), the loss curve, the transport (play, pause, one step, reset, n steps and wait), the status and
-// progress forwarding, and the question at close about unsaved work; a lab built on it writes only its own task,
-// controls and views.
+// worker thread), the loss curve, the transport (play, pause, one step, reset, n steps and wait), the transport bar
+// (the speed of play, from 1 step a second to as fast as possible, and what the run is waiting for: "Done: 4,000
+// steps — Reset to run again", "Changes pending — Reset to apply"), the status and progress forwarding, and the
+// question at close about unsaved work; a lab built on it writes only its own task, controls and views.
 //
 //   class MyLab : public TrainingLab {
 //       TrainingRun nextRun() override;              // the task and how far to train it (GUI thread, no run going)
@@ -20,6 +21,9 @@
 #include "LabTraining.hpp"
 
 #include <optional>
+
+class QLabel;
+class QSlider;
 
 namespace unroll {
 
@@ -45,6 +49,16 @@ public:
     TrainingCurveView* curve() const { return curve_; }
     LabTraining* training() const { return training_; }
 
+    // The transport bar: setupScaffold puts it above the controls; a lab with its own layout places it.
+    QWidget* transportBar() const { return transportBar_; }
+    QSlider* speedSlider() const { return speed_; }
+    QLabel* runStateLabel() const { return runState_; } // empty and hidden while there is nothing to say
+    // The speed of play: steps per second (<= 0: as fast as possible); snaps to the slider's nearest notch.
+    void setStepsPerSecond(double rate);
+    double stepsPerSecond() const;
+    static constexpr double kWatchingStepsPerSecond = 100; // the default: a run to watch and to pause
+    bool changesPending() const { return pending_; }
+
 protected:
     // The run to start now: the task, its step count, how many steps to take (see TrainingRun) and the snapshot
     // function. Called on the GUI thread with no run going, so it may read the task. A null task: nothing starts.
@@ -66,6 +80,13 @@ protected:
     // Writes the checkpoint (no run going); throws with a message on failure.
     virtual void saveCheckpoint(const QString& path) { Q_UNUSED(path); }
 
+    // What the transport bar says when the lab's target is reached. Default: "Done: 4,000 steps — Reset to run
+    // again." A lab with an iterations control adds how to go on.
+    virtual QString doneText(qint64 steps) const;
+    // A setting changed that the run going cannot take: the transport bar says "Changes pending — Reset to apply"
+    // until reset() (which clears it).
+    void setChangesPending(bool pending);
+
     // A new curve (see LabTraining::resetCurve); the work so far counts as saved.
     int resetCurve(const QString& runName);
     void markSaved() { unsaved_ = false; }
@@ -73,7 +94,15 @@ protected:
     void setupScaffold(QWidget* controls, QWidget* views, int controlsWidth = 280);
 
 private:
+    void showRunState();
+
     TrainingCurveView* curve_ = nullptr;
+    QWidget* transportBar_ = nullptr;
+    QSlider* speed_ = nullptr;
+    QLabel* speedLabel_ = nullptr;
+    QLabel* runState_ = nullptr;
+    QString done_;        // the done text while the target is reached
+    bool pending_ = false;
     LabTraining* training_ = nullptr;
     bool unsaved_ = false; // a run started since the last resetCurve() or markSaved()
 };

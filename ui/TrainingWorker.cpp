@@ -15,8 +15,9 @@ using Clock = std::chrono::steady_clock;
 // The core's observer, living on the training thread: batches metrics and throttles updates to the GUI.
 class TrainingWorker::Observer : public unroll::TrainingObserver {
 public:
-    Observer(TrainingWorker* w, SnapshotFunction snapshot, qint64 total)
-        : w_(w), snapshot_(std::move(snapshot)), total_(total)
+    // Progress counts the task's steps: done of (the steps before this run + this run's), 0 when it has no end.
+    Observer(TrainingWorker* w, SnapshotFunction snapshot, qint64 steps, qint64 firstStep)
+        : w_(w), snapshot_(std::move(snapshot)), total_(steps > 0 ? firstStep - 1 + steps : 0)
     {
     }
 
@@ -33,18 +34,42 @@ public:
         if (stepping || Clock::now() - lastFlush_ >= interval) flush();
     }
     bool stopRequested() override { return w_->stop_.load(); }
+    // Before each step: sleeps while paused (a single step lets one through), and spaces the steps out to the speed
+    // limit. Pause, stop and a new limit wake it at once.
     void waitWhilePaused() override
     {
         std::unique_lock lock(w_->mutex_);
-        if (w_->paused_ && w_->credits_ == 0) {
-            lock.unlock();
-            flush(); // whatever is pending is shown before we sleep
-            w_->setState(State::Paused);
-            lock.lock();
-            w_->wake_.wait(lock, [&] { return !w_->paused_ || w_->credits_ > 0 || w_->stop_.load(); });
-            if (!w_->stop_.load()) w_->setState(State::Running);
+        for (;;) {
+            if (w_->stop_.load()) break;
+            if (w_->paused_ && w_->credits_ == 0) {
+                lock.unlock();
+                flush(); // whatever is pending is shown before we sleep
+                w_->setState(State::Paused);
+                lock.lock();
+                w_->wake_.wait(lock, [&] { return !w_->paused_ || w_->credits_ > 0 || w_->stop_.load(); });
+                if (!w_->stop_.load()) w_->setState(State::Running);
+                continue;
+            }
+            if (w_->paused_) { // a single step: never held back
+                --w_->credits_;
+                break;
+            }
+            const double rate = w_->stepsPerSecond_.load();
+            if (rate <= 0) break;
+            const auto due = lastStart_ + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(1.0 / rate));
+            if (Clock::now() >= due) break;
+            if (!pending_.isEmpty()) { // a slow pace shows every step as it is taken
+                lock.unlock();
+                flush();
+                lock.lock();
+                continue;
+            }
+            w_->wake_.wait_until(lock, due, [&] {
+                return w_->stop_.load() || w_->paused_ || w_->stepsPerSecond_.load() != rate;
+            });
         }
-        if (w_->paused_ && w_->credits_ > 0) --w_->credits_;
+        lastStart_ = Clock::now();
     }
 
     void flush()
@@ -65,6 +90,7 @@ private:
     qint64 done_ = 0;
     QList<unroll::StepMetrics> pending_;
     Clock::time_point lastFlush_ = Clock::now();
+    Clock::time_point lastStart_{}; // when the last step began (the speed limit counts from it)
 };
 
 TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent)
@@ -122,7 +148,7 @@ void TrainingWorker::start(std::shared_ptr<unroll::TrainingTask> task, qint64 st
 void TrainingWorker::run(std::shared_ptr<unroll::TrainingTask> task, qint64 steps, SnapshotFunction snapshot,
                          qint64 firstStep)
 {
-    Observer observer(this, std::move(snapshot), steps);
+    Observer observer(this, std::move(snapshot), steps, firstStep);
     Outcome outcome = Outcome::Completed;
     QString message;
     try {
@@ -181,6 +207,15 @@ void TrainingWorker::stopAndWait()
 TrainingWorker::State TrainingWorker::state() const { return state_.load(); }
 
 void TrainingWorker::setMaxUpdatesPerSecond(int n) { maxUpdates_ = std::max(1, n); }
+
+void TrainingWorker::setStepsPerSecond(double rate)
+{
+    {
+        std::lock_guard lock(mutex_); // so a sleeping run cannot miss the change
+        stepsPerSecond_ = std::max(0.0, rate);
+    }
+    wake_.notify_all();
+}
 
 void TrainingWorker::setState(State s)
 {

@@ -7,7 +7,9 @@
 // The run is unroll::runTraining on a std::thread; pause, single steps and stop are flags checked at step boundaries.
 // However fast training goes, the GUI hears from it at most maxUpdatesPerSecond times a second (30 by default): step
 // metrics are batched and the snapshot function (which runs on the training thread, between steps, so it may read the
-// task freely) is called once per update. The destructor stops the run and joins the thread.
+// task freely) is called once per update. A speed limit (setStepsPerSecond) spaces the steps out for watching; the
+// time spent waiting is not training time (StepMetrics::seconds leaves it out). The destructor stops the run and joins
+// the thread.
 // Every signal is emitted on the worker's own (GUI) thread: the training thread leaves its values in a mailbox under a
 // std::mutex and wakes the GUI with a queued signal that carries nothing, so no value crosses threads inside Qt's
 // event queue (whose locks ThreadSanitizer cannot see) and every hand-over is one TSan checks.
@@ -60,6 +62,10 @@ public:
     State state() const;
     bool isActive() const { return state() != State::Idle; }
     void setMaxUpdatesPerSecond(int n);
+    // A speed limit for watching: at most this many steps a second (<= 0: as fast as possible, the default). Takes
+    // effect at once, also in a run that is going; single steps (step()) are never held back.
+    void setStepsPerSecond(double rate);
+    double stepsPerSecond() const { return stepsPerSecond_.load(); }
 
 signals:
     void metricsReady(const QList<unroll::StepMetrics>& batch);
@@ -93,6 +99,7 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<State> state_{State::Idle};
     std::atomic<int> maxUpdates_{30};
+    std::atomic<double> stepsPerSecond_{0};
     std::mutex mailboxMutex_;
     Mailbox mailbox_;
 };

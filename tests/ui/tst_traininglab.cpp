@@ -5,7 +5,9 @@
 #include "util/Error.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
+#include <QLabel>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTest>
 #include <QVBoxLayout>
 
@@ -57,10 +59,12 @@ public:
     explicit FakeLab(qint64 target) : target_(target)
     {
         auto* layout = new QVBoxLayout(this);
+        layout->addWidget(transportBar());
         layout->addWidget(curve());
         newRun();
     }
     QString id() const override { return "fake"; }
+    using TrainingLab::setChangesPending;
     QString title() const override { return "Fake"; }
 
     std::shared_ptr<CountingTask> task;
@@ -190,6 +194,77 @@ private slots:
         lab.task->release(); // the step returns; the run has been asked to stop and ends
         QTRY_VERIFY(!lab.training()->isActive());
         QVERIFY(lab.stepsDone() <= 1);
+    }
+
+    // Issue 14, item 4: play was too fast to watch. The speed limit spaces play's steps out (it only ever slows a run
+    // down, so a slow machine cannot fail this), the slider's far end is as fast as possible, and a change reaches
+    // the run going.
+    void theSpeedSliderLimitsPlay()
+    {
+        FakeLab lab(100000);
+        lab.show();
+        QCOMPARE(lab.stepsPerSecond(), TrainingLab::kWatchingStepsPerSecond); // the watching default
+        lab.speedSlider()->setFocus();
+        QTest::keyClick(lab.speedSlider(), Qt::Key_Home); // the slowest notch
+        QCOMPARE(lab.stepsPerSecond(), 1.0);
+        lab.play();
+        QTest::qWait(400);
+        QVERIFY2(lab.stepsDone() <= 2, qPrintable(QString::number(lab.stepsDone())));
+        QVERIFY(lab.isPlaying());
+        QTest::keyClick(lab.speedSlider(), Qt::Key_End); // as fast as possible, while the run goes
+        QCOMPARE(lab.stepsPerSecond(), 0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(lab.stepsDone() > 2000, 10000);
+        lab.pause();
+    }
+
+    // performSteps serves tests and screenshots: the speed limit never holds it back (at 1 step/s, 300 steps would
+    // take five minutes; its timeout fails it after ten seconds).
+    void performStepsIsNeverHeldBack()
+    {
+        FakeLab lab(100000);
+        lab.setStepsPerSecond(1);
+        lab.training()->setStepsTimeout(std::chrono::seconds(10));
+        QVERIFY(lab.training()->performSteps(300));
+        QCOMPARE(lab.stepsDone(), qint64(300));
+        QCOMPARE(lab.stepsPerSecond(), 1.0); // the limit is back for play
+    }
+
+    // Issue 14, item 4: at the end of a run the lab said nothing, Play did nothing, and one step ran on past the end.
+    void theEndOfARunIsSaidAndNothingRunsOn()
+    {
+        FakeLab lab(40);
+        lab.show();
+        lab.setStepsPerSecond(0);
+        QVERIFY(lab.runStateLabel()->isHidden());
+        lab.play();
+        QTRY_COMPARE(lab.stepsDone(), qint64(40));
+        QTRY_VERIFY(!lab.training()->isActive());
+        QTRY_VERIFY(lab.runStateLabel()->isVisible());
+        QCOMPARE(lab.runStateLabel()->text(), QString("Done: 40 steps — Reset to run again."));
+        QSignalSpy status(&lab, &Lab::statusMessage);
+        lab.play(); // explains instead of doing nothing
+        QCOMPARE(status.size(), 1);
+        QVERIFY(status.last().at(0).toString().startsWith("Done: 40 steps"));
+        lab.stepOnce(); // does not run on
+        QTest::qWait(50);
+        QCOMPARE(lab.stepsDone(), qint64(40));
+        QVERIFY(!lab.training()->isActive());
+        QCOMPARE(status.size(), 2);
+        lab.reset();
+        QVERIFY(lab.runStateLabel()->isHidden());
+        QCOMPARE(lab.stepsDone(), qint64(0));
+    }
+
+    void pendingChangesShowUntilReset()
+    {
+        FakeLab lab(1000);
+        lab.show();
+        lab.setChangesPending(true);
+        QVERIFY(lab.runStateLabel()->isVisible());
+        QVERIFY(lab.runStateLabel()->text().contains("Changes pending"));
+        lab.reset();
+        QVERIFY(!lab.changesPending());
+        QVERIFY(lab.runStateLabel()->isHidden());
     }
 
     void closingWithoutACheckpointNeverAsks()

@@ -4,6 +4,7 @@
 #include "charlm/Sampling.hpp"
 #include "math/Rng.hpp"
 #include "util/Error.hpp"
+#include "util/Resources.hpp"
 #include "widgets/ColorMaps.hpp"
 #include "widgets/HeatmapView.hpp"
 #include "widgets/NameCombo.hpp"
@@ -17,11 +18,14 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -44,6 +48,11 @@ QString shown(char32_t c)
     if (c == U' ') return QString::fromUtf8("\u2423");
     if (c == Vocabulary::kOther) return QString::fromUtf8("\u00bf");
     return q(std::u32string(1, c));
+}
+QString thousands(qint64 n) { return QLocale(QLocale::English).toString(n); }
+QString plural(qint64 n, const QString& one, const QString& many)
+{
+    return QString("%1 %2").arg(thousands(n), n == 1 ? one : many);
 }
 QString capitalised(QString s)
 {
@@ -82,9 +91,66 @@ CharLmLab::CharLmLab(QWidget* parent) : TrainingLab(parent)
         rateLabel_->setText(QString("step %1 · %2 steps/s").arg(step).arg(perSecond, 0, 'f', 0));
     });
     setCorpus(builtInDinosaurs());
+
+    // Settings apply at once while nothing is trained; once a run has steps, they wait for Reset (and say so).
+    connect(optimizer_, &QComboBox::currentIndexChanged, this, &CharLmLab::settingChanged);
+    connect(cell_, &QComboBox::currentIndexChanged, this, [this] {
+        applySuggestedOptimizer();
+        settingChanged();
+    });
+    for (QSpinBox* b : {hidden_, layers_, batch_, seed_})
+        connect(b, &QSpinBox::valueChanged, this, &CharLmLab::settingChanged);
+    for (QDoubleSpinBox* b : {lr_, clip_})
+        connect(b, &QDoubleSpinBox::valueChanged, this, &CharLmLab::settingChanged);
+    // The mode says how the data is read: the data is read again at once (a new run).
+    connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
+        try {
+            CharCorpus corpus = loadData(TextMode(mode_->currentIndex()));
+            applySuggestedOptimizer();
+            setCorpus(std::move(corpus));
+            emit statusMessage(QString("The data is read again as %1: a new run.")
+                                   .arg(QString(textModeNames[mode_->currentIndex()]).toLower()));
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, "Character model", QString::fromUtf8(e.what()));
+        }
+    });
 }
 
 CharLmLab::~CharLmLab() = default;
+
+std::pair<OptimizerKind, double> CharLmLab::suggestedOptimizer(CellKind cell, TextMode mode)
+{
+    if (cell == CellKind::Rnn && mode == TextMode::Lines) return {OptimizerKind::Sgd, 0.01}; // the course's
+    return {OptimizerKind::Adam, 0.005};
+}
+
+void CharLmLab::applySuggestedOptimizer()
+{
+    const auto [kind, rate] = suggestedOptimizer(CellKind(cell_->currentIndex()), TextMode(mode_->currentIndex()));
+    QSignalBlocker b1(optimizer_), b2(lr_);
+    optimizer_->setCurrentIndex(int(kind));
+    lr_->setValue(rate);
+}
+
+void CharLmLab::settingChanged()
+{
+    if (!task_ || (!training()->isActive() && stepsDone() == 0)) {
+        newRun(); // nothing trained yet: the model is rebuilt from the settings now
+        return;
+    }
+    setChangesPending(true);
+}
+
+CharCorpus CharLmLab::loadData(TextMode mode) const
+{
+    if (dataPath_.empty()) {
+        if (mode == TextMode::Lines) return builtInDinosaurs();
+        auto c = loadCharCorpusFile(dataFile("dinosaurs.txt"), {.mode = mode, .lowercase = true, .heldOut = 0.05});
+        c.source = "built-in dinosaur names";
+        return c;
+    }
+    return loadCharCorpusFile(dataPath_, {.mode = mode, .heldOut = 0.05});
+}
 
 // --- controls --------------------------------------------------------------------------------------------------------
 
@@ -100,14 +166,22 @@ QWidget* CharLmLab::setupControls()
     dataLabel_->setWordWrap(true);
     dv->addWidget(dataLabel_);
     mode_ = comboFromNames(textModeNames);
-    mode_->setToolTip("How the next file you open is read: names and words one per line, or prose as one stream");
+    mode_->setToolTip("How the data is read: names and words one per line, or prose as one stream. Changing it "
+                      "reads the data again (a new run).");
     dv->addWidget(mode_);
     auto* row = new QHBoxLayout;
     auto* open = new QPushButton("Open text…");
     connect(open, &QPushButton::clicked, this, &CharLmLab::openData);
     auto* builtIn = new QPushButton("Dinosaurs");
     builtIn->setToolTip("The built-in list of dinosaur genus names");
-    connect(builtIn, &QPushButton::clicked, this, [this] { setCorpus(builtInDinosaurs()); });
+    connect(builtIn, &QPushButton::clicked, this, [this] {
+        dataPath_.clear();
+        try {
+            setCorpus(loadData(TextMode(mode_->currentIndex())));
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, "Character model", QString::fromUtf8(e.what()));
+        }
+    });
     row->addWidget(open);
     row->addWidget(builtIn);
     dv->addLayout(row);
@@ -158,7 +232,9 @@ QWidget* CharLmLab::setupControls()
     tf->addRow("Seed", seed_);
     v->addWidget(train);
     auto* note = new QLabel("Defaults are the course's: RNN, 50 units, SGD 0.01, clip ±5, one name per step, the "
-                            "hidden state carried from name to name. Changes apply at the next reset (Ctrl+R).");
+                            "hidden state carried from name to name. A GRU or LSTM, or continuous text, suggests "
+                            "Adam 0.005, which learns visibly within a minute. Settings apply at once until the "
+                            "model has trained; then Reset (Ctrl+R) applies them.");
     note->setWordWrap(true);
     note->setStyleSheet("color: #4c566a;");
     v->addWidget(note);
@@ -186,6 +262,7 @@ QWidget* CharLmLab::setupViews()
     feed_->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;");
     fv->addWidget(feed_, 1);
     rateLabel_ = new QLabel;
+    rateLabel_->setWordWrap(true);
     fv->addWidget(rateLabel_);
     top->addWidget(feedBox);
     top->setSizes({640, 340});
@@ -224,15 +301,15 @@ QWidget* CharLmLab::setupSamplingTab()
     greedy_ = new QCheckBox("greedy (always the most likely)");
     form->addRow("", greedy_);
     left->addLayout(form);
-    auto* buttons = new QHBoxLayout;
+    auto* buttons = new QGridLayout; // two rows: the tab stays narrow enough for a 1,024 px screen
     auto* next = new QPushButton("Next character");
     next->setShortcut(QKeySequence("Ctrl+N"));
     next->setToolTip("Draw one character from the distribution on the right (Ctrl+N)");
     auto* finish = new QPushButton("Finish the line");
     auto* restart = new QPushButton("Start over");
-    buttons->addWidget(next);
-    buttons->addWidget(finish);
-    buttons->addWidget(restart);
+    buttons->addWidget(next, 0, 0);
+    buttons->addWidget(finish, 0, 1);
+    buttons->addWidget(restart, 1, 0);
     left->addLayout(buttons);
     sampleText_ = new QLabel;
     sampleText_->setWordWrap(true);
@@ -241,6 +318,10 @@ QWidget* CharLmLab::setupSamplingTab()
                                "background: #eef1f6; border-radius: 6px; padding: 10px;");
     sampleText_->setMinimumHeight(70);
     left->addWidget(sampleText_);
+    samplingWeights_ = new QLabel;
+    samplingWeights_->setStyleSheet("color: #4c566a;");
+    samplingWeights_->setWordWrap(true);
+    left->addWidget(samplingWeights_);
     left->addStretch(1);
     h->addLayout(left, 2);
     softmax_ = new QCustomPlot;
@@ -305,7 +386,7 @@ QWidget* CharLmLab::setupHiddenTab()
     auto* v = new QVBoxLayout(w);
     auto* row = new QHBoxLayout;
     row->addWidget(new QLabel("Text"));
-    hiddenText_ = new QLineEdit("tyrannosaurus");
+    hiddenText_ = new QLineEdit;
     row->addWidget(hiddenText_, 1);
     row->addWidget(new QLabel("Unit"));
     unit_ = new QSpinBox;
@@ -315,6 +396,9 @@ QWidget* CharLmLab::setupHiddenTab()
     rankUnits_->setToolTip("Pick the unit whose activation varies most over this text");
     row->addWidget(rankUnits_);
     v->addLayout(row);
+    hiddenWeights_ = new QLabel;
+    hiddenWeights_->setStyleSheet("color: #4c566a;");
+    v->addWidget(hiddenWeights_);
     coloured_ = new QLabel;
     coloured_->setTextFormat(Qt::RichText);
     coloured_->setWordWrap(true);
@@ -376,8 +460,32 @@ void CharLmLab::setCorpus(CharCorpus corpus)
 {
     training()->stopAndWait();
     corpus_ = std::move(corpus);
+    {
+        QSignalBlocker block(mode_); // the combo follows the data (an opened model's, a test's)
+        mode_->setCurrentIndex(int(corpus_.options.mode));
+    }
+    // The hidden-state view starts on text from this data: a name, or the start of the text up to a word's end.
+    QString sample;
+    if (corpus_.source == "built-in dinosaur names" && corpus_.options.mode == TextMode::Lines)
+        sample = "tyrannosaurus";
+    else if (!corpus_.train.empty()) {
+        std::u32string t = corpus_.train[0].substr(0, 60);
+        if (corpus_.options.mode == TextMode::Continuous && corpus_.train[0].size() > 60) {
+            const auto space = t.find_last_of(U" \n");
+            if (space != std::u32string::npos && space > 20) t.resize(space);
+        }
+        for (auto& c : t)
+            if (c == U'\n') c = U' ';
+        sample = q(t);
+    }
+    {
+        QSignalBlocker block(hiddenText_);
+        hiddenText_->setText(sample);
+    }
+    prime_->setPlaceholderText(sample.isEmpty() ? QString("optional start")
+                                                : QString("optional start, e.g. %1").arg(sample.left(3)));
     refreshDataSummary();
-    newRun();
+    reset(); // a new run; no setting is pending any more
 }
 
 void CharLmLab::newRun()
@@ -395,11 +503,17 @@ void CharLmLab::newRun()
                     : curve()->addRun(corpus_.options.mode == TextMode::Lines ? "loss per name (held out)"
                                                                              : "loss per character (held out)");
     feed_->clear();
-    rateLabel_->setText(QString("%1 training examples · vocabulary of %2")
-                            .arg(corpus_.train.size()).arg(corpus_.vocab.size()));
+    rateLabel_->setText(QString("%1 · vocabulary of %2")
+                            .arg(corpus_.options.mode == TextMode::Lines
+                                     ? plural(qint64(corpus_.train.size()), "training example", "training examples")
+                                     : plural(qint64(corpus_.train.empty() ? 0 : corpus_.train[0].size()),
+                                              "training character", "training characters"))
+                            .arg(corpus_.vocab.size()));
+    trainingCell_ = task_->options().cell;
     modelVocab_ = corpus_.vocab;
     sampler_.reset();
-    useModel(std::make_shared<const SequenceModel<float>>(task_->model()));
+    modelFile_.clear();
+    useModel(std::make_shared<const SequenceModel<float>>(task_->model()), 0);
     emit transportChanged();
 }
 
@@ -418,7 +532,7 @@ TrainingRun CharLmLab::nextRun()
 void CharLmLab::showSnapshot(const QVariant& v)
 {
     const auto s = v.value<CharLmSnapshot>();
-    if (s.model) useModel(s.model);
+    if (s.model) useModel(s.model, s.step);
     if (!s.samples.isEmpty()) {
         QString block = QString("Iteration: %1, Loss: %2\n").arg(s.samplesStep).arg(s.smoothedLoss, 0, 'f', 6);
         if (s.validationNatsPerChar >= 0)
@@ -435,13 +549,40 @@ void CharLmLab::showSnapshot(const QVariant& v)
                            .arg(s.step).arg(s.smoothedLoss, 0, 'f', 4));
 }
 
-void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model)
+void CharLmLab::useModel(std::shared_ptr<const SequenceModel<float>> model, qint64 step)
 {
-    const bool first = !model_;
     model_ = std::move(model);
+    modelStep_ = step;
     unit_->setRange(1, int(model_->options().hiddenSize));
-    if (first || !sampler_) restartSampler();
+    if (!sampler_) {
+        restartSampler();
+    } else {
+        // The text so far stays; the next character is drawn by the new weights (the text is read again by them).
+        const std::u32string text = sampler_->text();
+        sampler_ = std::make_unique<CharSampler>(model_, modelVocab_);
+        try {
+            sampler_->start(text);
+        } catch (const std::exception&) {
+            sampler_->start();
+        }
+        sampleText_->setText(sampledText());
+        refreshSoftmax();
+    }
     refreshHidden();
+    showWeightsStep();
+}
+
+void CharLmLab::showWeightsStep()
+{
+    QString text;
+    if (modelStep_ < 0)
+        text = QString("Weights from %1").arg(modelFile_);
+    else if (modelStep_ == 0)
+        text = "Untrained weights (step 0): press Play to train";
+    else
+        text = QString("Weights after step %1 (updated as training runs)").arg(thousands(modelStep_));
+    samplingWeights_->setText(text);
+    hiddenWeights_->setText(text);
 }
 
 // --- transport -------------------------------------------------------------------------------------------------------
@@ -456,7 +597,7 @@ void CharLmLab::performSteps(int n)
 {
     if (n <= 0 || !task_) return;
     TrainingLab::performSteps(n);
-    // The sampling view picks up the trained model and draws a few characters, so the softmax is on screen.
+    // The sampling view already has the trained weights; a few characters put the softmax on screen.
     restartSampler();
     for (int k = 0; k < 4; ++k) sampleNextCharacter();
 }
@@ -530,11 +671,26 @@ void CharLmLab::showDistribution(const std::vector<double>& p, int chosen)
     if (p.empty() || p.size() != modelVocab_.size()) return;
     QVector<double> keys, values, chosenKey, chosenValue;
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (int i = 0; i < int(p.size()); ++i) {
+    // With many characters the labels would run together: every k-th is labelled, plus the drawn one and the five
+    // most likely (the bars all stay).
+    const int n = int(p.size());
+    const double slot = double(std::max(1, softmax_->axisRect()->width())) / std::max(1, n);
+    const double needed = 1.2 * softmax_->xAxis->tickLabelFont().pointSizeF() * softmax_->logicalDpiY() / 72.0;
+    const int every = std::max(1, int(std::ceil(needed / slot)));
+    std::vector<int> order(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) order[size_t(i)] = i;
+    std::partial_sort(order.begin(), order.begin() + std::min(n, 5), order.end(),
+                      [&](int a, int b) { return p[size_t(a)] > p[size_t(b)]; });
+    std::vector<bool> labelled(size_t(n), false);
+    for (int i = 0; i < n; ++i) labelled[size_t(i)] = i % every == 0 || i == chosen;
+    if (every > 1)
+        for (int k = 0; k < std::min(n, 5); ++k) labelled[size_t(order[size_t(k)])] = true;
+    for (int i = 0; i < n; ++i) {
         keys << i;
         values << (i == chosen ? 0.0 : p[size_t(i)]); // the drawn character is its own bar, in the accent colour
-        ticker->addTick(i, shown(modelVocab_.symbol(i)));
+        ticker->addTick(i, labelled[size_t(i)] ? shown(modelVocab_.symbol(i)) : QString());
     }
+    labelledTicks_ = int(std::count(labelled.begin(), labelled.end(), true));
     if (chosen >= 0 && chosen < int(p.size())) {
         chosenKey << chosen;
         chosenValue << p[size_t(chosen)];
@@ -595,20 +751,35 @@ void CharLmLab::refreshDataSummary()
 {
     const auto& c = corpus_;
     const bool lines = c.options.mode == TextMode::Lines;
-    dataLabel_->setText(QString("<b>%1</b><br>%2 %3, %4 characters, vocabulary %5%6")
+    const QString held =
+        c.validation.empty()
+            ? QString()
+            : ", " + (lines ? plural(qint64(c.validation.size()), "example", "examples")
+                            : plural(qint64(c.validation[0].size()), "character", "characters")) +
+                  " held out";
+    dataLabel_->setText(QString("<b>%1</b><br>%2%3, %4, vocabulary %5%6")
                             .arg(QString::fromStdString(c.source).toHtmlEscaped())
-                            .arg(c.train.size() + c.validation.size())
-                            .arg(lines ? "examples" : "text")
-                            .arg(c.characters)
+                            .arg(lines ? plural(qint64(c.train.size() + c.validation.size()), "example", "examples")
+                                       : QString("one stream of text"))
+                            .arg(lines ? QString(" (one per line)") : QString())
+                            .arg(plural(qint64(c.characters), "character", "characters"))
                             .arg(c.vocab.size())
-                            .arg(c.validation.empty() ? QString()
-                                                      : QString(", %1 held out").arg(lines ? c.validation.size()
-                                                                                          : c.validation[0].size())));
+                            .arg(held));
     QString html = QString("<h3>%1</h3><p>%2 · lower-cased: %3</p>")
                        .arg(QString::fromStdString(c.source).toHtmlEscaped(), textModeNames[int(c.options.mode)],
                             c.options.lowercase ? "yes" : "no");
-    html += QString("<p>Training: %1 · held out: %2 · characters: %3 · characters cut by the vocabulary cap: %4</p>")
-                .arg(c.train.size()).arg(c.validation.size()).arg(c.characters).arg(c.otherCount);
+    if (lines)
+        html += QString("<p>Training: %1 · held out: %2 · characters: %3 · characters cut by the vocabulary cap: "
+                        "%4</p>")
+                    .arg(plural(qint64(c.train.size()), "example", "examples"),
+                         plural(qint64(c.validation.size()), "example", "examples"), thousands(qint64(c.characters)),
+                         thousands(qint64(c.otherCount)));
+    else
+        html += QString("<p>One stream: %1 for training, %2 held out (the end of the text) · characters cut by the "
+                        "vocabulary cap: %3</p>")
+                    .arg(plural(qint64(c.train.empty() ? 0 : c.train[0].size()), "character", "characters"),
+                         thousands(qint64(c.validation.empty() ? 0 : c.validation[0].size())),
+                         thousands(qint64(c.otherCount)));
     html += "<h4>Vocabulary (index: character × count)</h4><p style='font-family: monospace'>";
     for (size_t i = 0; i < c.vocab.size(); ++i) {
         const char32_t ch = c.vocab.symbol(std::int32_t(i));
@@ -639,8 +810,11 @@ void CharLmLab::openData()
     if (path.isEmpty()) return;
     try {
         const TextMode mode = TextMode(mode_->currentIndex());
-        setCorpus(loadCharCorpusFile(path.toStdString(), {.mode = mode, .heldOut = 0.05}));
-        emit statusMessage("Loaded " + path);
+        CharCorpus corpus = loadCharCorpusFile(path.toStdString(), {.mode = mode, .heldOut = 0.05});
+        dataPath_ = path.toStdString();
+        setCorpus(std::move(corpus));
+        emit statusMessage(QString("Loaded %1, read as %2 (the Data box's mode; change it to read the file again)")
+                               .arg(path, QString(textModeNames[int(mode)]).toLower()));
     } catch (const std::exception& e) {
         QMessageBox::warning(this, "Open training text", QString::fromUtf8(e.what()));
     }
@@ -671,8 +845,9 @@ void CharLmLab::openModel()
         training()->stopAndWait();
         modelVocab_ = loaded.vocab;
         model_.reset();
-        useModel(std::shared_ptr<const SequenceModel<float>>(std::move(loaded.model)));
-        restartSampler();
+        sampler_.reset();
+        modelFile_ = QFileInfo(path).fileName();
+        useModel(std::shared_ptr<const SequenceModel<float>>(std::move(loaded.model)), -1);
         emit statusMessage("Opened " + path + ": sampling and the hidden-state view use it; Reset starts a new run.");
     } catch (const std::exception& e) {
         QMessageBox::warning(this, "Open a character model", QString::fromUtf8(e.what()));
@@ -680,6 +855,12 @@ void CharLmLab::openModel()
 }
 
 void CharLmLab::showFailure(const QString& message) { QMessageBox::warning(this, "Training stopped", message); }
+
+QString CharLmLab::doneText(qint64 steps) const
+{
+    return QString("Done: %1 steps — Reset to run again, or raise Iterations and press Play to go on.")
+        .arg(thousands(steps));
+}
 
 std::optional<TrainingLab::Checkpoint> CharLmLab::checkpoint() const
 {
@@ -734,7 +915,10 @@ QString CharLmLab::guideHtml() const
            "learning rate 0.01, gradients clipped to ±5, one name per step, the hidden state carried from one name to "
            "the next, samples every 1000 iterations from seeds 0 … 6.</li>"
            "<li><b>Beyond the course</b>: GRU and LSTM, up to 3 layers, Adam, mini-batches of names, and continuous "
-           "text (File → Open data with the mode “Continuous text”).</li>"
+           "text (choose “Continuous text” in the Data box: the data is read again).</li>"
+           "<li><b>Settings</b> apply at once while the model is untrained; once it has trained, the transport says "
+           "“Changes pending” until Reset (Ctrl+R) starts a new run with them. The speed slider above the settings "
+           "sets the steps per second of Play.</li>"
            "<li><b>Sampling</b>: draw one character at a time and watch the softmax; the temperature divides the "
            "log-probabilities (below 1: safer, above 1: wilder), top-k keeps the k most likely, greedy always takes "
            "the most likely. The bars show the distribution the next draw uses; after a draw, the drawn character "

@@ -71,12 +71,27 @@ public:
     HeatmapView* hiddenHeatmap() const { return hiddenMap_; }
     void sampleNextCharacter(); // one step of the sampling view
     QString sampledText() const;
+    QLabel* samplingWeightsLabel() const { return samplingWeights_; } // "Weights after step 1,200"
+    QLabel* hiddenWeightsLabel() const { return hiddenWeights_; }
+    QLineEdit* hiddenText() const { return hiddenText_; }
+    QComboBox* modeCombo() const { return mode_; }
+    QComboBox* cellCombo() const { return cell_; }
+    QComboBox* optimizerCombo() const { return optimizer_; }
+    QDoubleSpinBox* learningRate() const { return lr_; }
+    QLabel* dataLabel() const { return dataLabel_; }
+    QTextBrowser* dataSummary() const { return dataSummary_; }
+    CellKind trainingCell() const { return trainingCell_; } // the cell of the model being trained
+    int labelledSoftmaxTicks() const { return labelledTicks_; } // characters named under the softmax bars
+    // The suggested optimizer and learning rate for a cell on data read in a mode: the course's SGD 0.01 for the RNN
+    // on names, Adam where SGD learns too slowly to watch (see the guide).
+    static std::pair<OptimizerKind, double> suggestedOptimizer(CellKind cell, TextMode mode);
 
 protected:
     TrainingRun nextRun() override;
     void newRun() override;
     void showSnapshot(const QVariant& v) override;
     void showFailure(const QString& message) override;
+    QString doneText(qint64 steps) const override;
     std::optional<Checkpoint> checkpoint() const override;
     void saveCheckpoint(const QString& path) override;
 
@@ -88,8 +103,13 @@ private:
     QWidget* setupDataTab();
     void setupSoftmaxPlot();
     CharLmOptions optionsFromControls() const;
-    void useModel(std::shared_ptr<const SequenceModel<float>> model); // for sampling and the hidden-state view
+    // For sampling and the hidden-state view; step: the step whose weights these are (-1: opened from a file).
+    void useModel(std::shared_ptr<const SequenceModel<float>> model, qint64 step);
     void restartSampler();
+    void settingChanged();               // a model or training setting: applies at once, or is pending
+    void applySuggestedOptimizer();      // for the cell and mode now chosen
+    CharCorpus loadData(TextMode mode) const; // the current data source read in a mode
+    void showWeightsStep();
     SamplingOptions samplingOptions() const;      // from the sampling controls
     std::vector<double> drawDistribution() const; // what the next draw uses (needs a sampler)
     void refreshSoftmax();                        // shows drawDistribution(), nothing highlighted
@@ -98,6 +118,10 @@ private:
     void refreshDataSummary();
 
     CharCorpus corpus_;
+    std::string dataPath_; // the file the data came from; empty: the built-in dinosaur names
+    qint64 modelStep_ = 0; // the step of model_'s weights (-1: opened from a file)
+    QString modelFile_;    // when opened from a file
+    CellKind trainingCell_ = CellKind::Rnn;
     std::shared_ptr<CharLmTask> task_; // null when the settings were refused
     std::shared_ptr<const SequenceModel<float>> model_; // the latest snapshot (or an opened model)
     Vocabulary modelVocab_;
@@ -111,6 +135,8 @@ private:
     QSpinBox* iterations_ = nullptr;
     QDoubleSpinBox *lr_ = nullptr, *clip_ = nullptr;
     QLabel* rateLabel_ = nullptr;
+    QLabel* samplingWeights_ = nullptr;
+    QLabel* hiddenWeights_ = nullptr;
     // views
     QPlainTextEdit* feed_ = nullptr;
     QLineEdit* prime_ = nullptr;
@@ -131,6 +157,7 @@ private:
     QList<QAction*> exports_;
     bool exportsComplete_ = false;
     std::uint32_t sampleSeed_ = 0;
+    int labelledTicks_ = 0;
 };
 
 } // namespace unroll

@@ -22,12 +22,20 @@
 namespace unroll {
 
 namespace {
-QLabel* makeLabel(const QString& text, const QString& style = {})
+// A label whose style sheet gives its font size in points: "font-size: %1pt" takes the size, so that presentation
+// mode can scale it (see HomeLab::setPresentationMode).
+QLabel* makeLabel(const QString& text, const QString& style = {}, double points = 0)
 {
     auto* l = new QLabel(text);
     l->setWordWrap(true);
     l->setTextFormat(Qt::RichText);
-    if (!style.isEmpty()) l->setStyleSheet(style);
+    if (points > 0) {
+        l->setProperty("homeStyle", style);
+        l->setProperty("homePoints", points);
+        l->setStyleSheet(style.arg(points));
+    } else if (!style.isEmpty()) {
+        l->setStyleSheet(style);
+    }
     return l;
 }
 
@@ -89,17 +97,17 @@ QWidget* HomeLab::setupIntro()
     auto* v = new QVBoxLayout(box);
     v->setContentsMargins(0, 0, 0, 0);
     v->setSpacing(6);
-    v->addWidget(makeLabel("Unroll", "font-size: 26pt; font-weight: 600; color: #1f2430;"));
+    v->addWidget(makeLabel("Unroll", "font-size: %1pt; font-weight: 600; color: #1f2430;", 26));
     v->addWidget(makeLabel("A lab for sequence models: recurrent networks trained live on this machine, with every "
                            "activation, gate and gradient on screen.",
-                           "font-size: 13pt; color: #4c566a;"));
+                           "font-size: %1pt; color: #4c566a;", 13));
     v->addWidget(makeLabel(
         "Each lab follows one part of the classic <i>Sequence Models</i> course and the papers behind it: step "
         "backpropagation through time by hand, train a character model on names or on your own text, explore word "
         "vectors, watch attention form. Nothing is precomputed: the numbers you see are computed as you watch. "
         "Press <b>Space</b> to play or pause, <b>→</b> to take one step, <b>Ctrl+R</b> to start again from the same "
         "weights, <b>F1</b> for the guide of the lab you are in.",
-        "font-size: 10.5pt; color: #3b4252;"));
+        "font-size: %1pt; color: #3b4252;", 10.5));
     return box;
 }
 
@@ -112,12 +120,14 @@ QWidget* HomeLab::setupDemo()
     grid->setVerticalSpacing(10);
     grid->addWidget(makeLabel("<b>Quick look:</b> an LSTM with 32 units learning to spell a paragraph, 16 characters "
                               "per step (truncated BPTT, Adam). Press <b>Play</b>.",
-                              "font-size: 11pt; color: #1f2430;"),
-                    0, 0, 1, 2);
+                              "font-size: %1pt; color: #1f2430;", 11),
+                    0, 0);
+    transportBar()->setMaximumWidth(340);
+    grid->addWidget(transportBar(), 0, 1, Qt::AlignRight | Qt::AlignTop);
 
     curve()->setTitle("Cross-entropy per character");
     curve()->setValueLabel("loss (nats)");
-    curve()->setMinimumSize(420, 300);
+    curve()->setMinimumHeight(300); // the width is the curve's own: its controls row must fit
     grid->addWidget(curve(), 1, 0);
 
     heatmap_ = new HeatmapView;
@@ -127,11 +137,12 @@ QWidget* HomeLab::setupDemo()
     heatmap_->setColorBarLabel("activation a⟨t⟩");
     heatmap_->setAxisLabels("unit", "character read at step t");
     heatmap_->setColumnLabelsOnTop(false);
-    heatmap_->setMinimumSize(420, 300);
+    heatmap_->setMinimumSize(300, 300);
     grid->addWidget(heatmap_, 1, 1);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
     grid->setRowStretch(1, 1);
+    demoGrid_ = grid;
 
     demoStatus_ = makeLabel("Not trained yet: the model writes noise.", "color: #4c566a;");
     grid->addWidget(demoStatus_, 2, 0, 1, 2);
@@ -167,7 +178,7 @@ QWidget* HomeLab::setupLabCards()
         auto* card = makeCard();
         auto* v = new QVBoxLayout(card);
         v->setContentsMargins(16, 12, 16, 12);
-        v->addWidget(makeLabel(QString("<b>%1 %2</b>").arg(info->iconText, info->title), "font-size: 12pt;"));
+        v->addWidget(makeLabel(QString("<b>%1 %2</b>").arg(info->iconText, info->title), "font-size: %1pt;", 12));
         v->addWidget(makeLabel(info->summary, "color: #4c566a;"), 1);
         auto* open = new QPushButton("Open");
         const QString id = info->id;
@@ -216,6 +227,25 @@ void HomeLab::reset()
     emit statusMessage("Reset to the same initial weights (seed 0).");
 }
 
+// Side by side where there is room; on a narrow window (1,024 px) the heatmap goes under the curve, so the page never
+// needs a horizontal scroll bar.
+void HomeLab::resizeEvent(QResizeEvent* event)
+{
+    TrainingLab::resizeEvent(event);
+    const bool stacked = width() < (presentation_ ? 1300 : 1000);
+    if (stacked == stacked_) return;
+    stacked_ = stacked;
+    demoGrid_->removeWidget(heatmap_);
+    if (stacked) {
+        demoGrid_->addWidget(heatmap_, 4, 0, 1, 2);
+        demoGrid_->addWidget(curve(), 1, 0, 1, 2);
+    } else {
+        demoGrid_->addWidget(curve(), 1, 0);
+        demoGrid_->addWidget(heatmap_, 1, 1);
+    }
+    demoGrid_->setRowStretch(4, stacked ? 1 : 0);
+}
+
 void HomeLab::showFailure(const QString& message)
 {
     demoStatus_->setText("Training stopped: " + message.toHtmlEscaped());
@@ -227,6 +257,18 @@ void HomeLab::setPresentationMode(bool on)
 {
     TrainingLab::setPresentationMode(on);
     heatmap_->setPresentationMode(on);
+    // The page's own point sizes grow with the application font (MainWindow's factor).
+    presentation_ = on;
+    stacked_ = !stacked_; // re-arranged at the next resize for the new sizes
+    const double scale = on ? 1.45 : 1.0;
+    for (QLabel* l : findChildren<QLabel*>()) {
+        const QVariant points = l->property("homePoints");
+        if (points.isValid())
+            l->setStyleSheet(l->property("homeStyle").toString().arg(points.toDouble() * scale));
+    }
+    sample_->setStyleSheet(QString("font-family: 'DejaVu Sans Mono', monospace; font-size: %1pt; color: #1f2430; "
+                                   "background: #eef1f6; border-radius: 6px; padding: 8px;")
+                               .arg(11 * scale));
 }
 
 void HomeLab::showSnapshot(const QVariant& v)

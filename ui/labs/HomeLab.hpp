@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+class QGridLayout;
 class QLabel;
 class QVBoxLayout;
 
@@ -43,6 +44,7 @@ public:
     HeatmapView* heatmap() const { return heatmap_; }
 
 protected:
+    void resizeEvent(QResizeEvent* event) override;
     TrainingRun nextRun() override;
     void newRun() override;
     void showSnapshot(const QVariant& v) override;
@@ -59,6 +61,8 @@ private:
     QLabel* sample_ = nullptr;
     QLabel* demoStatus_ = nullptr;
     QList<QAction*> exports_;
+    QGridLayout* demoGrid_ = nullptr;
+    bool stacked_ = false, presentation_ = false;
 };
 
 } // namespace unroll

@@ -450,9 +450,15 @@ TrainingCurveView::~TrainingCurveView() = default;
 
 void TrainingCurveView::setupControls() {
     controls_ = new QWidget(this);
-    auto* row = new QHBoxLayout(controls_);
-    row->setContentsMargins(8, 4, 8, 2);
+    auto* rows = new QVBoxLayout(controls_);
+    rows->setContentsMargins(8, 4, 8, 2);
+    rows->setSpacing(2);
+    auto* row = controlsRow1_ = new QHBoxLayout;
     row->setSpacing(6);
+    controlsRow2_ = new QHBoxLayout;
+    controlsRow2_->setSpacing(6);
+    rows->addLayout(controlsRow1_);
+    rows->addLayout(controlsRow2_);
 
     smoothingCombo_ = new QComboBox(controls_);
     for (const auto& entry : kSmoothingModeNames) smoothingCombo_->addItem(QString::fromUtf8(entry.name));
@@ -476,10 +482,11 @@ void TrainingCurveView::setupControls() {
     row->addWidget(smoothingSlider_);
     row->addWidget(smoothingValue_);
     row->addStretch(1);
-    row->addWidget(new QLabel(tr("x axis"), controls_));
+    xAxisLabel_ = new QLabel(tr("x axis"), controls_);
+    row->addWidget(xAxisLabel_);
     row->addWidget(xAxisCombo_);
-    row->addSpacing(6);
     row->addWidget(logYCheck_);
+    controlsRow2_->addStretch(1);
 
     connect(smoothingCombo_, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i < 0) return;
@@ -497,6 +504,45 @@ void TrainingCurveView::setupControls() {
         if (i >= 0) setXAxisMode(kXAxisModeNames[static_cast<std::size_t>(i)].mode);
     });
     connect(logYCheck_, &QCheckBox::toggled, this, &TrainingCurveView::setLogY);
+}
+
+// The controls take one row where they fit; in a narrow view the x-axis controls move to a second row, so the view's
+// minimum width is that of the wider row, not of both side by side.
+void TrainingCurveView::arrangeControls() {
+    if (!controlsRow1_) return;
+    const QMargins m = controls_->layout()->contentsMargins();
+    int oneRow = m.left() + m.right();
+    for (QWidget* w : {static_cast<QWidget*>(smoothingCombo_), static_cast<QWidget*>(smoothingValue_),
+                       static_cast<QWidget*>(xAxisLabel_), static_cast<QWidget*>(xAxisCombo_),
+                       static_cast<QWidget*>(logYCheck_)})
+        oneRow += w->sizeHint().width() + 6;
+    oneRow += smoothingSlider_->minimumWidth() + 6 + fontMetrics().horizontalAdvance(tr("Smoothing")) + 6;
+    const bool two = width() < oneRow + 20;
+    if (two != twoRows_) {
+        twoRows_ = two;
+        QHBoxLayout* to = two ? controlsRow2_ : controlsRow1_;
+        for (QWidget* w : {static_cast<QWidget*>(xAxisLabel_), static_cast<QWidget*>(xAxisCombo_),
+                           static_cast<QWidget*>(logYCheck_)}) {
+            (two ? controlsRow1_ : controlsRow2_)->removeWidget(w);
+            to->addWidget(w);
+        }
+    }
+    // The narrowest the controls go: the wider of the two rows.
+    int row1 = m.left() + m.right() + smoothingCombo_->sizeHint().width() + smoothingValue_->sizeHint().width() +
+               smoothingSlider_->minimumWidth() + fontMetrics().horizontalAdvance(tr("Smoothing")) + 4 * 6;
+    int row2 = m.left() + m.right() + xAxisLabel_->sizeHint().width() + xAxisCombo_->sizeHint().width() +
+               logYCheck_->sizeHint().width() + 3 * 6;
+    controls_->setMinimumWidth(std::max(row1, row2));
+}
+
+void TrainingCurveView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    arrangeControls();
+}
+
+void TrainingCurveView::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) arrangeControls();
 }
 
 void TrainingCurveView::setupPlot() {
@@ -553,7 +599,7 @@ void TrainingCurveView::setupLegend() {
     legend->setBorderPen(Qt::NoPen);
     legend->setBrush(QColor(255, 255, 255, 220));
     legend->setIconSize(18, 10);
-    legend->setRowSpacing(0);
+    legend->setRowSpacing(2);
     legend->setMargins(QMargins(8, 5, 8, 6));
     // Clicking a run's legend entry shows or hides the run (items must be selectable to report clicks).
     legend->setSelectableParts(QCPLegend::spItems);
@@ -668,6 +714,10 @@ void TrainingCurveView::styleRun(Run& r) {
     r.tracer->setBrush(Qt::white);
     r.tracer->setSize(7.0 * s);
     if (QCPPlottableLegendItem* item = plot_->legend->itemWithPlottable(r.smooth)) {
+        // The item's own font (the legend's applies only to items made after it is set): rows sized for a smaller
+        // font than the one drawn overlapped.
+        item->setFont(plot_->legend->font());
+        item->setSelectedFont(plot_->legend->font());
         item->setTextColor(r.visible ? QColor(40, 40, 40) : QColor(170, 170, 170));
         item->setSelectedTextColor(item->textColor());
     }
@@ -749,6 +799,9 @@ void TrainingCurveView::clear() {
     while (!runs_.empty()) removeRun(runs_.begin()->first);
     nextColor_ = 0;
     followData_ = true;
+    // The axes forget the old data: new data (another file, another unit) is fitted from scratch.
+    plot_->xAxis->setRange(0, 1);
+    plot_->yAxis->setRange(logY_ ? 0.1 : 0, 1);
 }
 
 std::vector<int> TrainingCurveView::runIds() const {

@@ -35,6 +35,7 @@ class QCPItemText;
 class QCPItemTracer;
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QCustomPlot;
 class QLabel;
 class QMouseEvent;
@@ -297,6 +298,8 @@ private:
     void setupHover();
     void setupContextMenu();
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
     void applyStyle(); // fonts, pens and sizes for the current mode (normal or presentation)
     void styleRun(Run& run);
     void syncControls();
@@ -320,6 +323,10 @@ private:
     QLabel* smoothingValue_ = nullptr;
     QComboBox* xAxisCombo_ = nullptr;
     QCheckBox* logYCheck_ = nullptr;
+    QLabel* xAxisLabel_ = nullptr;
+    QHBoxLayout *controlsRow1_ = nullptr, *controlsRow2_ = nullptr;
+    bool twoRows_ = false;
+    void arrangeControls(); // one row where it fits, else the x-axis controls on a second row
     QLabel* hoverLabel_ = nullptr;
     QCPItemStraightLine* crosshair_ = nullptr;
     QCPItemText* placeholder_ = nullptr;
