@@ -49,8 +49,9 @@ int main(int argc, char** argv)
     parser.addOption({"screenshot", "Save a 1400 x 900 screenshot of the lab to FILE (PNG) and exit.", "FILE"});
     parser.addOption({"steps", "With --screenshot: perform N of the lab's steps first.", "N", "0"});
     parser.addOption({"view",
-                      "Show the lab's view NAME (after the steps; vectors: projection, debias; trigger: clip, training, "
-                      "sweep, heldout; emojify: sentence, why, confusion, misclassified, data).",
+                      "Show the lab's view NAME (after the steps; bptt: flow, gates, gradients, check, equations, course, "
+                      "and the presets vanishing, exploding, lstm; vectors: projection, debias; trigger: clip, "
+                      "training, sweep, heldout; emojify: sentence, why, confusion, misclassified, data).",
                       "NAME"});
     parser.addOption({"size", "With --screenshot: the window's size instead of 1400 x 900.", "WIDTHxHEIGHT", "1400x900"});
     if (!parser.parse(app.arguments())) return fail(parser.errorText(), 2);
