@@ -1,11 +1,15 @@
-// Runs one of the executables as a user would, for the CLI tests (tst_cli, tst_vectorscli): exit code, stdout,
-// stderr. A run that does not finish within the bound is killed and reported with code -1.
+// Runs one of the executables as a user would, for the CLI tests: exit code, stdout, stderr; and the small checks
+// every CLI test makes on them. A run that does not finish within the bound is killed and reported with code -1.
 #pragma once
 
 #include <QByteArray>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTest>
 
 namespace unroll::test {
 
@@ -25,6 +29,27 @@ inline Result run(const QString& program, const QStringList& args, int timeoutMs
     }
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
+}
+
+// stdout parsed as one JSON object (an empty object when it is not one).
+inline QJsonObject json(const Result& r) { return QJsonDocument::fromJson(r.out).object(); }
+
+// stderr is one line that contains every one of the words: the CLI's contract for bad input.
+inline bool oneLineNaming(const Result& r, const QStringList& words)
+{
+    const QString err = QString::fromUtf8(r.err).trimmed();
+    if (err.isEmpty() || err.contains('\n')) return false;
+    for (const auto& w : words)
+        if (!err.contains(w)) return false;
+    return true;
+}
+
+// Writes a test's input file (fails the calling test when it cannot).
+inline void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
 }
 
 #ifdef UNROLL_CLI_PATH

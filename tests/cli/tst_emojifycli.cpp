@@ -15,26 +15,9 @@
 #include <cmath>
 
 using unroll::test::cli;
-
-namespace {
-QJsonObject json(const unroll::test::Result& r) { return QJsonDocument::fromJson(r.out).object(); }
-
-bool oneLineNaming(const unroll::test::Result& r, const QStringList& words)
-{
-    const QString err = QString::fromUtf8(r.err).trimmed();
-    if (err.isEmpty() || err.contains('\n')) return false;
-    for (const auto& w : words)
-        if (!err.contains(w)) return false;
-    return true;
-}
-
-void writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
-} // namespace
+using unroll::test::writeFile;
+using unroll::test::oneLineNaming;
+using unroll::test::json;
 
 class TestEmojifyCli : public QObject {
     Q_OBJECT

@@ -21,17 +21,10 @@
 #include <sys/stat.h>
 
 using unroll::test::cli;
+using unroll::test::writeFile;
 using unroll::test::run;
 
 namespace {
-
-void writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
-
 QByteArray readAll(const QString& path)
 {
     QFile f(path);

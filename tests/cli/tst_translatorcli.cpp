@@ -19,10 +19,11 @@
 #include <signal.h>
 
 using unroll::test::cli;
+using unroll::test::oneLineNaming;
+using unroll::test::json;
 
 namespace {
 const QString kData = QStringLiteral(UNROLL_TEST_DATA_DIR "/translator-cli/");
-QJsonObject json(const unroll::test::Result& r) { return QJsonDocument::fromJson(r.out).object(); }
 
 // Small enough to train in a fraction of a second: 40 pairs, 8 + 8 encoder units, 16 decoder units, 40 epochs of 5
 // steps, enough for the model to learn part of the task (so its outputs are not all empty).
@@ -45,15 +46,6 @@ double expectedParameters(const QJsonObject& m)
     return encoder + attention + 4 * (n_s * (n_s + decoderIn) + n_s) + n_s * Vy + Vy;
 }
 
-// stderr is one line that contains every one of the words.
-bool oneLineNaming(const unroll::test::Result& r, const QStringList& words)
-{
-    const QString err = QString::fromUtf8(r.err).trimmed();
-    if (err.isEmpty() || err.contains('\n')) return false;
-    for (const auto& w : words)
-        if (!err.contains(w)) return false;
-    return true;
-}
 } // namespace
 
 class TestTranslatorCli : public QObject {

@@ -18,9 +18,9 @@
 #include <cmath>
 
 using unroll::test::cli;
+using unroll::test::json;
 
 namespace {
-QJsonObject json(const unroll::test::Result& r) { return QJsonDocument::fromJson(r.out).object(); }
 bool oneLine(const QByteArray& err) { return err.count('\n') == 1 && err.startsWith("unroll-cli: error: "); }
 } // namespace
 

@@ -18,9 +18,9 @@
 
 using namespace unroll;
 using unroll::test::cli;
+using unroll::test::json;
 
 namespace {
-QJsonObject json(const unroll::test::Result& r) { return QJsonDocument::fromJson(r.out).object(); }
 bool oneLine(const QByteArray& err) { return err.count('\n') == 1 && err.startsWith("unroll-cli: error: "); }
 
 AudioClip tones(int rate, double seconds)

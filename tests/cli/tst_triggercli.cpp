@@ -15,19 +15,10 @@
 #include <cmath>
 
 using unroll::test::cli;
+using unroll::test::oneLineNaming;
+using unroll::test::json;
 
 namespace {
-QJsonObject json(const unroll::test::Result& r) { return QJsonDocument::fromJson(r.out).object(); }
-
-bool oneLineNaming(const unroll::test::Result& r, const QStringList& words)
-{
-    const QString err = QString::fromUtf8(r.err).trimmed();
-    if (err.isEmpty() || err.contains('\n')) return false;
-    for (const auto& w : words)
-        if (!err.contains(w)) return false;
-    return true;
-}
-
 // A 16-bit PCM WAV of `seconds` at `rate` Hz, 2 channels: a 700 Hz tone in bursts over quiet noise.
 void writeWav(const QString& path, double seconds, int rate)
 {

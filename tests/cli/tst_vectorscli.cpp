@@ -20,10 +20,10 @@
 #include <cmath>
 
 using unroll::test::cli;
+using unroll::test::json;
 
 namespace {
 const QString kData = QStringLiteral(UNROLL_TEST_DATA_DIR "/vectors-cli/");
-QJsonObject json(const unroll::test::Result& r) { return QJsonDocument::fromJson(r.out).object(); }
 } // namespace
 
 class TestVectorsCli : public QObject {
