@@ -56,6 +56,28 @@ void ElidingLabel::elide() { setText(fontMetrics().elidedText(full_, Qt::ElideRi
 QSize ElidingLabel::sizeHint() const { return {40, QLabel::sizeHint().height()}; }
 QSize ElidingLabel::minimumSizeHint() const { return sizeHint(); }
 
+namespace {
+// The labs' pages, sized by the page on show: a QStackedWidget asks for the largest minimum of all the pages it has
+// ever held, so one wide lab (opened once) would keep every other lab's window that wide.
+class CurrentPageStack final : public QStackedWidget {
+public:
+    CurrentPageStack()
+    {
+        connect(this, &QStackedWidget::currentChanged, this, [this] { updateGeometry(); });
+    }
+    QSize sizeHint() const override
+    {
+        const QWidget* page = currentWidget();
+        return page ? page->sizeHint() : QStackedWidget::sizeHint();
+    }
+    QSize minimumSizeHint() const override
+    {
+        const QWidget* page = currentWidget();
+        return page ? page->minimumSizeHint().expandedTo(page->minimumSize()) : QStackedWidget::minimumSizeHint();
+    }
+};
+} // namespace
+
 MainWindow::MainWindow(const Options& options) : options_(options)
 {
     initUiResources();
@@ -68,7 +90,7 @@ MainWindow::MainWindow(const Options& options) : options_(options)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     navigator_ = new QListWidget;
-    stack_ = new QStackedWidget;
+    stack_ = new CurrentPageStack;
     layout->addWidget(navigator_);
     layout->addWidget(stack_, 1);
     setCentralWidget(central);

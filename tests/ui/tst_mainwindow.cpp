@@ -6,6 +6,7 @@
 #include "widgets/HeatmapView.hpp"
 #include "widgets/TrainingCurveView.hpp"
 
+#include <algorithm>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -202,6 +203,32 @@ private slots:
         }
         w.setPresentationMode(false);
         QVERIFY2(mine.isEmpty(), qPrintable(mine.join("\n")));
+    }
+
+    // Issue 14, items 1 and 7: the window's minimum width follows the lab on show, not the widest lab ever opened
+    // (a QStackedWidget asks for the largest minimum of all its pages).
+    void theMinimumWidthFollowsTheLabOnShow()
+    {
+        int alone = 0;
+        {
+            MainWindow w(MainWindow::Options{.restoreSettings = false});
+            w.show();
+            QVERIFY(w.openLab("bptt"));
+            QCoreApplication::processEvents();
+            alone = w.minimumSizeHint().width();
+        }
+        MainWindow w(MainWindow::Options{.restoreSettings = false});
+        w.show();
+        int widest = 0;
+        for (const auto& info : labRegistry()) {
+            QVERIFY(w.openLab(info.id));
+            QCoreApplication::processEvents();
+            widest = std::max(widest, w.minimumSizeHint().width());
+        }
+        QVERIFY(w.openLab("bptt"));
+        QCoreApplication::processEvents();
+        QCOMPARE(w.minimumSizeHint().width(), alone);
+        QVERIFY2(alone < widest, qPrintable(QString("bptt %1, widest lab %2").arg(alone).arg(widest)));
     }
 
     // Issue 14, item 7: presentation mode left the navigator and the home page's text at their normal size.
