@@ -3,6 +3,7 @@
 
 #include "Lab.hpp"
 #include "util/Resources.hpp"
+#include "widgets/ElidingLabel.hpp"
 
 #include <QAction>
 #include <QApplication>
@@ -29,32 +30,6 @@
 static void initUiResources() { Q_INIT_RESOURCE(ui); }
 
 namespace unroll {
-
-// The status line: a long message is elided (whole in its tooltip) instead of widening the window. A plain QLabel's
-// minimum width is its text's, so every long status message pushed the main window's minimum width up.
-ElidingLabel::ElidingLabel(const QString& text) : QLabel(text), full_(text)
-{
-    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    setMinimumWidth(40);
-}
-
-void ElidingLabel::setFullText(const QString& text)
-{
-    full_ = text;
-    setToolTip(text);
-    elide();
-}
-
-void ElidingLabel::resizeEvent(QResizeEvent* event)
-{
-    QLabel::resizeEvent(event);
-    elide();
-}
-
-void ElidingLabel::elide() { setText(fontMetrics().elidedText(full_, Qt::ElideRight, std::max(10, width() - 2))); }
-
-QSize ElidingLabel::sizeHint() const { return {40, QLabel::sizeHint().height()}; }
-QSize ElidingLabel::minimumSizeHint() const { return sizeHint(); }
 
 namespace {
 // The labs' pages, sized by the page on show: a QStackedWidget asks for the largest minimum of all the pages it has

@@ -3,9 +3,7 @@
 #pragma once
 
 #include <QHash>
-#include <QLabel>
 #include <QMainWindow>
-
 
 class QAction;
 class QListWidget;
@@ -15,23 +13,8 @@ class QStackedWidget;
 
 namespace unroll {
 
+class ElidingLabel;
 class Lab;
-
-class ElidingLabel : public QLabel {
-public:
-    explicit ElidingLabel(const QString& text);
-    void setFullText(const QString& text);
-    QString fullText() const { return full_; }
-    QSize sizeHint() const override;
-    QSize minimumSizeHint() const override;
-
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
-private:
-    void elide();
-    QString full_;
-};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT

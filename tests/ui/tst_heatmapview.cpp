@@ -1,6 +1,7 @@
 // Tests for ui/widgets/HeatmapView and ui/widgets/ColorMaps: colour tables against matplotlib, data mapping (row 0 at
 // the top), colour range modes, crisp square-ish cells, hover readout, cellClicked on a real mouse click, exports.
 #include "widgets/ColorMaps.hpp"
+#include "widgets/ElidingLabel.hpp"
 #include "widgets/HeatmapView.hpp"
 
 #include <qcustomplot.h>
@@ -288,6 +289,28 @@ private slots:
         QCOMPARE(hovered.count(), 1);
         QCOMPARE(hovered.first().at(0).toInt(), 1);
         QCOMPARE(hovered.first().at(1).toInt(), 2);
+    }
+
+    // Issue 14, item 7: in a narrow view the readout line was cut mid-word with no sign; it is elided with "…", the
+    // whole text in its tooltip, and it never asks for more width.
+    void aLongReadoutIsElidedNotCut() {
+        HeatmapView view;
+        view.resize(220, 300);
+        showAndWait(view);
+        view.setData(std::vector<double>{0.1, 0.2, 0.3, 0.4}, 2, 2);
+        QCoreApplication::processEvents();
+        const QString full = view.readoutText();
+        QVERIFY(full.startsWith("Hover a cell"));
+        auto* line = view.findChild<ElidingLabel*>();
+        QVERIFY(line);
+        QVERIFY2(line->text().endsWith(QChar(0x2026)), qPrintable(line->text()));
+        QVERIFY(line->text().size() < full.size());
+        QCOMPARE(line->toolTip(), full);
+        QVERIFY(line->sizeHint().width() <= line->width());
+        view.resize(900, 300);
+        QCoreApplication::processEvents();
+        QCOMPARE(line->text(), full);
+        QVERIFY(line->toolTip().isEmpty());
     }
 
     void clickOnACellEmitsCellClicked() {

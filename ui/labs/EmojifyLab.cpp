@@ -466,12 +466,14 @@ QWidget* EmojifyLab::setupWhyTab()
     hv->setContentsMargins(0, 0, 0, 0);
     hv->setSpacing(2);
     auto* hrow = new QHBoxLayout;
-    hrow->addWidget(new QLabel(tr("<b>V2</b>'s hidden states a⟨t⟩ over the words:")));
+    auto* hiddenTitle = new QLabel(tr("<b>V2</b>'s hidden states a⟨t⟩ over the words:"));
+    hiddenTitle->setWordWrap(true); // two lines in a narrow window rather than cut
+    hrow->addWidget(hiddenTitle, 1);
     hiddenLayer_ = new QComboBox;
+    hiddenLayer_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     hiddenLayer_->addItems({tr("second LSTM"), tr("first LSTM")});
     hiddenLayer_->setToolTip(tr("The second LSTM's state after the last word feeds the softmax"));
     hrow->addWidget(hiddenLayer_);
-    hrow->addStretch(1);
     hv->addLayout(hrow);
     hidden_ = new HeatmapView;
     hidden_->setColorMap(ColorMap::Diverging);

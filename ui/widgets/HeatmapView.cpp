@@ -2,6 +2,7 @@
 // padding the axis rect before every replot, hover readout and click on cells, PNG/PDF/CSV export.
 #include "widgets/HeatmapView.hpp"
 
+#include "widgets/ElidingLabel.hpp"
 #include "widgets/PlotExport.hpp"
 
 #include <qcustomplot.h>
@@ -180,9 +181,8 @@ void HeatmapView::setupOverlays() {
 
 void HeatmapView::setupReadout() {
     hint_ = tr("Hover a cell to read its value · click to select · right-click to export");
-    readout_ = new QLabel(this); // the hint appears with the first data
-    // A long readout is cut at the right, never widens the view (nor the window around it).
-    readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    readout_ = new ElidingLabel({}, this); // the hint appears with the first data
+    // A long readout is cut at the right with "…" (whole in its tooltip), never widens the view (nor the window).
     readout_->setContentsMargins(8, 2, 8, 4);
     readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPalette palette = readout_->palette();
@@ -276,7 +276,7 @@ void HeatmapView::setData(std::span<const double> rowMajor, int rows, int cols) 
     }
     placeholder_->setVisible(false);
     if (shapeChanged) updateSizeHints();
-    if (!hovered_.valid()) readout_->setText(hint_);
+    if (!hovered_.valid()) readout_->setFullText(hint_);
     updateRange();
     positionOverlays();
     plot_->replot();
@@ -306,7 +306,7 @@ void HeatmapView::clear() {
     selected_ = hovered_ = pressed_ = {};
     highlightedRow_ = -1;
     placeholder_->setVisible(true);
-    readout_->clear();
+    readout_->setFullText({});
     updateRange();
     positionOverlays();
     plot_->replot();
@@ -593,13 +593,13 @@ QString HeatmapView::readoutAt(const QPoint& plotPixel) const {
            QStringLiteral("   ") + tr("value %1").arg(valueText);
 }
 
-QString HeatmapView::readoutText() const { return readout_->text(); }
+QString HeatmapView::readoutText() const { return readout_->fullText(); }
 
 void HeatmapView::hover(const QPoint& pixel) {
     const Cell cell = cellAt(pixel);
     if (cell == hovered_) return;
     hovered_ = cell;
-    readout_->setText(cell.valid() ? readoutAt(pixel) : (rows_ > 0 ? hint_ : QString()));
+    readout_->setFullText(cell.valid() ? readoutAt(pixel) : (rows_ > 0 ? hint_ : QString()));
     updateOverlays();
     emit cellHovered(cell.row, cell.col);
 }

@@ -37,6 +37,8 @@ class QLabel;
 
 namespace unroll {
 
+class ElidingLabel;
+
 class HeatmapView : public QWidget {
     Q_OBJECT
 public:
@@ -148,7 +150,7 @@ private:
     QCPItemRect* selectedRect_ = nullptr;
     QCPItemRect* rowRect_ = nullptr;
     QCPItemText* placeholder_ = nullptr;
-    QLabel* readout_ = nullptr;
+    ElidingLabel* readout_ = nullptr;
 
     std::vector<double> values_; // (rows_ * cols_), row-major
     int rows_ = 0;
