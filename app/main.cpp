@@ -3,6 +3,7 @@
 //   unroll --lab NAME --screenshot FILE.png [--steps N]  open NAME at 1400 x 900, do N of its steps, save, exit 0
 //   unroll --lab NAME --view VIEW …                      show the lab's view VIEW (after the steps)
 //   unroll … --screenshot FILE.png --size 1280x800         the window at another size (checking a layout)
+//   unroll … --presentation                               in presentation mode (larger fonts, for projectors)
 // An unknown lab exits 2 with a one-line message.
 #include "Lab.hpp"
 #include "MainWindow.hpp"
@@ -54,6 +55,7 @@ int main(int argc, char** argv)
                       "training, sweep, heldout; emojify: sentence, why, confusion, misclassified, data).",
                       "NAME"});
     parser.addOption({"size", "With --screenshot: the window's size instead of 1400 x 900.", "WIDTHxHEIGHT", "1400x900"});
+    parser.addOption({"presentation", "Open in presentation mode (larger fonts and lines for projectors; Ctrl+Shift+P)."});
     if (!parser.parse(app.arguments())) return fail(parser.errorText(), 2);
     if (parser.isSet("help")) {
         std::fputs(qPrintable(parser.helpText()), stdout);
@@ -79,6 +81,7 @@ int main(int argc, char** argv)
         QSaveFile out(file);
         if (!out.open(QIODevice::WriteOnly)) return fail(QString("cannot write %1: %2").arg(file, out.errorString()), 2);
         MainWindow window(MainWindow::Options{.restoreSettings = false});
+        if (parser.isSet("presentation")) window.setPresentationMode(true);
         window.resize(width, height);
         window.openLab(lab.isEmpty() ? "home" : lab);
         window.show();
@@ -95,6 +98,7 @@ int main(int argc, char** argv)
     }
 
     MainWindow window;
+    if (parser.isSet("presentation")) window.setPresentationMode(true);
     if (!lab.isEmpty()) window.openLab(lab);
     if (parser.isSet("view") && (!window.currentLab() || !window.currentLab()->showView(parser.value("view"))))
         return fail(QString("lab '%1' has no view '%2'").arg(lab, parser.value("view")), 2);

@@ -294,6 +294,26 @@ private slots:
         QCOMPARE(img.size(), QSize(1400, 900));
     }
 
+    // Issue 14, item 7: presentation mode had no switch on the command line, so its screenshots could not be made.
+    void screenshotInPresentationModeHasLargerText()
+    {
+        QTemporaryDir dir;
+        const QString normal = dir.filePath("normal.png"), large = dir.filePath("large.png");
+        QCOMPARE(run(UNROLL_GUI_PATH, {"--lab", "home", "--screenshot", normal}).code, 0);
+        QCOMPARE(run(UNROLL_GUI_PATH, {"--lab", "home", "--presentation", "--screenshot", large}).code, 0);
+        const QImage a(normal), b(large);
+        QCOMPARE(b.size(), QSize(1400, 900));
+        // The navigator is wider in presentation mode: its dark column reaches further right.
+        auto navigatorWidth = [](const QImage& img) {
+            const int y = img.height() * 17 / 20; // below the last lab's name
+            int x = 0;
+            while (x < img.width() && qGray(img.pixel(x, y)) < 80) ++x;
+            return x;
+        };
+        QVERIFY2(navigatorWidth(b) > navigatorWidth(a),
+                 qPrintable(QString("%1 vs %2").arg(navigatorWidth(b)).arg(navigatorWidth(a))));
+    }
+
     void screenshotToAnUnwritablePathIsRefusedBeforeTheSteps()
     {
         // A million steps would outlast the test's bound: the refusal has to come first.
