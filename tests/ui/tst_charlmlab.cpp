@@ -227,6 +227,11 @@ private slots:
         QVERIFY2(lab.labelledSoftmaxTicks() < int(lab.corpus().vocab.size()),
                  qPrintable(QString::number(lab.labelledSoftmaxTicks())));
         QVERIFY(lab.labelledSoftmaxTicks() >= 6);
+        // No two named bars side by side (the drawn and the most likely characters were named even when they
+        // touched another label: "↵ab").
+        const auto& named = lab.labelledSoftmaxIndices();
+        for (size_t k = 1; k < named.size(); ++k)
+            QVERIFY2(named[k] - named[k - 1] >= 2, qPrintable(QString("%1 and %2").arg(named[k - 1]).arg(named[k])));
     }
 
     void hiddenStateFollowsTheText()

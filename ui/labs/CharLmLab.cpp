@@ -36,7 +36,9 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace unroll {
 
@@ -671,20 +673,34 @@ void CharLmLab::showDistribution(const std::vector<double>& p, int chosen)
     if (p.empty() || p.size() != modelVocab_.size()) return;
     QVector<double> keys, values, chosenKey, chosenValue;
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    // With many characters the labels would run together: every k-th is labelled, plus the drawn one and the five
-    // most likely (the bars all stay).
+    // With many characters the labels would run together: labels are at least `every` bars apart. The drawn
+    // character is named first, then the five most likely, then every k-th bar where there is room (the bars all
+    // stay).
     const int n = int(p.size());
     const double slot = double(std::max(1, softmax_->axisRect()->width())) / std::max(1, n);
     const double needed = 1.2 * softmax_->xAxis->tickLabelFont().pointSizeF() * softmax_->logicalDpiY() / 72.0;
     const int every = std::max(1, int(std::ceil(needed / slot)));
-    std::vector<int> order(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) order[size_t(i)] = i;
-    std::partial_sort(order.begin(), order.begin() + std::min(n, 5), order.end(),
-                      [&](int a, int b) { return p[size_t(a)] > p[size_t(b)]; });
+    std::vector<int> candidates;
+    if (chosen >= 0 && chosen < n) candidates.push_back(chosen);
+    if (every > 1) {
+        std::vector<int> order(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) order[size_t(i)] = i;
+        std::partial_sort(order.begin(), order.begin() + std::min(n, 5), order.end(),
+                          [&](int a, int b) { return p[size_t(a)] > p[size_t(b)]; });
+        candidates.insert(candidates.end(), order.begin(), order.begin() + std::min(n, 5));
+    }
+    for (int i = 0; i < n; i += every) candidates.push_back(i);
     std::vector<bool> labelled(size_t(n), false);
-    for (int i = 0; i < n; ++i) labelled[size_t(i)] = i % every == 0 || i == chosen;
-    if (every > 1)
-        for (int k = 0; k < std::min(n, 5); ++k) labelled[size_t(order[size_t(k)])] = true;
+    std::vector<int> placed;
+    for (int i : candidates) {
+        const bool room = std::none_of(placed.begin(), placed.end(), [&](int j) { return std::abs(i - j) < every; });
+        if (room) {
+            placed.push_back(i);
+            labelled[size_t(i)] = true;
+        }
+    }
+    labelledIndices_ = placed;
+    std::sort(labelledIndices_.begin(), labelledIndices_.end());
     for (int i = 0; i < n; ++i) {
         keys << i;
         values << (i == chosen ? 0.0 : p[size_t(i)]); // the drawn character is its own bar, in the accent colour

@@ -82,6 +82,7 @@ public:
     QTextBrowser* dataSummary() const { return dataSummary_; }
     CellKind trainingCell() const { return trainingCell_; } // the cell of the model being trained
     int labelledSoftmaxTicks() const { return labelledTicks_; } // characters named under the softmax bars
+    const std::vector<int>& labelledSoftmaxIndices() const { return labelledIndices_; } // which, in order
     // The suggested optimizer and learning rate for a cell on data read in a mode: the course's SGD 0.01 for the RNN
     // on names, Adam where SGD learns too slowly to watch (see the guide).
     static std::pair<OptimizerKind, double> suggestedOptimizer(CellKind cell, TextMode mode);
@@ -158,6 +159,7 @@ private:
     bool exportsComplete_ = false;
     std::uint32_t sampleSeed_ = 0;
     int labelledTicks_ = 0;
+    std::vector<int> labelledIndices_;
 };
 
 } // namespace unroll
