@@ -190,20 +190,6 @@ int trainJazz(const QStringList& args)
     return Ok;
 }
 
-// The progression repeated until it covers `bars16` sixteenths.
-ChordTrack looped(const ChordTrack& one, std::int64_t length16)
-{
-    std::int64_t bars = 1;
-    for (const auto& c : one.chords) bars = std::max(bars, c.start16 / 16 + 1);
-    ChordTrack out;
-    for (std::int64_t offset = 0; offset < length16; offset += bars * 16)
-        for (auto c : one.chords) {
-            c.start16 += offset;
-            out.chords.push_back(c);
-        }
-    return out;
-}
-
 int runImprovise(const QStringList& args)
 {
     QCommandLineParser p;
@@ -237,7 +223,7 @@ int runImprovise(const QStringList& args)
     const LoadedJazzModel loaded = loadJazzModel(utf8(p.value("model")));
     // Every token lasts at most 16 sixteenths and at most maxRests rests come between notes.
     const ChordTrack chords =
-        looped(progression, std::int64_t(o.notes) * (o.maxRests + 1) * kMaxLength16 + kMaxLength16);
+        loopProgression(progression, std::int64_t(o.notes) * (o.maxRests + 1) * kMaxLength16 + kMaxLength16);
     const Improvisation solo = improvise(*loaded.model, loaded.vocab, chords, o);
 
     std::int64_t end16 = 0;

@@ -61,6 +61,20 @@ ChordTrack parseProgression(std::string_view text)
     return out;
 }
 
+ChordTrack loopProgression(const ChordTrack& one, std::int64_t length16)
+{
+    std::int64_t bars = 1;
+    for (const auto& c : one.chords) bars = std::max(bars, c.start16 / 16 + 1);
+    ChordTrack out;
+    if (one.chords.empty()) return out;
+    for (std::int64_t offset = 0; offset < length16; offset += bars * 16)
+        for (auto c : one.chords) {
+            c.start16 += offset;
+            out.chords.push_back(c);
+        }
+    return out;
+}
+
 namespace {
 
 bool isPercussion(const MidiNote& n) { return n.channel == 9; }

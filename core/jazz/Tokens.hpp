@@ -53,6 +53,8 @@ int chordRoot(std::string_view name);
 // "F7 Bb7 F7 F7 | Bb7 ..." -> one chord per bar of 16 sixteenths ("F7/Bb7" or "F7,Bb7": two in the bar, on beats 1
 // and 3; "|" is ignored). InputError naming the symbol that has no root.
 ChordTrack parseProgression(std::string_view text);
+// The progression repeated, whole bars at a time, until it covers `length16` sixteenths (an improvisation's chords).
+ChordTrack loopProgression(const ChordTrack& one, std::int64_t length16);
 
 struct MelodyNote {
     int pitch = 60;

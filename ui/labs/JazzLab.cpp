@@ -118,13 +118,7 @@ void JazzLab::improviseNow()
 {
     if (!model_) return;
     try {
-        const auto chords = jazz::parseProgression(kProgression);
-        jazz::ChordTrack looped;
-        for (int k = 0; k < 64; ++k)
-            for (auto c : chords.chords) {
-                c.start16 += k * 12 * 16;
-                looped.chords.push_back(c);
-            }
+        const auto looped = jazz::loopProgression(jazz::parseProgression(kProgression), 64 * 12 * 16); // 64 choruses
         const auto solo = jazz::improvise(*model_, corpus_.vocab, looped,
                                           {.notes = notes_->value(), .temperature = temperature_->value(),
                                            .seed = std::uint32_t(seed_->value())});

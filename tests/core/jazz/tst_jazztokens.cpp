@@ -71,6 +71,19 @@ private slots:
         QVERIFY(inputErrorOf([] { parseProgression("F7 H7"); }).contains("\"H7\""));
         QVERIFY(inputErrorOf([] { parseProgression("  "); }).contains("empty"));
     }
+
+    // An improvisation's chords: the progression repeated, whole choruses at a time, until it covers the length.
+    void progressionsLoopWholeChoruses()
+    {
+        const ChordTrack one = parseProgression("F7 Bb7/C7"); // 2 bars, 3 chords
+        const ChordTrack looped = loopProgression(one, 5 * 16);  // 5 bars: 3 choruses
+        QCOMPARE(looped.chords.size(), std::size_t(9));
+        QCOMPARE(looped.chords[3].start16, std::int64_t(32));
+        QCOMPARE(looped.chords[8].start16, std::int64_t(64 + 24));
+        QCOMPARE(looped.rootAt(5 * 16 - 1), 5);  // bar 5 opens the third chorus: F7
+        QCOMPARE(looped.rootAt(90), 0);          // its C7 holds on
+        QCOMPARE(loopProgression(ChordTrack{}, 64).chords.size(), std::size_t(0));
+    }
     void melodyOnTheGridRoundTrips()
     {
         Melody m;
